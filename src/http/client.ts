@@ -1,0 +1,184 @@
+import got, { type Method, RequestError } from "got";
+import type { CookieJar } from "tough-cookie";
+import { HttpError } from "../errors.js";
+import { sleep } from "../concurrency.js";
+import { DEFAULT_RETRY, backoffDelay, parseRetryAfter, type RetryOptions } from "./retry.js";
+
+export interface HttpClientOptions {
+  /** One attempt's limit. @default 30000 */
+  timeoutMs?: number;
+  retry?: Partial<RetryOptions>;
+  /** Bodies larger than this are cut off with an error. @default 10 MiB */
+  maxResponseBytes?: number;
+  /** @default "kpi-collector" */
+  userAgent?: string;
+}
+
+export interface HttpRequest {
+  url: string;
+  /** @default "GET" */
+  method?: string;
+  headers?: Record<string, string>;
+  /** A string is sent as is; anything else as JSON. */
+  body?: unknown;
+  /** Sent as `application/x-www-form-urlencoded`. */
+  form?: Record<string, string>;
+  basicAuth?: { username: string; password: string };
+  cookieJar?: CookieJar;
+  signal?: AbortSignal;
+  /** Overrides the client's retry options for this request. */
+  retry?: Partial<RetryOptions>;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** The URL after redirects. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface HttpClient {
+  /** Resolves for any final status below 400; throws `HttpError` otherwise. */
+  request(request: HttpRequest): Promise<HttpResponse>;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/** The URL without query or credentials, for messages. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return "<invalid url>";
+  }
+}
+
+class RetryableStatus extends Error {
+  constructor(readonly response: HttpResponse) {
+    super(`status ${response.status}`);
+  }
+}
+
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const userAgent = options.userAgent ?? "kpi-collector";
+
+  async function attempt(request: HttpRequest, method: string): Promise<HttpResponse> {
+    const headers: Record<string, string> = { "user-agent": userAgent, ...request.headers };
+    if (request.basicAuth) {
+      const { username, password } = request.basicAuth;
+      headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+    }
+    let body: string | undefined;
+    if (request.form) {
+      body = new URLSearchParams(request.form).toString();
+      headers["content-type"] ??= "application/x-www-form-urlencoded";
+    } else if (request.body !== undefined) {
+      body = typeof request.body === "string" ? request.body : JSON.stringify(request.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const pending = got(request.url, {
+      method: method as Method,
+      headers,
+      body,
+      cookieJar: request.cookieJar,
+      signal: request.signal,
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+      timeout: { request: timeoutMs },
+      followRedirect: true,
+      maxRedirects: 10,
+      responseType: "buffer",
+    });
+    let tooLarge = false;
+    pending.on("downloadProgress", (progress) => {
+      const declared = progress.total ?? 0;
+      if (progress.transferred > maxBytes || declared > maxBytes) {
+        tooLarge = true;
+        pending.cancel();
+      }
+    });
+    try {
+      const res = await pending;
+      return { status: res.statusCode, url: res.url, headers: res.headers, body: res.body.toString("utf8") };
+    } catch (error) {
+      if (tooLarge) {
+        throw new HttpError("response_too_large", `Response larger than ${maxBytes} bytes: ${method} ${describeUrl(request.url)}`);
+      }
+      throw error;
+    }
+  }
+
+  return {
+    async request(request) {
+      const method = (request.method ?? "GET").toUpperCase();
+      const retry = { ...DEFAULT_RETRY, ...options.retry, ...request.retry };
+      const retryable = retry.methods.includes(method);
+      for (let tries = 1; ; tries++) {
+        let waitMs: number | undefined;
+        let failure: unknown;
+        try {
+          const response = await attempt(request, method);
+          if (response.status < 400) return response;
+          if (!retryable || !retry.statusCodes.includes(response.status)) throw statusError(response, method, request.url);
+          failure = new RetryableStatus(response);
+          waitMs = parseRetryAfter(first(response.headers["retry-after"]));
+        } catch (error) {
+          if (error instanceof HttpError) throw error;
+          if (request.signal?.aborted) throw new HttpError("aborted", `Request aborted: ${method} ${describeUrl(request.url)}`, { cause: error });
+          if (!retryable || !isTransient(error)) throw networkError(error, method, request.url);
+          failure = error;
+        }
+        const outOfTries = tries > retry.limit;
+        const tooLong = waitMs !== undefined && waitMs > retry.maxRetryAfterMs;
+        if (outOfTries || tooLong) {
+          if (failure instanceof RetryableStatus) {
+            const note = tooLong ? ` (Retry-After ${Math.round((waitMs ?? 0) / 1000)} s is longer than allowed)` : ` after ${tries} attempts`;
+            const error = statusError(failure.response, method, request.url);
+            error.message += note;
+            throw error;
+          }
+          const error = networkError(failure, method, request.url);
+          error.message += ` after ${tries} attempts`;
+          throw error;
+        }
+        await sleep(waitMs ?? backoffDelay(tries, retry), request.signal);
+      }
+    },
+  };
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function statusError(response: HttpResponse, method: string, url: string): HttpError {
+  return new HttpError(`http_${response.status}`, `Request failed with status code ${response.status}: ${method} ${describeUrl(url)}`, {
+    status: response.status,
+  });
+}
+
+const TRANSIENT_CODES = new Set(["ETIMEDOUT", "ECONNRESET", "ECONNREFUSED", "EPIPE", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ERR_GOT_REQUEST_ERROR"]);
+
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof RequestError)) return false;
+  if (error.name === "TimeoutError") return true;
+  return TRANSIENT_CODES.has(error.code);
+}
+
+function networkError(error: unknown, method: string, url: string): HttpError {
+  const where = `${method} ${describeUrl(url)}`;
+  if (error instanceof RequestError) {
+    const reason =
+      error.name === "TimeoutError" ? "timed out"
+      : error.name === "MaxRedirectsError" ? "too many redirects (a redirect loop?)"
+      : error.code === "ENOTFOUND" ? "host not found (DNS)"
+      : error.code === "ECONNREFUSED" ? "connection refused"
+      : error.code;
+    return new HttpError(`network_${error.code}`, `Request ${reason}: ${where}`, { cause: error });
+  }
+  return new HttpError("network", `Request failed: ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}

@@ -1,0 +1,30 @@
+const SUFFIXES: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9 };
+const NUMBER = /([-+]?\d[\d,]*(?:\.\d+)?|[-+]?\.\d+)\s*([kmb])?(?![a-z])/i;
+
+/**
+ * Reads the first number in a text as people write it on web pages:
+ * `1,234`, `1.2k`, `3.4M`, `12%`, ` 42 `. Returns `undefined` when there is none.
+ * A `regex` narrows the text first; its first capture group is used when it has one.
+ */
+export function parseNumber(text: string, regex?: RegExp): number | undefined {
+  let scope = text;
+  if (regex) {
+    const match = regex.exec(text);
+    if (!match) return undefined;
+    scope = match[1] ?? match[0];
+  }
+  const match = NUMBER.exec(scope.replace(/\u00a0/g, " "));
+  if (!match?.[1]) return undefined;
+  const value = Number(match[1].replace(/,/g, ""));
+  if (!Number.isFinite(value)) return undefined;
+  const multiplier = match[2] ? SUFFIXES[match[2].toLowerCase()] ?? 1 : 1;
+  // Round away float noise such as 1.2 * 1000 = 1199.9999999999998.
+  return Number((value * multiplier).toPrecision(12));
+}
+
+/** A JSON value as a number: numbers as they are, numeric strings parsed, anything else undefined. */
+export function toNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "string" && value.trim() !== "") return parseNumber(value);
+  return undefined;
+}

@@ -1,0 +1,214 @@
+import { mapWithConcurrency } from "./concurrency.js";
+import { dateInTimeZone, isIsoDate } from "./dates.js";
+import { ConfigError, errorMessage } from "./errors.js";
+import { createHttpClient, type HttpClient } from "./http/client.js";
+import { silentLogger, type Logger } from "./log/logger.js";
+import { Secrets } from "./log/secrets.js";
+import { isHistoryStore, type Destination, type HistoryStore, type Job, type Metrics, type Snapshot, type Source, type SourceFailure } from "./types.js";
+
+export interface PipelineOptions {
+  sources: Source[];
+  destinations: Destination[];
+  /** Sources in flight at once. @default 8 */
+  concurrency?: number;
+  /** A source's time limit when it sets none. @default 30000 */
+  sourceTimeoutMs?: number;
+  /** IANA time zone of the run date. @default "UTC" */
+  timezone?: string;
+  /** The metric reports lead with. */
+  northStar?: string;
+  /** Where reports read history; defaults to the first destination that is a history store. */
+  history?: HistoryStore;
+  http?: HttpClient;
+  logger?: Logger;
+  secrets?: Secrets;
+  now?: () => Date;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export type ProgressEvent =
+  | { type: "source-start"; source: string }
+  | { type: "source-done"; source: string; durationMs: number; metrics: number }
+  | { type: "source-failed"; source: string; durationMs: number; error: string }
+  | { type: "destination-done"; destination: string; durationMs: number }
+  | { type: "destination-failed"; destination: string; durationMs: number; error: string };
+
+export interface ProcessOptions {
+  /** The run date, for backfills. @default today in `timezone` */
+  date?: string;
+  /** Run only these sources. */
+  only?: readonly string[];
+  /** Collect, but write to no destination. */
+  dryRun?: boolean;
+}
+
+export interface DestinationResult {
+  destination: string;
+  ok: boolean;
+  error?: string;
+  durationMs: number;
+}
+
+export interface RunResult {
+  snapshot: Snapshot;
+  destinations: DestinationResult[];
+  /** Every destination wrote. Source failures don't count against it: they are reported. */
+  ok: boolean;
+}
+
+/** Sources fan in to one snapshot; the snapshot fans out to the destinations of the job. */
+export class Pipeline {
+  readonly sources: Source[];
+  readonly destinations: Destination[];
+  private readonly options: PipelineOptions;
+  private readonly logger: Logger;
+  private readonly secrets: Secrets;
+
+  constructor(options: PipelineOptions) {
+    this.options = options;
+    this.sources = options.sources;
+    this.destinations = options.destinations;
+    this.logger = options.logger ?? silentLogger();
+    this.secrets = options.secrets ?? new Secrets();
+    assertUniqueNames(this.sources, this.destinations);
+  }
+
+  /** The history store reports read from. */
+  get history(): HistoryStore | undefined {
+    return this.options.history ?? this.destinations.find(isHistoryStore);
+  }
+
+  runDate(date?: string): string {
+    if (date !== undefined) {
+      if (!isIsoDate(date)) throw new ConfigError([`date: "${date}" is not a date; use YYYY-MM-DD`]);
+      return date;
+    }
+    return dateInTimeZone((this.options.now ?? (() => new Date()))(), this.options.timezone ?? "UTC");
+  }
+
+  async collect(job: Job, options: ProcessOptions = {}): Promise<Snapshot> {
+    const date = this.runDate(options.date);
+    const only = options.only;
+    if (only) {
+      const unknown = only.filter((name) => !this.sources.some((s) => s.name === name));
+      if (unknown.length) throw new ConfigError([`only: no source named ${unknown.map((n) => `"${n}"`).join(", ")}`]);
+    }
+    const selected = only ? this.sources.filter((s) => only.includes(s.name)) : this.sources;
+    const http = this.options.http ?? createHttpClient();
+    const metrics: Metrics = {};
+    const failures: SourceFailure[] = [];
+    await mapWithConcurrency(selected, this.options.concurrency ?? 8, async (source) => {
+      const started = Date.now();
+      this.options.onProgress?.({ type: "source-start", source: source.name });
+      try {
+        const values = await this.collectOne(source, http);
+        Object.assign(metrics, values);
+        const durationMs = Date.now() - started;
+        this.logger.info(`source ${source.name}: ${Object.keys(values).length} metrics`, { job, source: source.name, durationMs });
+        this.options.onProgress?.({ type: "source-done", source: source.name, durationMs, metrics: Object.keys(values).length });
+      } catch (error) {
+        const reason = this.secrets.redact(errorMessage(error).replace(`[${source.name}] `, ""));
+        failures.push({ source: source.name, error: reason });
+        const durationMs = Date.now() - started;
+        this.logger.warn(`source ${source.name} failed: ${reason}`, { job, source: source.name, durationMs });
+        this.options.onProgress?.({ type: "source-failed", source: source.name, durationMs, error: reason });
+      }
+    });
+    failures.sort((a, b) => a.source.localeCompare(b.source));
+    return { date, job, metrics: sortKeys(metrics), failures };
+  }
+
+  async process(job: Job, options: ProcessOptions = {}): Promise<RunResult> {
+    const snapshot = await this.collect(job, options);
+    if (options.dryRun) return { snapshot, destinations: [], ok: true };
+    const destinations = await this.fanOut(snapshot);
+    return { snapshot, destinations, ok: destinations.every((d) => d.ok) };
+  }
+
+  /** The history store writes first, so destinations that read it see today's row. */
+  async fanOut(snapshot: Snapshot): Promise<DestinationResult[]> {
+    const subscribed = this.destinations.filter((d) => !d.jobs || d.jobs.includes(snapshot.job));
+    const history = this.history;
+    const first = subscribed.filter((d) => d === (history as unknown));
+    const rest = subscribed.filter((d) => d !== (history as unknown));
+    const results = await Promise.all(first.map((d) => this.writeOne(d, snapshot)));
+    results.push(...(await Promise.all(rest.map((d) => this.writeOne(d, snapshot)))));
+    return results;
+  }
+
+  private async writeOne(destination: Destination, snapshot: Snapshot): Promise<DestinationResult> {
+    const started = Date.now();
+    const context = {
+      logger: this.logger.child({ destination: destination.name }),
+      secrets: this.secrets,
+      history: this.history,
+      northStar: this.options.northStar,
+      now: this.options.now ?? (() => new Date()),
+    };
+    try {
+      await destination.write(snapshot, context);
+      const durationMs = Date.now() - started;
+      this.logger.info(`destination ${destination.name} written`, { job: snapshot.job, destination: destination.name, durationMs });
+      this.options.onProgress?.({ type: "destination-done", destination: destination.name, durationMs });
+      return { destination: destination.name, ok: true, durationMs };
+    } catch (error) {
+      const durationMs = Date.now() - started;
+      const reason = this.secrets.redact(errorMessage(error));
+      this.logger.error(`destination ${destination.name} failed: ${reason}`, { job: snapshot.job, destination: destination.name, durationMs });
+      this.options.onProgress?.({ type: "destination-failed", destination: destination.name, durationMs, error: reason });
+      return { destination: destination.name, ok: false, error: reason, durationMs };
+    }
+  }
+
+  private async collectOne(source: Source, http: HttpClient): Promise<Metrics> {
+    const timeoutMs = source.timeoutMs ?? this.options.sourceTimeoutMs ?? 30_000;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new Error(`timed out after ${timeoutMs} ms`);
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    try {
+      const context = { http, signal: controller.signal, logger: this.logger.child({ source: source.name }), secrets: this.secrets };
+      const values = await Promise.race([source.collect(context), timeout]);
+      return checkMetrics(values);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function checkMetrics(values: unknown): Metrics {
+  if (!values || typeof values !== "object") throw new Error("collect() returned no metrics object");
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== "number" || !Number.isFinite(value)) throw new Error(`metric ${name} is not a finite number (${String(value)})`);
+  }
+  return values as Metrics;
+}
+
+function sortKeys(metrics: Metrics): Metrics {
+  return Object.fromEntries(Object.entries(metrics).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function assertUniqueNames(sources: Source[], destinations: Destination[]): void {
+  const issues: string[] = [];
+  const seen = new Map<string, string>();
+  sources.forEach((source, i) => {
+    if (seen.has(`source:${source.name}`)) issues.push(`sources[${i}].name: "${source.name}" is used by another source; names must be unique`);
+    seen.set(`source:${source.name}`, source.name);
+    for (const metric of source.metricNames ?? []) {
+      const owner = seen.get(`metric:${metric}`);
+      if (owner !== undefined) issues.push(`sources[${i}].metrics.${metric}: also produced by source "${owner}"; metric names must be unique across sources`);
+      else seen.set(`metric:${metric}`, source.name);
+    }
+  });
+  const names = new Set<string>();
+  destinations.forEach((d, i) => {
+    if (names.has(d.name)) issues.push(`destinations[${i}].name: "${d.name}" is used by another destination; names must be unique`);
+    names.add(d.name);
+  });
+  if (issues.length) throw new ConfigError(issues);
+}

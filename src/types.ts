@@ -1,0 +1,94 @@
+import type { HttpClient } from "./http/client.js";
+import type { Logger } from "./log/logger.js";
+import type { Secrets } from "./log/secrets.js";
+
+/** The jobs Cloud Scheduler publishes. */
+export const JOBS = ["daily", "weekly-report"] as const;
+export type Job = (typeof JOBS)[number];
+
+export type Metrics = Record<string, number>;
+
+export interface SourceFailure {
+  /** The source's `name`. */
+  source: string;
+  /** A short reason, already redacted. */
+  error: string;
+}
+
+/** What one run gathered: every source fans in here. */
+export interface Snapshot {
+  /** The run date, `YYYY-MM-DD`, in the configured time zone. */
+  date: string;
+  job: Job;
+  metrics: Metrics;
+  failures: SourceFailure[];
+}
+
+/** What a source gets from the pipeline: I/O is injected, never global. */
+export interface SourceContext {
+  http: HttpClient;
+  /** Aborted when the source's timeout passes. */
+  signal: AbortSignal;
+  logger: Logger;
+  secrets: Secrets;
+}
+
+/**
+ * A source turns its options into named numbers.
+ * A custom source in TypeScript needs only `name` and `collect()`.
+ */
+export interface Source {
+  name: string;
+  collect(context: SourceContext): Promise<Metrics>;
+  /** The metric names it yields, when known before running (checked for clashes at load). */
+  metricNames?: readonly string[];
+  /** @default 30000 */
+  timeoutMs?: number;
+}
+
+export interface DestinationContext {
+  logger: Logger;
+  secrets: Secrets;
+  /** The history store of this pipeline, already written for this snapshot when it is another destination. */
+  history?: HistoryStore;
+  northStar?: string;
+  now: () => Date;
+}
+
+/** A destination writes a snapshot. */
+export interface Destination {
+  name: string;
+  /** The jobs it subscribes to. @default every job */
+  jobs?: readonly Job[];
+  write(snapshot: Snapshot, context: DestinationContext): Promise<void>;
+}
+
+/** One dated row of history. */
+export interface HistoryRow {
+  date: string;
+  metrics: Metrics;
+  /** The weekly report for this date was posted. */
+  reportSent?: boolean;
+  /** Sources a failure alert was already posted for on this date. */
+  alerted?: string[];
+}
+
+/** The small contract both the `file` and the `notion` stores keep. */
+export interface HistoryStore {
+  /** Insert or update the row of `snapshot.date`; metrics absent from the snapshot keep their old values. */
+  upsert(snapshot: Snapshot): Promise<void>;
+  get(date: string): Promise<HistoryRow | undefined>;
+  /** The latest row dated on or before `date` and no more than `windowDays` earlier. */
+  nearestOnOrBefore(date: string, windowDays: number): Promise<HistoryRow | undefined>;
+  /** Rows dated from `from` to `to` inclusive, oldest first. */
+  range(from: string, to: string): Promise<HistoryRow[]>;
+  /** Record that the weekly report of `date` was posted (creating the row if needed). */
+  markReportSent(date: string): Promise<void>;
+  /** Record that failure alerts for `sources` were posted on `date`. */
+  markAlerted(date: string, sources: string[]): Promise<void>;
+}
+
+export function isHistoryStore(value: unknown): value is HistoryStore & Destination {
+  const v = value as Partial<HistoryStore> | null;
+  return !!v && typeof v.upsert === "function" && typeof v.nearestOnOrBefore === "function" && typeof v.range === "function";
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "@jest/globals";
+import { parseNumber, toNumber } from "../src/parse-number.js";
+
+describe("parseNumber", () => {
+  it.each([
+    ["42", 42],
+    [" 42 ", 42],
+    ["1,234", 1234],
+    ["1,234,567 downloads", 1234567],
+    ["1.2k", 1200],
+    ["1.2K stars", 1200],
+    ["3.4M", 3400000],
+    ["2b", 2e9],
+    ["12%", 12],
+    ["12.5 %", 12.5],
+    ["-7", -7],
+    ["Members: 15 online", 15],
+    ["12 members", 12],
+    ["\u00a0 99\u00a0", 99],
+    ["$1,299.50", 1299.5],
+  ])("%j -> %d", (text, expected) => {
+    expect(parseNumber(text)).toBe(expected);
+  });
+
+  it.each([[""], ["no digits"], ["   "], ["k"]])("%j has no number", (text) => {
+    expect(parseNumber(text)).toBeUndefined();
+  });
+
+  it("uses a regex's first group to pick the number", () => {
+    expect(parseNumber("2 open, 15 closed", /(\d+) closed/)).toBe(15);
+    expect(parseNumber("Total: 1.5k users", /Total: ([\d.]+k)/)).toBe(1500);
+    expect(parseNumber("nothing here", /(\d+) closed/)).toBeUndefined();
+  });
+
+  it("toNumber accepts numbers and numeric strings only", () => {
+    expect(toNumber(5)).toBe(5);
+    expect(toNumber("1,024")).toBe(1024);
+    expect(toNumber(null)).toBeUndefined();
+    expect(toNumber({})).toBeUndefined();
+    expect(toNumber(Number.NaN)).toBeUndefined();
+    expect(toNumber("")).toBeUndefined();
+  });
+});
