@@ -1,0 +1,125 @@
+import { addDays, daysBetween } from "../dates.js";
+import type { HistoryStore, Metrics, SourceFailure } from "../types.js";
+import { clean, direction, type Direction, type MetricDisplay, type MetricFormat } from "./format.js";
+import { seriesStart, weeklySeries } from "./sparkline.js";
+
+/** What a weekly report is built from: a run's snapshot, or a history row. */
+export interface ReportInput {
+  date: string;
+  metrics: Metrics;
+  failures?: readonly SourceFailure[];
+}
+
+export interface ReportOptions {
+  /** Compare with the row this many days earlier, or the nearest earlier one within 7 more days. @default 14 */
+  compareDays?: number;
+  /** The metric the header leads with. */
+  northStar?: string;
+  /** Labels and formats, by metric name; listed metrics come first, in this order. */
+  metrics?: Record<string, MetricDisplay>;
+  /** ISO 4217 code for `currency` metrics. @default "USD" */
+  currency?: string;
+  /** Points in each sparkline, one a week. @default 8 */
+  sparklineWeeks?: number;
+}
+
+/** Whether a change is good news, given `lowerIsBetter`. */
+export type Verdict = "better" | "worse" | "same" | "unknown";
+
+export interface MetricLine {
+  name: string;
+  label: string;
+  format: MetricFormat;
+  lowerIsBetter: boolean;
+  value?: number;
+  /** The value at the comparison date. */
+  previous?: number;
+  delta?: number;
+  /** Relative change in percent; absent when `previous` is missing or 0. */
+  percent?: number;
+  direction?: Direction;
+  verdict: Verdict;
+  /** One value a week, oldest first, ending with `value`. */
+  weekly: (number | undefined)[];
+}
+
+export interface WeeklyReport {
+  date: string;
+  compareDays: number;
+  /** The date of the row compared with; absent when none was found. */
+  comparisonDate?: string;
+  /** No earlier history at all: this report is the first. */
+  baseline: boolean;
+  currency: string;
+  northStar?: MetricLine;
+  /** Every metric except the north star, listed ones first, then by name. */
+  metrics: MetricLine[];
+  failures: SourceFailure[];
+}
+
+export const COMPARE_WINDOW_DAYS = 7;
+
+/** Reads history only through the `HistoryStore` interface: one `nearestOnOrBefore` and one `range` call. */
+export async function buildWeeklyReport(input: ReportInput, history: HistoryStore, options: ReportOptions = {}): Promise<WeeklyReport> {
+  const compareDays = options.compareDays ?? 14;
+  const weeks = options.sparklineWeeks ?? 8;
+  const target = addDays(input.date, -compareDays);
+  const [comparison, rows] = await Promise.all([
+    history.nearestOnOrBefore(target, COMPARE_WINDOW_DAYS),
+    history.range(seriesStart(input.date, weeks), input.date),
+  ]);
+  const earlier = rows.filter((r) => r.date < input.date);
+  const previous = comparison?.metrics ?? {};
+  const display = options.metrics ?? {};
+  const names = new Set([...Object.keys(input.metrics), ...Object.keys(previous)]);
+  const ordered = [
+    ...Object.keys(display).filter((n) => names.has(n)),
+    ...[...names].filter((n) => !(n in display)).sort(),
+  ];
+  const lines = ordered.map((name) => {
+    const shown = display[name] ?? {};
+    const line: MetricLine = {
+      name,
+      label: shown.label ?? name,
+      format: shown.format ?? "number",
+      lowerIsBetter: shown.lowerIsBetter ?? false,
+      value: input.metrics[name],
+      previous: previous[name],
+      verdict: "unknown",
+      weekly: weeklySeries(earlier, input.date, weeks, name, input.metrics),
+    };
+    return compare(line);
+  });
+  const northStar = lines.find((l) => l.name === options.northStar);
+  return {
+    date: input.date,
+    compareDays,
+    comparisonDate: comparison?.date,
+    baseline: !comparison && earlier.length === 0,
+    currency: options.currency ?? "USD",
+    northStar,
+    metrics: lines.filter((l) => l !== northStar),
+    failures: [...(input.failures ?? [])],
+  };
+}
+
+function compare(line: MetricLine): MetricLine {
+  const { value, previous } = line;
+  if (value === undefined || previous === undefined) return line;
+  const delta = clean(clean(value) - clean(previous));
+  const dir = direction(delta);
+  const good = line.lowerIsBetter ? "down" : "up";
+  return {
+    ...line,
+    delta,
+    // Against |previous|, so a loss shrinking from -100 to -50 reads +50%.
+    percent: previous === 0 ? undefined : (delta / Math.abs(previous)) * 100,
+    direction: dir,
+    verdict: dir === "same" ? "same" : dir === good ? "better" : "worse",
+  };
+}
+
+/** Days between the comparison row and the report date, when there is one. */
+export function comparisonAge(report: WeeklyReport): number | undefined {
+  return report.comparisonDate ? daysBetween(report.comparisonDate, report.date) : undefined;
+}

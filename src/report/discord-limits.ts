@@ -1,0 +1,55 @@
+/** One embed as the Discord API takes it (only the keys reports use). */
+export interface DiscordEmbed {
+  title?: string;
+  description?: string;
+  /** RGB as an integer. */
+  color?: number;
+  fields?: { name: string; value: string; inline?: boolean }[];
+  footer?: { text: string };
+  author?: { name: string };
+  timestamp?: string;
+}
+
+/** The JSON body of one webhook execution. */
+export interface DiscordMessage {
+  content?: string;
+  username?: string;
+  avatar_url?: string;
+  embeds?: DiscordEmbed[];
+  /** Always `{ parse: [] }`: a metric name or a reason can never ping anyone. */
+  allowed_mentions: { parse: string[] };
+}
+
+/** Discord's documented limits (message.mdx, "Embed Limits"). */
+export const DISCORD_LIMITS = {
+  content: 2000,
+  embeds: 10,
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  author: 256,
+  /** title + description + field names and values + footer + author, over all embeds of a message. */
+  total: 6000,
+} as const;
+
+export const COLORS = { better: 0x57f287, worse: 0xed4245, neutral: 0x95a5a6 } as const;
+
+/** Characters an embed counts toward the 6,000 total. UTF-16 length is never below Discord's count. */
+export function embedSize(embed: DiscordEmbed): number {
+  let size = (embed.title ?? "").length + (embed.description ?? "").length;
+  size += (embed.footer?.text ?? "").length + (embed.author?.name ?? "").length;
+  for (const field of embed.fields ?? []) size += field.name.length + field.value.length;
+  return size;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Text shown as typed: no bold, links, mentions or headings from a label or an error. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\*_~`|[\]<>#]/g, "\\$&");
+}

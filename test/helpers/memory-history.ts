@@ -1,0 +1,80 @@
+import { addDays } from "../../src/dates.js";
+import type { HistoryRow, HistoryStore, Snapshot } from "../../src/types.js";
+
+/** An in-memory `HistoryStore` for tests, with knobs to make reads or writes fail and counters of calls. */
+export class MemoryHistory implements HistoryStore {
+  readonly rows = new Map<string, HistoryRow>();
+  /** When set, every read rejects with it. */
+  failReads?: Error;
+  /** When set, every write rejects with it. */
+  failWrites?: Error;
+  readonly calls: { method: keyof HistoryStore; args: unknown[] }[] = [];
+
+  constructor(rows: readonly HistoryRow[] = []) {
+    for (const row of rows) this.rows.set(row.date, structuredClone(row));
+  }
+
+  async upsert(snapshot: Snapshot): Promise<void> {
+    this.write("upsert", [snapshot]);
+    const row = this.rows.get(snapshot.date) ?? { date: snapshot.date, metrics: {} };
+    row.metrics = { ...row.metrics, ...snapshot.metrics };
+    this.rows.set(snapshot.date, row);
+  }
+
+  async get(date: string): Promise<HistoryRow | undefined> {
+    this.read("get", [date]);
+    const row = this.rows.get(date);
+    return row && structuredClone(row);
+  }
+
+  async nearestOnOrBefore(date: string, windowDays: number): Promise<HistoryRow | undefined> {
+    this.read("nearestOnOrBefore", [date, windowDays]);
+    const earliest = addDays(date, -windowDays);
+    return this.sorted().filter((r) => r.date <= date && r.date >= earliest).pop();
+  }
+
+  async range(from: string, to: string): Promise<HistoryRow[]> {
+    this.read("range", [from, to]);
+    return this.sorted().filter((r) => r.date >= from && r.date <= to);
+  }
+
+  async markReportSent(date: string): Promise<void> {
+    this.write("markReportSent", [date]);
+    this.row(date).reportSent = true;
+  }
+
+  async markAlerted(date: string, sources: string[]): Promise<void> {
+    this.write("markAlerted", [date, sources]);
+    const row = this.row(date);
+    row.alerted = [...new Set([...(row.alerted ?? []), ...sources])].sort();
+  }
+
+  private row(date: string): HistoryRow {
+    let row = this.rows.get(date);
+    if (!row) this.rows.set(date, (row = { date, metrics: {} }));
+    return row;
+  }
+
+  private sorted(): HistoryRow[] {
+    return [...this.rows.values()].sort((a, b) => a.date.localeCompare(b.date)).map((r) => structuredClone(r));
+  }
+
+  private read(method: keyof HistoryStore, args: unknown[]): void {
+    this.calls.push({ method, args });
+    if (this.failReads) throw this.failReads;
+  }
+
+  private write(method: keyof HistoryStore, args: unknown[]): void {
+    this.calls.push({ method, args });
+    if (this.failWrites) throw this.failWrites;
+  }
+}
+
+/** `weeks` weekly rows ending at `date` (exclusive), each metric growing by `step` a week from `start`. */
+export function weeklyRows(date: string, weeks: number, start: Record<string, number>, step: Record<string, number>): HistoryRow[] {
+  return Array.from({ length: weeks }, (_, i) => {
+    const back = weeks - i;
+    const metrics = Object.fromEntries(Object.entries(start).map(([k, v]) => [k, v + (step[k] ?? 0) * i]));
+    return { date: addDays(date, -7 * back), metrics };
+  });
+}
