@@ -1,0 +1,97 @@
+import type { CloudEvent } from "@google-cloud/functions-framework";
+import { ConfigError, KpiError, errorMessage } from "../errors.js";
+import { createLogger, jsonLineSink, type LogSink, type Logger } from "../log/logger.js";
+import { Secrets } from "../log/secrets.js";
+import { eventAgeMs, formatAge } from "./event-age.js";
+import { MessageError, decodeJobRequest } from "./message.js";
+import type { FunctionOptions } from "./options.js";
+import { SetupCache, type PipelineLoader } from "./pipeline-cache.js";
+import { summarizeRun } from "./summary.js";
+
+export interface HandlerDeps {
+  /** Read once, at the first event. */
+  readOptions: () => FunctionOptions;
+  loadPipeline: PipelineLoader;
+  /** @default one JSON line a record on stdout */
+  sink?: LogSink;
+  /** @default () => new Date() */
+  now?: () => Date;
+}
+
+/** Thrown so the framework answers 500 and Pub/Sub redelivers. Its message is already redacted. */
+export class RetryableEventError extends KpiError {
+  constructor(message: string) {
+    super("event_retry", message);
+    // The framework prints `stack` to stderr: one line, already logged as JSON by us.
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+/**
+ * The Pub/Sub CloudEvent handler. A bad message, a bad config or an event older than
+ * the maximum age is logged and acknowledged; only a failed destination throws.
+ */
+export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) => Promise<void> {
+  const secrets = new Secrets();
+  const root = createLogger({ secrets, sink: deps.sink ?? jsonLineSink() });
+  const now = deps.now ?? (() => new Date());
+  const cache = new SetupCache(deps.readOptions, deps.loadPipeline);
+
+  return async (event) => {
+    const started = now().getTime();
+    let logger = root.child({ eventId: event.id });
+    let request;
+    try {
+      request = decodeJobRequest(event.data);
+    } catch (error) {
+      if (!MessageError.isMessageError(error)) throw error;
+      logger.error(`message rejected: ${error.message}; acknowledged, it will not be retried`);
+      return;
+    }
+    logger = logger.child({ job: request.job });
+
+    const outcome = await cache.get({ secrets, logger: root });
+    if (!outcome.ok) {
+      reportSetupError(logger, outcome.error, outcome.firstReport);
+      return;
+    }
+    const { options, pipeline } = outcome.setup;
+
+    const age = eventAgeMs(event.time, now());
+    if (age !== undefined && age > options.maxEventAgeMs) {
+      logger.warn(`event is ${formatAge(age)} old, over the maximum of ${formatAge(options.maxEventAgeMs)}; acknowledged without running`, { ageMs: age });
+      return;
+    }
+
+    logger.info(`${request.job} started`, { date: request.date, only: request.only });
+    let result;
+    try {
+      result = await pipeline.process(request.job, { date: request.date, only: request.only });
+    } catch (error) {
+      const reason = secrets.redact(errorMessage(error));
+      if (error instanceof ConfigError) {
+        logger.error(`message rejected: ${reason}; acknowledged, it will not be retried`);
+        return;
+      }
+      logger.error(`${request.job} failed: ${reason}`, { durationMs: now().getTime() - started });
+      throw new RetryableEventError(`${request.job} failed: ${reason}`);
+    }
+
+    const summary = summarizeRun(result, now().getTime() - started);
+    const log = !result.ok ? logger.error : summary.fields.sourcesFailed.length ? logger.warn : logger.info;
+    log(summary.message, summary.fields);
+    if (!result.ok) {
+      const failed = result.destinations.filter((d) => !d.ok).map((d) => `${d.destination}: ${d.error ?? "failed"}`);
+      throw new RetryableEventError(secrets.redact(`destinations failed, Pub/Sub will redeliver: ${failed.join("; ")}`));
+    }
+  };
+}
+
+function reportSetupError(logger: Logger, error: unknown, firstReport: boolean): void {
+  if (firstReport) {
+    const issues = error instanceof ConfigError ? error.issues : undefined;
+    logger.error(`config error, every event is acknowledged without running until it is fixed and redeployed: ${errorMessage(error)}`, { issues });
+  } else {
+    logger.warn("acknowledged without running: the config is invalid (logged in full at this instance's first event)");
+  }
+}

@@ -1,0 +1,16 @@
+import { resolve } from "node:path";
+import type { PipelineLoader } from "./pipeline-cache.js";
+
+/**
+ * Production loader. The config and pipeline modules (yaml, zod, got, cheerio, the
+ * destinations) are imported here, at the first event, so the entry file stays tiny.
+ */
+export function configFileLoader(env: Record<string, string | undefined>, root = process.cwd()): PipelineLoader {
+  return async (options, { secrets, logger }) => {
+    const [{ loadConfigFile }, { buildPipeline }] = await Promise.all([import("../config/load.js"), import("../build.js")]);
+    const config = await loadConfigFile(resolve(root, options.configPath), env);
+    // The handler's logger redacts through `secrets`; the config found the values.
+    secrets.add(...config.secrets.list());
+    return buildPipeline(config, { logger });
+  };
+}
