@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { direction, formatDelta, formatPercentChange, formatValue } from "../../src/report/format.js";
 import { sparkline, weeklySeries } from "../../src/report/sparkline.js";
+import type { HistoryRow } from "../../src/types.js";
 
 describe("formatValue", () => {
   it.each([
@@ -68,7 +69,7 @@ describe("sparkline", () => {
   });
 
   it("takes, for each week, the nearest earlier row of that week", () => {
-    const rows = [
+    const rows: HistoryRow[] = [
       { date: "2024-05-27", metrics: { a: 1 } },
       { date: "2024-05-30", metrics: { a: 2 } },
       { date: "2024-06-01", metrics: { a: 3 } }, // the latest row of the week ending 2024-06-03
