@@ -1,0 +1,42 @@
+import type { Config } from "./config/load.js";
+import { createDestination, destinationName, HISTORY_TYPES } from "./destinations/registry.js";
+import { createHttpClient } from "./http/client.js";
+import type { Logger } from "./log/logger.js";
+import { Pipeline, type ProgressEvent } from "./pipeline.js";
+import { createSource } from "./sources/registry.js";
+import { isHistoryStore, type HistoryStore } from "./types.js";
+
+export interface BuildDeps {
+  logger: Logger;
+  now?: () => Date;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Where the console destination prints. */
+  write?: (text: string) => void;
+}
+
+/** Turns a validated config into a ready pipeline: the one place the registries are used. */
+export function buildPipeline(config: Config, deps: BuildDeps): Pipeline {
+  const secrets = config.secrets;
+  const destinations = config.destinations.map((options) => createDestination(options, { secrets, logger: deps.logger, write: deps.write }));
+  const historyName = config.history ?? firstHistoryName(config);
+  const history = destinations.find((d) => d.name === historyName);
+  return new Pipeline({
+    sources: config.sources.map((options) => createSource(options)),
+    destinations,
+    concurrency: config.concurrency,
+    sourceTimeoutMs: config.sourceTimeoutMs,
+    timezone: config.timezone,
+    northStar: config.northStar,
+    history: isHistoryStore(history) ? (history as HistoryStore) : undefined,
+    http: createHttpClient({ timeoutMs: config.sourceTimeoutMs, maxResponseBytes: config.maxResponseBytes }),
+    logger: deps.logger,
+    secrets,
+    now: deps.now,
+    onProgress: deps.onProgress,
+  });
+}
+
+function firstHistoryName(config: Config): string | undefined {
+  const first = config.destinations.find((d) => HISTORY_TYPES.includes(d.type));
+  return first && destinationName(first);
+}

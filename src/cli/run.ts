@@ -1,0 +1,55 @@
+import { buildPipeline } from "../build.js";
+import { JOBS, type Job } from "../types.js";
+import { UsageError } from "./usage.js";
+import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
+import { terminalProgress } from "./progress.js";
+import { formatSnapshotTable } from "../destinations/console.js";
+
+export interface RunArgs {
+  config?: string;
+  job?: string;
+  date?: string;
+  dryRun?: boolean;
+  only?: string[];
+}
+
+/** `kpi-collector run`: exit 0 when every destination wrote, 1 otherwise. */
+export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
+  const job = (args.job ?? "daily") as Job;
+  if (!JOBS.includes(job)) throw new UsageError(`--job: unknown job "${args.job}"; use one of ${JOBS.join(", ")}`);
+  const { config } = await loadCliConfig(args.config, io);
+  const logger = cliLogger(config, io);
+  // Off a terminal stdout carries only JSON log lines; tables go to stderr.
+  const human = (text: string) => (io.stdout.isTTY ? io.stdout : io.stderr).write(text);
+  const names = config.sources.filter((s) => !args.only || args.only.includes(s.name)).map((s) => s.name);
+  const progress = io.stderr.isTTY ? terminalProgress(io.stderr as NodeJS.WriteStream, names) : undefined;
+  const pipeline = buildPipeline(config, {
+    logger,
+    now: io.now,
+    onProgress: progress?.onProgress,
+    write: human,
+  });
+  let result;
+  try {
+    result = await pipeline.process(job, { date: args.date, only: args.only, dryRun: args.dryRun });
+  } finally {
+    progress?.stop();
+  }
+  const { snapshot } = result;
+  if (args.dryRun) {
+    human(formatSnapshotTable(snapshot));
+    human("(dry run: nothing was written)\n");
+  }
+  logger.info("run finished", {
+    job,
+    date: snapshot.date,
+    metricsCollected: Object.keys(snapshot.metrics).length,
+    sourcesFailed: snapshot.failures.length,
+    destinationsWritten: result.destinations.filter((d) => d.ok).length,
+    destinationsFailed: result.destinations.filter((d) => !d.ok).length,
+  });
+  if (io.stdout.isTTY) {
+    for (const d of result.destinations) io.stderr.write(d.ok ? `✓ ${d.destination} written\n` : `✗ ${d.destination} failed: ${d.error}\n`);
+  }
+  return result.ok ? 0 : 1;
+}

@@ -1,0 +1,29 @@
+import { KpiError } from "../errors.js";
+
+/** Bad command-line arguments: exit code 2. */
+export class UsageError extends KpiError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
+
+export const USAGE = `Usage: kpi-collector <command> [options]
+
+Commands:
+  run        Collect the metrics and write them to the destinations
+               --config FILE   the config (default: $KPI_CONFIG or kpi.config.yaml)
+               --job JOB       daily | weekly-report (default: daily)
+               --date DATE     the run date, YYYY-MM-DD (default: today in the config's timezone)
+               --only SOURCE   run only this source (repeatable)
+               --dry-run       collect and print, write nothing
+  validate   Check the config and the environment it needs, naming every problem
+               --config FILE
+  report     Render the weekly report from history, or post it
+               --config FILE  --date DATE  --dry-run (print instead of posting)
+  notion init  Create a ready Notion database under a page and print its id
+               --config FILE  --parent PAGE_ID_OR_URL  [--title TITLE]
+  schema     Print the JSON Schema of kpi.config.yaml (for editor autocompletion)
+  help       Show this help
+
+Exit codes: 0 success, 1 a destination failed, 2 bad config or arguments.
+`;

@@ -1,0 +1,15 @@
+import { configJsonSchema } from "../config/schema.js";
+import { loadCliConfig, type CliIo } from "./context.js";
+
+/** `kpi-collector validate`: the config and every variable it needs. Problems surface as a ConfigError. */
+export async function validateCommand(args: { config?: string }, io: CliIo): Promise<number> {
+  const { config, path } = await loadCliConfig(args.config, io);
+  const metrics = config.sources.length;
+  io.stdout.write(`${path} is valid: ${metrics} source(s), ${config.destinations.length} destination(s), time zone ${config.timezone}.\n`);
+  return 0;
+}
+
+export function schemaCommand(io: CliIo): number {
+  io.stdout.write(JSON.stringify(configJsonSchema(), null, 2) + "\n");
+  return 0;
+}

@@ -1,0 +1,92 @@
+import { readFile } from "node:fs/promises";
+import { parseDocument } from "yaml";
+import { ConfigError } from "../errors.js";
+import { Secrets } from "../log/secrets.js";
+import { createSource } from "../sources/registry.js";
+import { destinationName, HISTORY_TYPES } from "../destinations/registry.js";
+import { interpolateEnv } from "./interpolate.js";
+import { describeIssue } from "./issues.js";
+import { configSchema, type ConfigData } from "./schema.js";
+import { collectSecrets } from "./secrets.js";
+
+export interface Config extends ConfigData {
+  /** Every credential the config holds, for redaction. */
+  secrets: Secrets;
+}
+
+export type Env = Record<string, string | undefined>;
+
+export const DEFAULT_CONFIG_PATH = "kpi.config.yaml";
+
+/** Where the config lives: `--config`, then `KPI_CONFIG`, then `kpi.config.yaml`. */
+export function resolveConfigPath(cliPath: string | undefined, env: Env): string {
+  return cliPath ?? env.KPI_CONFIG ?? DEFAULT_CONFIG_PATH;
+}
+
+/** Parses, interpolates `${ENV}` and validates a config, naming every problem at once. */
+export function loadConfig(text: string, env: Env, fileName = DEFAULT_CONFIG_PATH): Config {
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length) {
+    throw new ConfigError(document.errors.map((e) => `${fileName}:${e.linePos?.[0].line ?? "?"}:${e.linePos?.[0].col ?? "?"}: ${e.message.split("\n")[0]}`));
+  }
+  const raw: unknown = document.toJS();
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError([`${fileName}: expected a map with sources and destinations`]);
+  const { value, issues, secretValues } = interpolateEnv(raw, env);
+  const parsed = configSchema.safeParse(value);
+  if (!parsed.success) {
+    issues.push(...parsed.error.issues.map((issue) => describeIssue(issue, value)));
+    throw new ConfigError(issues);
+  }
+  if (issues.length) throw new ConfigError(issues);
+  const config = parsed.data;
+  const secrets = collectSecrets(config).add(...secretValues);
+  const problems = crossCheck(config);
+  if (problems.length) throw new ConfigError(problems.map((p) => secrets.redact(p)));
+  return { ...config, secrets };
+}
+
+export async function loadConfigFile(path: string, env: Env): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError([
+      code === "ENOENT" ? `${path}: file not found; create it (see README "Configuration") or pass --config FILE` : `${path}: cannot read (${code ?? String(error)})`,
+    ]);
+  }
+  return loadConfig(text, env, path);
+}
+
+/** What the schema can't see: names that must be unique, and references between parts. */
+function crossCheck(config: ConfigData): string[] {
+  const problems: string[] = [];
+  const sourceNames = new Map<string, number>();
+  const metricOwners = new Map<string, string>();
+  config.sources.forEach((options, i) => {
+    const earlier = sourceNames.get(options.name);
+    if (earlier !== undefined) problems.push(`sources[${i}].name: "${options.name}" is already the name of sources[${earlier}]; source names must be unique`);
+    sourceNames.set(options.name, i);
+    for (const metric of createSource(options).metricNames ?? []) {
+      const owner = metricOwners.get(metric);
+      if (owner !== undefined) problems.push(`sources[${i}].metrics.${metric}: source "${owner}" already produces ${metric}; rename one of them`);
+      else metricOwners.set(metric, options.name);
+    }
+  });
+  if (config.northStar && !metricOwners.has(config.northStar)) {
+    problems.push(`northStar: "${config.northStar}" is not a metric of any source; use one of ${[...metricOwners.keys()].join(", ")}`);
+  }
+  const destinationNames = new Map<string, number>();
+  config.destinations.forEach((options, i) => {
+    const name = destinationName(options);
+    const earlier = destinationNames.get(name);
+    if (earlier !== undefined) problems.push(`destinations[${i}].name: "${name}" is already used by destinations[${earlier}]; give each a distinct name`);
+    destinationNames.set(name, i);
+  });
+  if (config.history !== undefined) {
+    const target = config.destinations.find((d) => destinationName(d) === config.history);
+    if (!target) problems.push(`history: no destination named "${config.history}"`);
+    else if (!HISTORY_TYPES.includes(target.type)) problems.push(`history: destination "${config.history}" is a ${target.type} destination; use a ${HISTORY_TYPES.join(" or ")} destination`);
+  }
+  return problems;
+}

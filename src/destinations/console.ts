@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { destinationBase } from "../config/common.js";
+import type { Destination, Snapshot } from "../types.js";
+
+export const CONSOLE_TYPE = "console";
+
+export const consoleOptionsSchema = z
+  .object({ type: z.literal(CONSOLE_TYPE), ...destinationBase })
+  .strict()
+  .describe("Prints the snapshot as a table, with failures listed.");
+
+export type ConsoleOptions = z.input<typeof consoleOptionsSchema>;
+
+const formatter = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+
+/** The snapshot as a readable table. */
+export function formatSnapshotTable(snapshot: Snapshot): string {
+  const entries = Object.entries(snapshot.metrics);
+  const width = Math.max(6, ...entries.map(([name]) => name.length));
+  const lines = [`KPI snapshot ${snapshot.date} (${snapshot.job}): ${entries.length} metrics, ${snapshot.failures.length} failed sources`, ""];
+  lines.push(`${"metric".padEnd(width)}  ${"value".padStart(14)}`);
+  lines.push(`${"-".repeat(width)}  ${"-".repeat(14)}`);
+  for (const [name, value] of entries) lines.push(`${name.padEnd(width)}  ${formatter.format(value).padStart(14)}`);
+  if (snapshot.failures.length) {
+    lines.push("", "Failed sources (their metrics are absent, not 0):");
+    for (const failure of snapshot.failures) lines.push(`  ✗ ${failure.source}: ${failure.error}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+export function createConsoleDestination(options: ConsoleOptions, deps: { write?: (text: string) => void } = {}): Destination {
+  const parsed = consoleOptionsSchema.parse(options);
+  const write = deps.write ?? ((text: string) => process.stdout.write(text));
+  return {
+    name: parsed.name ?? CONSOLE_TYPE,
+    jobs: parsed.jobs,
+    async write(snapshot) {
+      write(formatSnapshotTable(snapshot));
+    },
+  };
+}
