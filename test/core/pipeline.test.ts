@@ -1,0 +1,137 @@
+import { describe, expect, it } from "@jest/globals";
+import { ConfigError } from "../../src/errors.js";
+import { Secrets } from "../../src/log/secrets.js";
+import { Pipeline } from "../../src/pipeline.js";
+import type { Destination, Snapshot, Source } from "../../src/types.js";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FileHistory } from "../../src/destinations/file.js";
+
+const source = (name: string, metrics: Record<string, number>, delayMs = 0): Source => ({
+  name,
+  metricNames: Object.keys(metrics),
+  collect: () => new Promise((resolve) => setTimeout(() => resolve(metrics), delayMs).unref()),
+});
+const failing = (name: string, message: string): Source => ({ name, collect: async () => Promise.reject(new Error(message)) });
+const recorder = (name: string, seen: Snapshot[], fail?: string): Destination => ({
+  name,
+  write: async (snapshot) => {
+    if (fail) throw new Error(fail);
+    seen.push(snapshot);
+  },
+});
+const fixedNow = () => new Date("2026-11-29T23:30:00Z");
+
+describe("Pipeline", () => {
+  it("fans sources in to one dated snapshot and out to every destination", async () => {
+    const a: Snapshot[] = [];
+    const b: Snapshot[] = [];
+    const pipeline = new Pipeline({
+      sources: [source("one", { B: 2 }), source("two", { A: 1 })],
+      destinations: [recorder("a", a), recorder("b", b)],
+      now: fixedNow,
+    });
+    const result = await pipeline.process("daily");
+    expect(result.ok).toBe(true);
+    expect(a).toEqual([{ date: "2026-11-29", job: "daily", metrics: { A: 1, B: 2 }, failures: [] }]);
+    expect(b).toEqual(a);
+  });
+
+  it("dates the run in the configured time zone, and --date overrides it", async () => {
+    const pipeline = new Pipeline({ sources: [], destinations: [], now: fixedNow, timezone: "Asia/Tokyo" });
+    expect((await pipeline.collect("daily")).date).toBe("2026-11-30");
+    expect((await pipeline.collect("daily", { date: "2026-01-15" })).date).toBe("2026-01-15");
+    await expect(pipeline.collect("daily", { date: "2026-02-30" })).rejects.toThrow(/not a date/);
+  });
+
+  it("a failing source never stops the others; its metrics are absent, not 0", async () => {
+    const pipeline = new Pipeline({ sources: [failing("broken", "page changed"), source("ok", { A: 5 })], destinations: [] });
+    const snapshot = await pipeline.collect("daily");
+    expect(snapshot.metrics).toEqual({ A: 5 });
+    expect(snapshot.failures).toEqual([{ source: "broken", error: "page changed" }]);
+  });
+
+  it("a source slower than its timeout fails alone", async () => {
+    const slow: Source = { ...source("slow", { S: 1 }, 5_000), timeoutMs: 50 };
+    const snapshot = await new Pipeline({ sources: [slow, source("fast", { F: 1 })], destinations: [] }).collect("daily");
+    expect(snapshot.metrics).toEqual({ F: 1 });
+    expect(snapshot.failures[0]).toEqual({ source: "slow", error: "timed out after 50 ms" });
+  });
+
+  it("rejects non-numeric metric values from a custom source", async () => {
+    const bad: Source = { name: "bad", collect: async () => ({ X: Number.NaN }) };
+    const snapshot = await new Pipeline({ sources: [bad], destinations: [] }).collect("daily");
+    expect(snapshot.failures[0]?.error).toMatch(/X is not a finite number/);
+  });
+
+  it("runs at most `concurrency` sources at once", async () => {
+    let running = 0;
+    let peak = 0;
+    const tracked = (i: number): Source => ({
+      name: `s${i}`,
+      collect: async () => {
+        peak = Math.max(peak, ++running);
+        await new Promise((r) => setTimeout(r, 20));
+        running--;
+        return { [`M${i}`]: i };
+      },
+    });
+    const snapshot = await new Pipeline({ sources: Array.from({ length: 10 }, (_, i) => tracked(i)), destinations: [], concurrency: 3 }).collect("daily");
+    expect(Object.keys(snapshot.metrics)).toHaveLength(10);
+    expect(peak).toBe(3);
+  });
+
+  it("a failing destination doesn't block another, and the result says which failed", async () => {
+    const seen: Snapshot[] = [];
+    const pipeline = new Pipeline({ sources: [source("s", { A: 1 })], destinations: [recorder("down", [], "503 from upstream"), recorder("up", seen)] });
+    const result = await pipeline.process("daily");
+    expect(result.ok).toBe(false);
+    expect(seen).toHaveLength(1);
+    expect(result.destinations.map(({ destination, ok, error }) => ({ destination, ok, error }))).toEqual([
+      { destination: "down", ok: false, error: "503 from upstream" },
+      { destination: "up", ok: true, error: undefined },
+    ]);
+  });
+
+  it("only writes to destinations subscribed to the job", async () => {
+    const weekly: Snapshot[] = [];
+    const pipeline = new Pipeline({ sources: [], destinations: [{ ...recorder("weekly", weekly), jobs: ["weekly-report"] }] });
+    await pipeline.process("daily");
+    expect(weekly).toHaveLength(0);
+    await pipeline.process("weekly-report");
+    expect(weekly).toHaveLength(1);
+  });
+
+  it("writes the history store before the destinations that read it", async () => {
+    const history = new FileHistory({ type: "file", path: join(await mkdtemp(join(tmpdir(), "kpi-p-")), "h.csv") });
+    let seenByReader: unknown;
+    const reader: Destination = { name: "reader", write: async (snapshot, ctx) => void (seenByReader = await ctx.history?.get(snapshot.date)) };
+    const result = await new Pipeline({ sources: [source("s", { A: 9 })], destinations: [reader, history], now: fixedNow }).process("daily");
+    expect(result.ok).toBe(true);
+    expect(seenByReader).toMatchObject({ date: "2026-11-29", metrics: { A: 9 } });
+  });
+
+  it("dry run collects but writes nothing", async () => {
+    const seen: Snapshot[] = [];
+    const result = await new Pipeline({ sources: [source("s", { A: 1 })], destinations: [recorder("d", seen)] }).process("daily", { dryRun: true });
+    expect(result.snapshot.metrics).toEqual({ A: 1 });
+    expect(seen).toHaveLength(0);
+  });
+
+  it("--only runs the named sources and rejects unknown names", async () => {
+    const pipeline = new Pipeline({ sources: [source("a", { A: 1 }), source("b", { B: 1 })], destinations: [] });
+    expect((await pipeline.collect("daily", { only: ["b"] })).metrics).toEqual({ B: 1 });
+    await expect(pipeline.collect("daily", { only: ["c"] })).rejects.toThrow(/no source named "c"/);
+  });
+
+  it("refuses the same metric name from two sources", () => {
+    expect(() => new Pipeline({ sources: [source("a", { X: 1 }), source("b", { X: 2 })], destinations: [] })).toThrow(ConfigError);
+  });
+
+  it("redacts secrets from failure reasons", async () => {
+    const secrets = new Secrets().add("hunter22");
+    const snapshot = await new Pipeline({ sources: [failing("s", "login with hunter22 failed")], destinations: [], secrets }).collect("daily");
+    expect(snapshot.failures[0]?.error).toBe("login with [redacted] failed");
+  });
+});
