@@ -1,0 +1,43 @@
+import type { CheerioAPI } from "cheerio/slim";
+import { z } from "zod";
+
+/** An absolute http(s) URL. */
+export const httpUrl = z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" });
+
+/**
+ * Parses HTML, or XML (RSS, Atom) with `xml`. cheerio is imported on first use, so a run
+ * without html sources or logins never loads it, and `cheerio/slim` uses htmlparser2,
+ * a much smaller DOM than parse5.
+ */
+export async function loadDocument(body: string, xml = false): Promise<CheerioAPI> {
+  const { load } = await import("cheerio/slim");
+  return load(body, { xml });
+}
+
+/** Runs a CSS selector; an invalid selector becomes an `Error` that names it. */
+export function select($: CheerioAPI, selector: string): ReturnType<CheerioAPI> {
+  try {
+    return $(selector);
+  } catch (error) {
+    throw new Error(`invalid selector "${selector}": ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Whitespace folded and cut to `max` characters, for quoting page text in messages. */
+export function snippet(text: string, max = 60): string {
+  const folded = text.replace(/\s+/g, " ").trim();
+  return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
+}
+
+/** Checks a regex option compiles; used by schemas so a bad pattern fails at load. */
+export const regexPattern = z
+  .string()
+  .min(1)
+  .refine((pattern) => {
+    try {
+      new RegExp(pattern);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "is not a valid regular expression");

@@ -1,0 +1,101 @@
+import type { CheerioAPI } from "cheerio/slim";
+import { z } from "zod";
+import { metricName, sourceBase } from "../config/common.js";
+import { SourceError } from "../errors.js";
+import { describeUrl } from "../http/client.js";
+import { parseNumber } from "../parse-number.js";
+import type { Metrics, Source } from "../types.js";
+import { loadDocument, regexPattern, select, snippet } from "./extract.js";
+import { assertLoggedIn } from "./login.js";
+import { fetchPage, pageRequest } from "./page.js";
+
+export const HTML_TYPE = "html";
+
+export const htmlMetricSchema = z
+  .object({
+    selector: z.string().min(1).describe('CSS selector, e.g. ".stars" or "item" in a feed.'),
+    extract: z
+      .enum(["number", "count", "attribute"])
+      .optional()
+      .describe("number: a number read from the first match's text (the default); count: how many elements match; attribute: a number read from the first match's `attribute`."),
+    attribute: z.string().min(1).optional().describe("The attribute to read with extract: attribute, e.g. data-count."),
+    regex: regexPattern.optional().describe("Narrows the text before the number is read; its first capture group is used when it has one."),
+    allowEmpty: z.boolean().optional().describe("With extract: count, a selector matching nothing records 0 instead of failing."),
+  })
+  .strict()
+  .superRefine((metric, ctx) => {
+    const extract = metric.extract ?? "number";
+    if (extract === "attribute" && !metric.attribute) ctx.addIssue({ code: "custom", path: ["attribute"], message: "required with extract: attribute" });
+    if (extract !== "attribute" && metric.attribute) ctx.addIssue({ code: "custom", path: ["attribute"], message: "only applies to extract: attribute" });
+    if (extract !== "count" && metric.allowEmpty) ctx.addIssue({ code: "custom", path: ["allowEmpty"], message: "only applies to extract: count" });
+    if (extract === "count" && metric.regex) ctx.addIssue({ code: "custom", path: ["regex"], message: "does not apply to extract: count" });
+  });
+
+export const htmlSourceSchema = z
+  .object({
+    type: z.literal(HTML_TYPE),
+    ...sourceBase,
+    ...pageRequest,
+    xml: z.boolean().optional().describe("Parse the page as XML, for RSS and Atom feeds. @default false"),
+    metrics: z
+      .record(metricName, htmlMetricSchema)
+      .refine((metrics) => Object.keys(metrics).length > 0, "name at least one metric")
+      .describe("Metric name to what to read from the page."),
+  })
+  .strict()
+  .describe("Numbers scraped from a web page or feed with CSS selectors.");
+
+/** A web page or feed read with CSS selectors. */
+export type HtmlSourceOptions = z.infer<typeof htmlSourceSchema>;
+export type HtmlMetricOptions = z.infer<typeof htmlMetricSchema>;
+
+export function createHtmlSource(options: HtmlSourceOptions): Source {
+  return {
+    name: options.name,
+    timeoutMs: options.timeoutMs,
+    metricNames: Object.keys(options.metrics),
+    async collect(context) {
+      const page = await fetchPage(options.name, context, options);
+      const $ = await loadDocument(page.body, options.xml);
+      if (options.login) assertLoggedIn(options.name, options.login, $, page.url);
+      const metrics: Metrics = {};
+      for (const [name, metric] of Object.entries(options.metrics)) {
+        metrics[name] = extractMetric(options.name, $, metric, page.url);
+      }
+      return metrics;
+    },
+  };
+}
+
+/** Reads one metric; a selector matching nothing or text without a number is an error, never 0. */
+export function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricOptions, url: string): number {
+  const fail = (message: string) => new SourceError(source, `${message} (${describeUrl(url)})`);
+  let matches: ReturnType<CheerioAPI>;
+  try {
+    matches = select($, metric.selector);
+  } catch (error) {
+    throw new SourceError(source, (error as Error).message, { cause: error });
+  }
+  const extract = metric.extract ?? "number";
+  if (matches.length === 0) {
+    if (extract === "count" && metric.allowEmpty) return 0;
+    throw new SourceError(source, `selector "${metric.selector}" matched nothing on ${describeUrl(url)} (has the page layout changed?)`);
+  }
+  if (extract === "count") return matches.length;
+  const regex = metric.regex ? new RegExp(metric.regex) : undefined;
+  if (extract === "attribute") {
+    const name = metric.attribute as string;
+    const value = matches.first().attr(name);
+    if (value === undefined) throw fail(`attribute "${name}" is missing on the first match of "${metric.selector}"`);
+    const number = parseNumber(value, regex);
+    if (number === undefined) throw fail(`attribute ${name}="${snippet(value)}" at "${metric.selector}" holds no number`);
+    return number;
+  }
+  const text = matches.first().text();
+  const number = parseNumber(text, regex);
+  if (number === undefined) {
+    const how = regex ? ` matching /${metric.regex}/` : "";
+    throw fail(`text "${snippet(text)}" at "${metric.selector}" holds no number${how}`);
+  }
+  return number;
+}

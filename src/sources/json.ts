@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { metricName, sourceBase } from "../config/common.js";
+import { SourceError } from "../errors.js";
+import { describeUrl, type HttpResponse } from "../http/client.js";
+import { toNumber } from "../parse-number.js";
+import type { Metrics, Source, SourceContext } from "../types.js";
+import { loadDocument, snippet } from "./extract.js";
+import { formatPath, parsePath, resolvePath, type PathSegment } from "./json-path.js";
+import { assertLoggedIn } from "./login.js";
+import { fetchPage, pageRequest, type PageRequest } from "./page.js";
+
+export const JSON_TYPE = "json";
+
+const WHOLE_NUMBER = /^\s*[-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)\s*[kmb]?\s*%?\s*$/i;
+
+const jsonPath = z
+  .string()
+  .min(1)
+  .superRefine((path, ctx) => {
+    try {
+      parsePath(path);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `invalid path: ${(error as Error).message}` });
+    }
+  });
+
+export const jsonSourceSchema = z
+  .object({
+    type: z.literal(JSON_TYPE),
+    ...sourceBase,
+    ...pageRequest,
+    method: z.enum(["GET", "POST", "PUT", "PATCH"]).optional().describe("HTTP method. Only GET is retried on 429 and 5xx. @default GET"),
+    body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().describe("Request body: a string is sent as is, anything else as JSON."),
+    metrics: z
+      .record(metricName, z.object({ path: jsonPath.describe('Where the number is, e.g. data.items[0].count or ["key.with.dots"].') }).strict())
+      .refine((metrics) => Object.keys(metrics).length > 0, "name at least one metric")
+      .describe("Metric name to the path of its number in the response."),
+  })
+  .strict()
+  .superRefine((source, ctx) => {
+    if (source.login?.check) {
+      ctx.addIssue({ code: "custom", path: ["login", "check"], message: "only applies to html sources; a json source detects a failed login by a 401/403 or an answer that is not JSON" });
+    }
+  })
+  .describe("Numbers read from a JSON API response.");
+
+/** A JSON API, read by paths. */
+export type JsonSourceOptions = z.infer<typeof jsonSourceSchema>;
+
+export function createJsonSource(options: JsonSourceOptions): Source {
+  const paths = Object.entries(options.metrics).map(([name, { path }]) => [name, parsePath(path)] as const);
+  return {
+    name: options.name,
+    timeoutMs: options.timeoutMs,
+    metricNames: paths.map(([name]) => name),
+    collect: (context) => fetchJsonMetrics(options.name, context, options, paths),
+  };
+}
+
+/** Fetches one JSON document and reads each metric at its path. Presets use this too. */
+export async function fetchJsonMetrics(
+  source: string,
+  context: SourceContext,
+  request: PageRequest,
+  paths: readonly (readonly [string, PathSegment[]])[],
+): Promise<Metrics> {
+  const response = await fetchPage(source, context, request);
+  const document = await parseJson(source, request, response);
+  const metrics: Metrics = {};
+  for (const [name, path] of paths) metrics[name] = readNumber(source, document, path, response.url);
+  return metrics;
+}
+
+async function parseJson(source: string, request: PageRequest, response: HttpResponse): Promise<unknown> {
+  try {
+    return JSON.parse(response.body);
+  } catch (error) {
+    if (request.login) assertLoggedIn(source, request.login, await loadDocument(response.body), response.url);
+    const type = response.headers["content-type"] ?? "no content-type";
+    const start = response.body.trim() === "" ? "an empty body" : `it starts with "${snippet(response.body, 40)}"`;
+    throw new SourceError(source, `the response of ${describeUrl(response.url)} is not JSON (${String(type)}; ${start})`, { cause: error });
+  }
+}
+
+/** The number at `path`; a missing path or a value that is not a number is an error, never 0. */
+export function readNumber(source: string, document: unknown, path: readonly PathSegment[], url: string): number {
+  const shown = formatPath(path);
+  const resolved = resolvePath(document, path);
+  if (!resolved.found) {
+    const where = resolved.missing === shown ? "" : ` (${resolved.missing} is not there)`;
+    throw new SourceError(source, `path ${shown} is missing in the response of ${describeUrl(url)}${where}`);
+  }
+  const number = jsonNumber(resolved.value);
+  if (number === undefined) {
+    throw new SourceError(source, `path ${shown} holds ${describeValue(resolved.value)}, not a number (${describeUrl(url)})`);
+  }
+  return number;
+}
+
+/** Numbers, and strings that are wholly a number (`"1,234"`, `" 42 "`, `"1.2k"`): `"2024-01-05"` is not 2024. */
+function jsonNumber(value: unknown): number | undefined {
+  if (typeof value === "string" && !WHOLE_NUMBER.test(value)) return undefined;
+  return toNumber(value);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return `"${snippet(value, 40)}"`;
+  return String(value);
+}

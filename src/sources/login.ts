@@ -1,0 +1,125 @@
+import type { CheerioAPI } from "cheerio/slim";
+import { CookieJar } from "tough-cookie";
+import { z } from "zod";
+import { HttpError, SourceError } from "../errors.js";
+import { describeUrl, type HttpRequest, type HttpResponse } from "../http/client.js";
+import type { SourceContext } from "../types.js";
+import { httpUrl, loadDocument, select } from "./extract.js";
+
+export const loginSchema = z
+  .object({
+    url: httpUrl.describe("The page that shows the login form; it is fetched first, with a fresh cookie jar."),
+    form: z.string().min(1).describe('CSS selector of the login form, e.g. "form#login". It must match only on the login page.'),
+    fields: z
+      .record(z.string().min(1), z.string())
+      .refine((fields) => Object.keys(fields).length > 0, "name at least one field, e.g. { email: ${USER}, password: ${PASS} }")
+      .describe("Input names and the values to fill in; hidden inputs (CSRF tokens) are kept as the page sets them."),
+    check: z.string().min(1).optional().describe("A CSS selector found only when logged in, checked on the source's page."),
+  })
+  .strict()
+  .describe("A form login; the session cookies are kept for the source's request.");
+
+/** A form login, done afresh on every collect. */
+export type LoginOptions = z.infer<typeof loginSchema>;
+
+const SKIPPED_INPUTS = new Set(["submit", "button", "image", "reset", "file"]);
+const REJECTED = new Set([400, 401, 403, 419, 422]);
+
+/** `login failed for source X: reason`, with the failure the login turned into as `cause`. */
+export function loginFailed(source: string, reason: string, cause?: unknown): SourceError {
+  return new SourceError(source, `login failed for source ${source}: ${reason}`, { cause });
+}
+
+/**
+ * Gets the login page, fills the form (keeping its hidden inputs), submits it to its `action`
+ * and returns the cookie jar holding the session. Every cookie value goes to `context.secrets`
+ * before any message could carry it.
+ */
+export async function logIn(source: string, login: LoginOptions, context: SourceContext): Promise<CookieJar> {
+  context.secrets.add(...Object.values(login.fields));
+  const jar = new CookieJar();
+  const send = (request: HttpRequest) => requestWithJar(context, jar, request);
+
+  let page: HttpResponse;
+  try {
+    page = await send({ url: login.url });
+  } catch (error) {
+    throw loginFailed(source, `the login page could not be fetched: ${reason(error)}`, error);
+  }
+  const $ = await loadDocument(page.body);
+  const form = select($, login.form).first();
+  if (form.length === 0) throw loginFailed(source, `form "${login.form}" not found on ${describeUrl(page.url)} (has the login page changed?)`);
+
+  const values = formValues($, form);
+  for (const [name, value] of Object.entries(login.fields)) {
+    if (!(name in values)) context.logger.warn(`login field "${name}" is not an input of form "${login.form}"`, { source });
+    values[name] = value;
+  }
+  const action = new URL(form.attr("action") || page.url, page.url);
+  const method = (form.attr("method") || "POST").toUpperCase();
+  if (method === "GET") action.search = new URLSearchParams(values).toString();
+
+  let answer: HttpResponse;
+  try {
+    answer = await send(method === "GET" ? { url: action.toString() } : { url: action.toString(), method, form: values });
+  } catch (error) {
+    const status = error instanceof HttpError ? error.status : undefined;
+    const why = status !== undefined && REJECTED.has(status) ? `the login form was rejected with status ${status} (check the credentials)` : reason(error);
+    throw loginFailed(source, why, error);
+  }
+  if (isHtml(answer) && select(await loadDocument(answer.body), login.form).length > 0) {
+    throw loginFailed(source, "still on the login form after submitting (check the credentials)");
+  }
+  return jar;
+}
+
+/** The session was not accepted when the source's page still shows the login form, or lacks `check`. */
+export function assertLoggedIn(source: string, login: LoginOptions, $: CheerioAPI, url: string): void {
+  if (select($, login.form).length > 0) {
+    throw loginFailed(source, `${describeUrl(url)} shows the login form (the session was not accepted or has expired)`);
+  }
+  if (login.check && select($, login.check).length === 0) {
+    throw loginFailed(source, `"${login.check}" not found on ${describeUrl(url)}, so the session is not logged in`);
+  }
+}
+
+/** A request with `jar`, adding each cookie value it holds afterwards to the secrets. */
+export async function requestWithJar(context: SourceContext, jar: CookieJar, request: HttpRequest): Promise<HttpResponse> {
+  try {
+    return await context.http.request({ ...request, cookieJar: jar, signal: context.signal });
+  } finally {
+    const cookies = (await jar.serialize()).cookies;
+    context.secrets.add(...cookies.map((cookie) => cookie.value));
+  }
+}
+
+/** What a browser would submit without typing: inputs with their preset values, checked boxes, selected options. */
+function formValues($: CheerioAPI, form: ReturnType<CheerioAPI>): Record<string, string> {
+  const values: Record<string, string> = {};
+  form.find("input[name], textarea[name], select[name]").each((_, el) => {
+    const field = $(el);
+    const name = field.attr("name") as string;
+    if (field.is("textarea")) {
+      values[name] = field.text();
+    } else if (field.is("select")) {
+      const selected = field.find("option[selected]").first();
+      const option = selected.length ? selected : field.find("option").first();
+      values[name] = option.attr("value") ?? option.text();
+    } else {
+      const type = (field.attr("type") ?? "text").toLowerCase();
+      if (SKIPPED_INPUTS.has(type)) return;
+      if ((type === "checkbox" || type === "radio") && field.attr("checked") === undefined) return;
+      values[name] = field.attr("value") ?? (type === "checkbox" || type === "radio" ? "on" : "");
+    }
+  });
+  return values;
+}
+
+function isHtml(response: HttpResponse): boolean {
+  const type = response.headers["content-type"];
+  return typeof type === "string" ? type.includes("html") : /^\s*</.test(response.body);
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

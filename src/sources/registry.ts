@@ -1,0 +1,46 @@
+import { z } from "zod";
+import type { Source } from "../types.js";
+import { createHtmlSource, HTML_TYPE, htmlSourceSchema } from "./html.js";
+import { createJsonSource, JSON_TYPE, jsonSourceSchema } from "./json.js";
+import { createDiscordInviteSource, DISCORD_INVITE_TYPE, discordInviteSourceSchema } from "./presets/discord-invite.js";
+import { createDockerhubSource, DOCKERHUB_TYPE, dockerhubSourceSchema } from "./presets/dockerhub.js";
+import { createGithubSource, GITHUB_TYPE, githubSourceSchema } from "./presets/github.js";
+import { createNpmSource, NPM_TYPE, npmSourceSchema } from "./presets/npm.js";
+import { createPypiSource, PYPI_TYPE, pypiSourceSchema } from "./presets/pypi.js";
+
+/** Every source `type` a config may use. */
+export const SOURCE_TYPES = [HTML_TYPE, JSON_TYPE, GITHUB_TYPE, NPM_TYPE, PYPI_TYPE, DOCKERHUB_TYPE, DISCORD_INVITE_TYPE] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
+export const sourceSchema = z.discriminatedUnion("type", [
+  htmlSourceSchema,
+  jsonSourceSchema,
+  githubSourceSchema,
+  npmSourceSchema,
+  pypiSourceSchema,
+  dockerhubSourceSchema,
+  discordInviteSourceSchema,
+]);
+
+/** One entry of `sources:` in the config, after validation. */
+export type SourceOptions = z.infer<typeof sourceSchema>;
+
+/** Builds the source a config entry describes. It does no I/O, so its `metricNames` can be checked at load. */
+export function createSource(options: SourceOptions): Source {
+  switch (options.type) {
+    case HTML_TYPE:
+      return createHtmlSource(options);
+    case JSON_TYPE:
+      return createJsonSource(options);
+    case GITHUB_TYPE:
+      return createGithubSource(options);
+    case NPM_TYPE:
+      return createNpmSource(options);
+    case PYPI_TYPE:
+      return createPypiSource(options);
+    case DOCKERHUB_TYPE:
+      return createDockerhubSource(options);
+    case DISCORD_INVITE_TYPE:
+      return createDiscordInviteSource(options);
+  }
+}
