@@ -1,0 +1,57 @@
+import { rm } from "node:fs/promises";
+import { buildPipeline } from "../build.js";
+import { loadConfig } from "../config/load.js";
+import { dateInTimeZone } from "../dates.js";
+import { createLogger, type LogRecord } from "../log/logger.js";
+import { buildWeeklyReport } from "../report/build-report.js";
+import { renderReportText } from "../report/render-text.js";
+import { DEMO_CONFIG } from "./config.js";
+import { seedDemoHistory } from "./seed.js";
+import { DEMO_API_TOKEN, DEMO_PASSWORD, DEMO_USER, startDemoSite } from "./site.js";
+
+export const DEMO_HISTORY = ".kpi/demo-history.csv";
+const SEED_DAYS = 35;
+
+/**
+ * `npm run demo`: the main job on the embedded default config, offline and without credentials,
+ * against a demo site on 127.0.0.1, with a local history file.
+ */
+export async function runDemo(out: (text: string) => void = (t) => process.stdout.write(t), historyPath = DEMO_HISTORY): Promise<number> {
+  const started = Date.now();
+  const today = dateInTimeZone(new Date(), "UTC");
+  const site = await startDemoSite(today);
+  try {
+    const env = { DEMO_SITE_URL: site.url, DEMO_API_TOKEN, DEMO_USER, DEMO_PASSWORD, DEMO_HISTORY: historyPath };
+    const config = loadConfig(DEMO_CONFIG, env, "demo config");
+    const warnings: LogRecord[] = [];
+    const logger = createLogger({ secrets: config.secrets, sink: (r) => warnings.push(r), minSeverity: "WARNING" });
+    const pipeline = buildPipeline(config, { logger, write: out });
+    const history = pipeline.history;
+    if (!history) throw new Error("the demo config has no history store");
+
+    out(`kpi-collector demo: a demo site is serving on ${site.url}\n`);
+    await rm(historyPath, { force: true });
+    await seedDemoHistory(history, today, SEED_DAYS);
+    out(`Seeded ${historyPath} with ${SEED_DAYS} days of past rows.\n\n`);
+
+    out(`1) The daily job: ${config.sources.length} sources (a blog page, an RSS feed, a JSON API behind a token, a dashboard behind a login form)\n\n`);
+    const daily = await pipeline.process("daily", { date: today });
+
+    out(`\n2) The weekly-report job: the same snapshot, compared with 14 days earlier. The Discord message would read:\n\n`);
+    const weekly = await pipeline.process("weekly-report", { date: today });
+    const report = await buildWeeklyReport(weekly.snapshot, history, { northStar: config.northStar });
+    out(renderReportText(report).replace(/^/gm, "    ") + "\n");
+
+    const failed = [...daily.destinations, ...weekly.destinations].filter((d) => !d.ok);
+    for (const record of warnings) out(`${record.severity.toLowerCase()}: ${record.message}\n`);
+    out(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. History: ${historyPath}\n`);
+    out(`Next: copy kpi.config.yaml, point its sources at your own pages and APIs, and run "npx kpi-collector run --dry-run".\n`);
+    return failed.length || daily.snapshot.failures.length ? 1 : 0;
+  } finally {
+    await site.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runDemo();
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "@jest/globals";
+import { loadConfig } from "../../src/config/load.js";
+import { configJsonSchema } from "../../src/config/schema.js";
+import { ConfigError } from "../../src/errors.js";
+
+const errorsOf = (yaml: string, env: Record<string, string> = {}): string[] => {
+  try {
+    loadConfig(yaml, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+};
+
+const blog = `  - name: blog
+    type: html
+    url: https://example.com/blog
+    metrics:
+      BLOG_POSTS: { selector: article, extract: count }
+`;
+
+describe("loadConfig: valid configs", () => {
+  it("applies defaults", () => {
+    const config = loadConfig(`sources:\n${blog}`, {});
+    expect(config).toMatchObject({ timezone: "UTC", concurrency: 8, sourceTimeoutMs: 30000, destinations: [{ type: "console" }] });
+  });
+
+  it("replaces ${NAME} from the environment, and $${ stays literal", () => {
+    const config = loadConfig(
+      `sources:
+  - name: api
+    type: json
+    url: \${API}/stats?q=$\${literal}
+    headers: { Authorization: "Bearer \${API_TOKEN}" }
+    metrics: { USERS: { path: data.users } }
+`,
+      { API: "http://127.0.0.1:9", API_TOKEN: "tok_abcdef" },
+    );
+    expect(config.sources[0]).toMatchObject({ url: "http://127.0.0.1:9/stats?q=${literal}", headers: { Authorization: "Bearer tok_abcdef" } });
+    expect(config.secrets.redact("Bearer tok_abcdef")).not.toContain("tok_abcdef");
+  });
+
+  it("collects credentials by key name for redaction", () => {
+    const config = loadConfig(
+      `sources:
+  - name: dash
+    type: html
+    url: https://dash.example.com/
+    basicAuth: { username: me, password: "pa55word" }
+    login: { url: https://dash.example.com/login, form: form, fields: { email: me@example.com, password: "hunter2!" } }
+    metrics: { M: { selector: .m } }
+`,
+      {},
+    );
+    const text = config.secrets.redact("pa55word hunter2! me@example.com");
+    expect(text).toBe("[redacted] [redacted] me@example.com");
+  });
+});
+
+describe("loadConfig: invalid configs name the exact place", () => {
+  it.each([
+    ["a missing selector", `sources:\n  - name: s\n    type: html\n    url: https://x.test\n    metrics:\n      STARS: { extract: count }\n`, "sources[0].metrics.STARS.selector: required"],
+    ["an unknown source type", `sources:\n${blog}  - name: x\n    type: htm\n    url: https://x.test\n`, 'sources[1].type: unknown type "htm"; use one of html, json, github, npm, pypi, dockerhub, discord-invite'],
+    ["a missing type", `sources:\n  - name: x\n`, "sources[0].type: required; use one of html, json, github, npm, pypi, dockerhub, discord-invite"],
+    ["an unknown top-level key", `sources:\n${blog}destinatons: []\n`, "destinatons: unknown key; remove it or check its spelling"],
+    ["a bad time zone", `timezone: Mars/Olympus\nsources:\n${blog}`, "timezone: not a time zone; use an IANA name such as UTC or Europe/Berlin"],
+    ["no sources", `sources: []\n`, "sources: needs at least 1 item(s)"],
+    ["a missing sources key", `timezone: UTC\n`, "sources: required"],
+    ["a wrong type", `concurrency: many\nsources:\n${blog}`, 'concurrency: expected number, got "many"'],
+    ["an unknown job", `sources:\n${blog}destinations:\n  - type: console\n    jobs: [hourly]\n`, 'destinations[0].jobs[0]: "hourly" is not allowed; use one of daily, weekly-report'],
+    ["a duplicate metric", `sources:\n${blog}${blog.replace("name: blog", "name: blog2")}`, 'sources[1].metrics.BLOG_POSTS: source "blog" already produces BLOG_POSTS; rename one of them'],
+    ["a duplicate source name", `sources:\n${blog}${blog.replace("BLOG_POSTS", "OTHER")}`, 'sources[1].name: "blog" is already the name of sources[0]; source names must be unique'],
+    ["an unknown north star", `northStar: USERS\nsources:\n${blog}`, 'northStar: "USERS" is not a metric of any source; use one of BLOG_POSTS'],
+    ["a duplicate destination", `sources:\n${blog}destinations:\n  - type: console\n  - type: console\n`, 'destinations[1].name: "console" is already used by destinations[0]; give each a distinct name'],
+    ["a history that is not a store", `history: console\nsources:\n${blog}destinations:\n  - type: console\n`, 'history: destination "console" is a console destination; use a file'],
+  ])("%s", (_label, yaml, expected) => {
+    expect(errorsOf(yaml).join("\n")).toContain(expected);
+  });
+
+  it("names every problem at once", () => {
+    const issues = errorsOf(`timezone: Nope\nsources:\n  - name: s\n    type: json\n    metrics: { A: {} }\n`);
+    expect(issues).toEqual(
+      expect.arrayContaining(["timezone: not a time zone; use an IANA name such as UTC or Europe/Berlin", "sources[0].url: required", "sources[0].metrics.A.path: required"]),
+    );
+  });
+
+  it("names a missing environment variable and where it is used", () => {
+    const issues = errorsOf(`sources:\n  - name: gh\n    type: github\n    repo: a/b\n    token: \${GITHUB_TOKEN}\n`);
+    expect(issues).toContain("sources[0].token: environment variable GITHUB_TOKEN is not set (export GITHUB_TOKEN=... before running)");
+  });
+
+  it("reports YAML syntax errors with line and column", () => {
+    expect(errorsOf("sources:\n  - name: [unclosed\n")[0]).toMatch(/^kpi\.config\.yaml:\d+:\d+: /);
+  });
+});
+
+describe("configJsonSchema", () => {
+  it("describes every source and destination type for editors", () => {
+    const schema = JSON.stringify(configJsonSchema());
+    for (const type of ["html", "json", "github", "npm", "pypi", "dockerhub", "discord-invite", "console", "file"]) expect(schema).toContain(`"const":"${type}"`);
+    expect(configJsonSchema()).toMatchObject({ type: "object", properties: { sources: { type: "array" } } });
+  });
+});
