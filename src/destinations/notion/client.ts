@@ -1,0 +1,119 @@
+import { Client, LogLevel, RequestTimeoutError, isHTTPResponseError } from "@notionhq/client";
+import { sleep } from "../../concurrency.js";
+import { backoffDelay, parseRetryAfter } from "../../http/retry.js";
+import type { Logger } from "../../log/logger.js";
+import { DEFAULT_TUNING, type NotionTuning } from "./options.js";
+
+/** The `fetch` the SDK calls; tests may inject one. */
+export type NotionFetch = NonNullable<ConstructorParameters<typeof Client>[0]>["fetch"];
+
+export interface NotionApiOptions extends NotionTuning {
+  token: string;
+  baseUrl?: string;
+  logger: Logger;
+  fetch?: NotionFetch;
+}
+
+const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+const OVERLOAD_STATUS = new Set([429, 529]);
+
+/** The server asked to slow down: nothing was applied, so any request may be sent again. */
+export function isRateLimited(error: unknown): boolean {
+  return isHTTPResponseError(error) && OVERLOAD_STATUS.has(error.status);
+}
+
+/** A failure after which the request may or may not have been applied. */
+export function isTransient(error: unknown): boolean {
+  if (isHTTPResponseError(error)) return TRANSIENT_STATUS.has(error.status);
+  if (error instanceof RequestTimeoutError) return true;
+  const name = (error as { name?: unknown } | null)?.name;
+  // Our fetch aborts on timeout (TimeoutError); undici reports a dropped connection as TypeError "fetch failed".
+  return name === "TimeoutError" || name === "AbortError" || (error instanceof TypeError && error.message === "fetch failed");
+}
+
+/**
+ * The SDK client with our own retry loop around each request: the SDK retries neither
+ * 502/504 nor timeouts, and we pace requests to stay near Notion's 3 a second.
+ */
+export class NotionApi {
+  readonly client: Client;
+  private readonly tuning: Required<NotionTuning>;
+  private readonly logger: Logger;
+  private nextSlot = 0;
+
+  constructor(options: NotionApiOptions) {
+    const { token: _token, baseUrl: _baseUrl, logger: _logger, fetch: _fetch, ...tuning } = options;
+    this.tuning = { ...DEFAULT_TUNING, ...definedOnly(tuning) };
+    this.logger = options.logger;
+    const timeoutMs = this.tuning.timeoutMs;
+    const baseFetch = options.fetch ?? ((url, init) => fetch(url, init));
+    this.client = new Client({
+      auth: options.token,
+      baseUrl: options.baseUrl,
+      retry: false,
+      // Our fetch aborts the connection on time; the SDK's own timer is only a backstop.
+      timeoutMs: timeoutMs + 1000,
+      fetch: (url, init) => baseFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) } as typeof init),
+      logLevel: LogLevel.WARN,
+      logger: (level, message, extra) => this.logger.debug(`notion client ${level}: ${message}`, { ...extra }),
+    });
+  }
+
+  get maxRetries(): number {
+    return this.tuning.maxRetries;
+  }
+
+  /**
+   * Runs one request. Rate limits are always retried after `Retry-After`; 5xx and timeouts
+   * only when `safe` (reads and idempotent writes); the caller redoes unsafe ones whole.
+   */
+  async call<T>(what: string, run: (client: Client) => Promise<T>, safe = true): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      await this.pace();
+      try {
+        return await run(this.client);
+      } catch (error) {
+        const limited = isRateLimited(error);
+        if (!limited && !(safe && isTransient(error))) throw error;
+        if (attempt > this.tuning.maxRetries) throw error;
+        const waitMs = this.retryDelay(error, attempt);
+        if (waitMs === undefined) throw error;
+        this.logger.warn(`notion: ${what} failed (${describeFailure(error)}); retry ${attempt} of ${this.tuning.maxRetries} in ${waitMs} ms`);
+        await sleep(waitMs);
+      }
+    }
+  }
+
+  /** How long to wait before retry `attempt`, or `undefined` when `Retry-After` is too long to wait. */
+  retryDelay(error: unknown, attempt: number): number | undefined {
+    const header = isHTTPResponseError(error) ? headerOf(error.headers, "retry-after") : undefined;
+    const after = parseRetryAfter(header);
+    if (after === undefined) return backoffDelay(attempt, this.tuning);
+    return after > this.tuning.maxRetryAfterMs ? undefined : after;
+  }
+
+  private async pace(): Promise<void> {
+    const interval = this.tuning.minIntervalMs;
+    if (interval <= 0) return;
+    const now = Date.now();
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + interval;
+    if (slot > now) await sleep(slot - now);
+  }
+}
+
+export function describeFailure(error: unknown): string {
+  if (isHTTPResponseError(error)) return `${error.status} ${error.code}`;
+  if (isTransient(error)) return "timed out or connection lost";
+  return error instanceof Error ? error.message : String(error);
+}
+
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (headers && typeof (headers as Headers).get === "function") return (headers as Headers).get(name) ?? undefined;
+  const value = (headers as Record<string, unknown> | undefined)?.[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+function definedOnly(options: NotionTuning): NotionTuning {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as NotionTuning;
+}

@@ -1,0 +1,45 @@
+import { APIErrorCode, isHTTPResponseError } from "@notionhq/client";
+import { DestinationError, KpiError, errorMessage } from "../../errors.js";
+import type { Secrets } from "../../log/secrets.js";
+import { describeFailure, isRateLimited, isTransient } from "./client.js";
+
+export const SHARE_HINT = "open the database page in Notion, then its ••• menu > Connections > add your integration";
+
+export interface ErrorContext {
+  destination: string;
+  /** What was being done, e.g. `upsert 2026-11-30`. */
+  what: string;
+  /** The database or page the request was about, named in "not found" messages. */
+  target: string;
+  secrets: Secrets;
+  /** Replaces the "database not found" advice, e.g. for a parent page. */
+  notFound?: string;
+}
+
+/**
+ * One clear `DestinationError` for any failure: the message says what to do, never
+ * carries the token (it is redacted), and keeps Notion's own message where it helps.
+ */
+export function toDestinationError(error: unknown, context: ErrorContext): DestinationError {
+  if (error instanceof DestinationError) return error;
+  const { destination, what, target, secrets } = context;
+  const make = (code: string, message: string) =>
+    new DestinationError(destination, secrets.redact(message), { cause: error, code });
+  if (error instanceof KpiError) return make(error.code, `${what}: ${error.message}`);
+  if (isHTTPResponseError(error)) {
+    switch (error.code) {
+      case APIErrorCode.Unauthorized:
+        return make("notion_unauthorized", "Notion token invalid (401 unauthorized): copy the Internal Integration Secret of your integration into NOTION_TOKEN");
+      case APIErrorCode.ObjectNotFound:
+        return make("notion_not_found", context.notFound ?? `database not found or not shared with the integration (${target}): share it via ${SHARE_HINT}`);
+      case APIErrorCode.RestrictedResource:
+        return make("notion_restricted", `the integration lacks a capability for ${what} (403 restricted_resource): give it read, update and insert content capabilities`);
+      case APIErrorCode.ValidationError:
+        return make("notion_validation", `Notion rejected ${what} (400 validation_error): ${error.message}`);
+    }
+    const retried = isRateLimited(error) || isTransient(error) ? " after retries" : "";
+    return make("notion_http", `${what} failed${retried}: ${error.status} ${error.code}: ${error.message}`);
+  }
+  if (isTransient(error)) return make("notion_unavailable", `${what} failed after retries: ${describeFailure(error)}`);
+  return make("notion_failed", `${what} failed: ${errorMessage(error)}`);
+}

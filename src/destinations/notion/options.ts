@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { destinationBase } from "../../config/common.js";
+import { parseNotionId } from "./database-id.js";
+
+export const NOTION_TYPE = "notion";
+
+/** The checkbox column `markReportSent` sets. */
+export const REPORT_SENT_PROPERTY = "Report sent";
+/** The rich-text column `markAlerted` writes: comma-separated source names. */
+export const ALERTED_PROPERTY = "Alerted";
+
+export const notionOptionsSchema = z
+  .object({
+    type: z.literal(NOTION_TYPE),
+    ...destinationBase,
+    /** An integration's Internal Integration Secret, usually `${NOTION_TOKEN}`. */
+    token: z.string().min(1, "set the Notion integration token, e.g. token: ${NOTION_TOKEN}"),
+    /** The database: a bare id, a dashed id, or its `notion.so` URL. */
+    database: z.string().refine((value) => parseNotionId(value) !== undefined, {
+      message: "expected a Notion database id (32 hex digits, dashed or not) or a notion.so URL that contains it",
+    }),
+    /** The Notion API origin, without `/v1`; tests point it at a fake. @default "https://api.notion.com" */
+    baseUrl: z.url().optional(),
+    /** The date column rows are keyed by; created when missing. @default "Date" */
+    dateProperty: z.string().min(1).optional(),
+    /** The title column, which holds the date as text. @default the data source's title column */
+    titleProperty: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type NotionOptions = z.infer<typeof notionOptionsSchema>;
+
+/** Knobs tests (and the CLI) pass in code; not part of the YAML. */
+export interface NotionTuning {
+  /** Retries after the first attempt, for each request and for a redone upsert. @default 4 */
+  maxRetries?: number;
+  /** First backoff when no `Retry-After` is given; doubles each retry. @default 1000 */
+  backoffMs?: number;
+  /** @default 30000 */
+  maxBackoffMs?: number;
+  /** A `Retry-After` longer than this fails the run instead of waiting. @default 120000 */
+  maxRetryAfterMs?: number;
+  /** Spacing between requests; Notion allows about 3 a second on average. 0 turns the limiter off. @default 340 */
+  minIntervalMs?: number;
+  /** One attempt's limit. @default 30000 */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_TUNING: Required<NotionTuning> = {
+  maxRetries: 4,
+  backoffMs: 1000,
+  maxBackoffMs: 30_000,
+  maxRetryAfterMs: 120_000,
+  minIntervalMs: 340,
+  timeoutMs: 30_000,
+};

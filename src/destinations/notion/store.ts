@@ -1,0 +1,198 @@
+import { APIErrorCode, isFullPage, isHTTPResponseError, type PageObjectResponse, type PartialPageObjectResponse } from "@notionhq/client";
+import { sleep } from "../../concurrency.js";
+import { ConfigError, KpiError } from "../../errors.js";
+import { silentLogger, type Logger } from "../../log/logger.js";
+import type { Secrets } from "../../log/secrets.js";
+import type { Destination, HistoryRow, HistoryStore, Job, Snapshot } from "../../types.js";
+import { NotionApi, isTransient, type NotionFetch } from "./client.js";
+import { parseNotionId } from "./database-id.js";
+import { toDestinationError } from "./errors.js";
+import { ALERTED_PROPERTY, NOTION_TYPE, REPORT_SENT_PROPERTY, type NotionOptions, type NotionTuning } from "./options.js";
+import { findByDate, findNearest, findRange } from "./queries.js";
+import { alertedProperty, keyProperties, metricProperties, pageToRow, reportSentProperty, toHistoryRow, type PropertyValues, type StoredRow } from "./rows.js";
+import { loadSchema, syncColumns, type Column, type Schema } from "./schema-sync.js";
+
+/** What the notion destination needs besides its options; the tuning knobs are for tests and the CLI. */
+export interface NotionDeps extends NotionTuning {
+  secrets: Secrets;
+  logger?: Logger;
+  fetch?: NotionFetch;
+}
+
+/** A create that failed in a way that may have applied it: the whole upsert is redone. */
+class UncertainWrite extends KpiError {
+  constructor(readonly failure: unknown) {
+    super("notion_uncertain_write", "create may or may not have been applied", { cause: failure });
+  }
+}
+
+/**
+ * The Notion database as a destination and history store: one page per date.
+ * The schema is retrieved once per run (each `write` starts a run) and rows seen
+ * are remembered, so every later call of the run costs one request.
+ */
+export class NotionStore implements Destination, HistoryStore {
+  readonly name: string;
+  readonly jobs?: readonly Job[];
+  private readonly api: NotionApi;
+  private readonly databaseId: string;
+  private readonly options: NotionOptions;
+  private readonly secrets: Secrets;
+  private readonly logger: Logger;
+  private schema?: Promise<Schema>;
+  private readonly seen = new Map<string, StoredRow>();
+
+  constructor(options: NotionOptions, deps: NotionDeps) {
+    deps.secrets.add(options.token);
+    const databaseId = parseNotionId(options.database);
+    if (!databaseId) throw new ConfigError([`database: "${options.database}" is not a Notion database id or URL`]);
+    this.name = options.name ?? NOTION_TYPE;
+    this.jobs = options.jobs;
+    this.databaseId = databaseId;
+    this.options = options;
+    this.secrets = deps.secrets;
+    this.logger = deps.logger ?? silentLogger();
+    this.api = new NotionApi({ ...deps, token: options.token, baseUrl: options.baseUrl, logger: this.logger });
+  }
+
+  private get dateColumn(): Column {
+    return { name: this.options.dateProperty ?? "Date", type: "date" };
+  }
+
+  async write(snapshot: Snapshot): Promise<void> {
+    this.forget();
+    await this.upsert(snapshot);
+  }
+
+  upsert(snapshot: Snapshot): Promise<void> {
+    const metrics = Object.keys(snapshot.metrics).map((name): Column => ({ name, type: "number" }));
+    return this.writeRow(`upsert of ${snapshot.date}`, snapshot.date, [this.dateColumn, ...metrics], () => metricProperties(snapshot.metrics));
+  }
+
+  markReportSent(date: string): Promise<void> {
+    return this.writeRow(`markReportSent ${date}`, date, [this.dateColumn, { name: REPORT_SENT_PROPERTY, type: "checkbox" }], reportSentProperty);
+  }
+
+  markAlerted(date: string, sources: string[]): Promise<void> {
+    const column: Column = { name: ALERTED_PROPERTY, type: "rich_text" };
+    return this.writeRow(`markAlerted ${date}`, date, [this.dateColumn, column], (row) => alertedProperty([...new Set([...(row?.alerted ?? []), ...sources])]));
+  }
+
+  get(date: string): Promise<HistoryRow | undefined> {
+    return this.read(`get ${date}`, async (schema) => this.remember((await findByDate(this.api, schema, date))[0]));
+  }
+
+  nearestOnOrBefore(date: string, windowDays: number): Promise<HistoryRow | undefined> {
+    return this.read(`nearestOnOrBefore ${date}`, async (schema) => this.remember(await findNearest(this.api, schema, date, windowDays)));
+  }
+
+  range(from: string, to: string): Promise<HistoryRow[]> {
+    return this.read(`range ${from}..${to}`, async (schema) => {
+      if (from > to) return [];
+      const rows = await findRange(this.api, schema, from, to);
+      return rows.map((row) => this.remember(row)).filter((row): row is HistoryRow => !!row);
+    }, []);
+  }
+
+  /** Starts a new run: the schema and the rows seen may have changed since. */
+  forget(): void {
+    this.schema = undefined;
+    this.seen.clear();
+  }
+
+  private remember(row: StoredRow | undefined): HistoryRow | undefined {
+    if (!row) return undefined;
+    this.seen.set(row.date, row);
+    return toHistoryRow(row);
+  }
+
+  private loadSchema(): Promise<Schema> {
+    this.schema ??= loadSchema(this.api, this.databaseId, { dateProperty: this.dateColumn.name, titleProperty: this.options.titleProperty }).catch((error: unknown) => {
+      this.schema = undefined;
+      throw error;
+    });
+    return this.schema;
+  }
+
+  /** Reads never change the schema: before the first write there is simply nothing to find. */
+  private read<T>(what: string, run: (schema: Schema) => Promise<T>, empty?: T): Promise<T> {
+    return this.guard(what, async () => {
+      const schema = await this.loadSchema();
+      if (schema.types.get(schema.dateProperty) !== "date") return empty as T;
+      return run(schema);
+    });
+  }
+
+  /**
+   * Upsert keyed by date: update the (oldest) row of the date, or create one. A create
+   * that failed uncertainly is redone whole, re-querying first, so it never duplicates.
+   */
+  private writeRow(what: string, date: string, required: Column[], build: (row?: StoredRow) => PropertyValues): Promise<void> {
+    return this.guard(what, async () => {
+      const schema = await this.loadSchema();
+      const added = await syncColumns(this.api, schema, required, [this.dateColumn, { name: REPORT_SENT_PROPERTY, type: "checkbox" }, { name: ALERTED_PROPERTY, type: "rich_text" }]);
+      if (added.length) this.logger.info(`notion: added columns ${added.join(", ")}`, { destination: this.name });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.writeOnce(schema, date, build);
+        } catch (error) {
+          if (!(error instanceof UncertainWrite)) throw error;
+          this.seen.delete(date);
+          const waitMs = this.api.retryDelay(error.failure, attempt);
+          if (attempt > this.api.maxRetries || waitMs === undefined) throw error.failure;
+          this.logger.warn(`notion: creating the row of ${date} may have failed; redoing the upsert in ${waitMs} ms`, { destination: this.name });
+          await sleep(waitMs);
+        }
+      }
+    });
+  }
+
+  private async writeOnce(schema: Schema, date: string, build: (row?: StoredRow) => PropertyValues): Promise<void> {
+    const known = this.seen.get(date);
+    if (known) {
+      try {
+        return await this.update(schema, known, build);
+      } catch (error) {
+        // The page was trashed or deleted since we saw it: look the date up again.
+        if (!isHTTPResponseError(error) || (error.code !== APIErrorCode.ObjectNotFound && error.code !== APIErrorCode.ValidationError)) throw error;
+        this.seen.delete(date);
+      }
+    }
+    const [oldest, ...extras] = await findByDate(this.api, schema, date);
+    if (oldest) {
+      await this.update(schema, oldest, build);
+      for (const extra of extras) {
+        await this.api.call(`trash duplicate ${date}`, (c) => c.pages.update({ page_id: extra.pageId, in_trash: true }));
+      }
+      if (extras.length) this.logger.warn(`notion: moved ${extras.length} duplicate row(s) of ${date} to the trash`, { destination: this.name });
+      return;
+    }
+    const properties = { ...keyProperties(schema, date), ...build() };
+    try {
+      const page = await this.api.call(`create ${date}`, (c) => c.pages.create({ parent: { data_source_id: schema.dataSourceId }, properties }), false);
+      this.rememberPage(schema, date, page);
+    } catch (error) {
+      throw isTransient(error) ? new UncertainWrite(error) : error;
+    }
+  }
+
+  private async update(schema: Schema, row: StoredRow, build: (row?: StoredRow) => PropertyValues): Promise<void> {
+    const properties = { ...keyProperties(schema, row.date), ...build(row) };
+    const page = await this.api.call(`update ${row.date}`, (c) => c.pages.update({ page_id: row.pageId, properties }));
+    this.rememberPage(schema, row.date, page);
+  }
+
+  private rememberPage(schema: Schema, date: string, page: PageObjectResponse | PartialPageObjectResponse): void {
+    this.seen.set(date, isFullPage(page) ? { ...pageToRow(schema, page), date } : { pageId: page.id, createdTime: "", date, metrics: {} });
+  }
+
+  private async guard<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (isHTTPResponseError(error) && error.code === APIErrorCode.ValidationError) this.forget();
+      const target = `database ${this.databaseId}`;
+      throw toDestinationError(error, { destination: this.name, what, target, secrets: this.secrets });
+    }
+  }
+}
