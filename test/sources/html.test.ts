@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { createHtmlSource, htmlSourceSchema, type HtmlSourceOptions } from "../../src/sources/html.js";
+import { sendHtml, startServer, type TestServer } from "../helpers/server.js";
+import { failureOf, fixture, sourceContext } from "./helpers.js";
+
+let server: TestServer | undefined;
+afterEach(async () => server?.close());
+
+async function serve(pages: Record<string, string | (() => string)>, contentType = "text/html; charset=utf-8"): Promise<TestServer> {
+  server = await startServer((req, res) => {
+    const page = pages[new URL(req.url ?? "/", "http://x").pathname];
+    if (page === undefined) return sendHtml(res, 404, "<h1>Not found</h1>");
+    res.writeHead(200, { "content-type": contentType });
+    res.end(typeof page === "function" ? page() : page);
+  });
+  return server;
+}
+
+function source(url: string, metrics: HtmlSourceOptions["metrics"], extra: Partial<HtmlSourceOptions> = {}) {
+  return createHtmlSource(htmlSourceSchema.parse({ type: "html", name: "blog", url, metrics, ...extra }));
+}
+
+describe("html source", () => {
+  it.each([
+    ["count", { selector: ".post-card", extract: "count" }, 3],
+    ["a number with a k suffix (the default extract)", { selector: ".stars" }, 1200],
+    ["a number with an M suffix and spaces", { selector: ".downloads", extract: "number" }, 3_400_000],
+    ["a percentage", { selector: ".uptime" }, 99.5],
+    ["an attribute with a thousands separator", { selector: ".stars", extract: "attribute", attribute: "data-count" }, 1234],
+    ["an attribute narrowed by a regex", { selector: "a.next", extract: "attribute", attribute: "href", regex: "page=(\\d+)" }, 7],
+    ["the first number of the text", { selector: ".version" }, 2.3],
+    ["a regex capture group", { selector: ".version", regex: "(\\d+) days" }, 14],
+  ] as const)("extracts %s", async (_, metric, expected) => {
+    const { url } = await serve({ "/blog": fixture("blog.html") });
+    const metrics = await source(`${url}/blog`, { VALUE: metric }).collect(sourceContext());
+    expect(metrics).toEqual({ VALUE: expected });
+  });
+
+  it("reads several metrics from one fetch and declares their names", async () => {
+    const { url, requests } = await serve({ "/blog": fixture("blog.html") });
+    const blog = source(`${url}/blog`, { POSTS: { selector: ".post-card", extract: "count" }, STARS: { selector: ".stars" } });
+    expect(blog.metricNames).toEqual(["POSTS", "STARS"]);
+    expect(await blog.collect(sourceContext())).toEqual({ POSTS: 3, STARS: 1200 });
+    expect(requests).toHaveLength(1);
+  });
+
+  it("fails, never records 0, when the page layout changes", async () => {
+    let html = fixture("blog.html");
+    const { url } = await serve({ "/blog": () => html });
+    const blog = source(`${url}/blog?utm=x`, { POSTS: { selector: ".post-card", extract: "count" } });
+    expect(await blog.collect(sourceContext())).toEqual({ POSTS: 3 });
+
+    html = html.replaceAll("post-card", "blog-entry");
+    const message = await failureOf(blog, sourceContext());
+    expect(message).toBe(`[blog] selector ".post-card" matched nothing on ${url}/blog (has the page layout changed?)`);
+  });
+
+  it("records a real 0 for count only with allowEmpty", async () => {
+    const { url } = await serve({ "/blog": "<main></main>" });
+    const metrics = await source(`${url}/blog`, { OPEN_JOBS: { selector: ".job", extract: "count", allowEmpty: true } }).collect(sourceContext());
+    expect(metrics).toEqual({ OPEN_JOBS: 0 });
+  });
+
+  it.each([
+    ["text without a number", { selector: ".stars" }, '<span class="stars">Stars: many</span>', 'text "Stars: many" at ".stars" holds no number (URL)'],
+    ["a regex that does not match", { selector: ".stars", regex: "(\\d+) stars" }, '<span class="stars">12 forks</span>', 'text "12 forks" at ".stars" holds no number matching /(\\d+) stars/ (URL)'],
+    ["a missing attribute", { selector: ".stars", extract: "attribute", attribute: "data-count" }, '<span class="stars">12</span>', 'attribute "data-count" is missing on the first match of ".stars" (URL)'],
+    ["an attribute without a number", { selector: "a", extract: "attribute", attribute: "href" }, '<a href="/about">x</a>', 'attribute href="/about" at "a" holds no number (URL)'],
+    ["an invalid selector", { selector: "span[" }, "<span>1</span>", 'invalid selector "span['],
+  ] as const)("fails on %s, naming the selector and the URL", async (_, metric, html, expected) => {
+    const { url } = await serve({ "/page": html });
+    const message = await failureOf(source(`${url}/page`, { VALUE: metric }), sourceContext());
+    expect(message).toContain(expected.replace("URL", `${url}/page`));
+  });
+
+  it("fails with the status and the URL without its query when the page is gone", async () => {
+    const { url } = await serve({});
+    const message = await failureOf(source(`${url}/blog?key=s3cr3t-key`, { POSTS: { selector: "p" } }), sourceContext(), ["s3cr3t-key"]);
+    expect(message).toBe(`[blog] Request failed with status code 404: GET ${url}/blog`);
+  });
+
+  it("sends headers and basic auth, and keeps the password out of messages", async () => {
+    server = await startServer((req, res) => {
+      const ok = req.headers.authorization === `Basic ${Buffer.from("ann:hunter2-pass").toString("base64")}` && req.headers["x-team"] === "growth";
+      sendHtml(res, ok ? 200 : 401, ok ? "<b>42</b>" : "denied");
+    });
+    const options = { headers: { "x-team": "growth" }, basicAuth: { username: "ann", password: "hunter2-pass" } };
+    expect(await source(`${server.url}/`, { VALUE: { selector: "b" } }, options).collect(sourceContext())).toEqual({ VALUE: 42 });
+
+    const wrong = source(`${server.url}/`, { VALUE: { selector: "b" } }, { basicAuth: { username: "ann", password: "wrong-pass" } });
+    const context = sourceContext();
+    expect(await failureOf(wrong, context, ["wrong-pass"])).toContain("status code 401");
+    expect(context.secrets.list()).toContain("wrong-pass");
+  });
+
+  describe("feeds (xml: true)", () => {
+    it.each([
+      ["RSS items (markup inside CDATA is not counted)", "feed-rss.xml", { selector: "item", extract: "count" }, 3],
+      ["Atom entries", "feed-atom.xml", { selector: "entry", extract: "count" }, 2],
+      ["an RSS enclosure attribute", "feed-rss.xml", { selector: "item enclosure", extract: "attribute", attribute: "length" }, 123],
+    ] as const)("reads %s", async (_, file, metric, expected) => {
+      const { url } = await serve({ "/feed": fixture(file) }, "application/xml");
+      const metrics = await source(`${url}/feed`, { VALUE: metric }, { xml: true }).collect(sourceContext());
+      expect(metrics).toEqual({ VALUE: expected });
+    });
+  });
+});
