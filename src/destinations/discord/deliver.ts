@@ -1,0 +1,96 @@
+import { DestinationError, errorMessage } from "../../errors.js";
+import type { Logger } from "../../log/logger.js";
+import { buildWeeklyReport, type ReportInput, type ReportOptions, type WeeklyReport } from "../../report/build-report.js";
+import { COLORS, type DiscordMessage } from "../../report/discord-limits.js";
+import { failureEmbeds, packMessages, toDiscordMessages, type MessageOptions } from "../../report/embeds.js";
+import type { HistoryStore, Snapshot, SourceFailure } from "../../types.js";
+import type { DiscordOptions } from "./options.js";
+import type { WebhookClient } from "./webhook.js";
+
+/** What posting needs, shared by the destination and the `report` command. */
+export interface Delivery {
+  destination: string;
+  options: DiscordOptions;
+  webhook: WebhookClient;
+  logger: Logger;
+  northStar?: string;
+}
+
+export function reportOptions(options: DiscordOptions, northStar?: string): ReportOptions {
+  return { compareDays: options.compareDays, metrics: options.metrics, currency: options.currency, northStar };
+}
+
+export function messageOptions(options: DiscordOptions): MessageOptions {
+  return { username: options.username, avatarUrl: options.avatarUrl };
+}
+
+export interface ReportResult {
+  status: "sent" | "skipped";
+  messages: number;
+  report?: WeeklyReport;
+}
+
+/**
+ * Posts the weekly report once per date: history says whether it was sent, and is told after.
+ * Unreadable history fails before anything is posted, so a redelivery can't post twice.
+ */
+export async function sendWeeklyReport(input: ReportInput, history: HistoryStore, d: Delivery, force = false): Promise<ReportResult> {
+  const row = await readHistory(() => history.get(input.date), d, input.date);
+  if (row?.reportSent && !force) {
+    d.logger.info(`weekly report of ${input.date} was already posted; skipping`, { date: input.date });
+    return { status: "skipped", messages: 0 };
+  }
+  const report = await readHistory(() => buildWeeklyReport(input, history, reportOptions(d.options, d.northStar)), d, input.date);
+  const messages = toDiscordMessages(report, messageOptions(d.options));
+  await postAll(messages, d, "weekly report");
+  try {
+    await history.markReportSent(input.date);
+    if (report.failures.length) await history.markAlerted(input.date, report.failures.map((f) => f.source));
+  } catch (error) {
+    throw new DestinationError(d.destination, `the weekly report of ${input.date} was posted but not recorded in history, so a redelivery would post it again: ${errorMessage(error)}`, { code: "history_write_failed", cause: error });
+  }
+  d.logger.info(`weekly report of ${input.date} posted in ${messages.length} message(s) to ${d.webhook.label}`, { date: input.date, messages: messages.length });
+  return { status: "sent", messages: messages.length, report };
+}
+
+/** One short alert naming the sources that failed and were not alerted about yet today. */
+export async function sendFailureAlert(snapshot: Snapshot, history: HistoryStore | undefined, d: Delivery): Promise<string[]> {
+  if (!snapshot.failures.length) return [];
+  let already: string[] = [];
+  if (history) already = (await readHistory(() => history.get(snapshot.date), d, snapshot.date))?.alerted ?? [];
+  else d.logger.warn("no history store: failure alerts are not limited to one a day");
+  const fresh = snapshot.failures.filter((f) => !already.includes(f.source));
+  if (!fresh.length) {
+    d.logger.info(`failure alert for ${snapshot.failures.map((f) => f.source).join(", ")} already posted today; skipping`, { date: snapshot.date });
+    return [];
+  }
+  await postAll(alertMessages(snapshot, fresh, messageOptions(d.options)), d, "failure alert");
+  const sources = fresh.map((f) => f.source);
+  if (history) await history.markAlerted(snapshot.date, sources);
+  d.logger.info(`failure alert posted for ${sources.join(", ")}`, { date: snapshot.date });
+  return sources;
+}
+
+export function alertMessages(snapshot: Pick<Snapshot, "date" | "job">, failures: readonly SourceFailure[], options: MessageOptions = {}): DiscordMessage[] {
+  const count = failures.length === 1 ? "1 source failed" : `${failures.length} sources failed`;
+  return packMessages(failureEmbeds(`⚠️ ${count}: ${snapshot.job} run of ${snapshot.date}`, failures, COLORS.worse), options);
+}
+
+async function postAll(messages: DiscordMessage[], d: Delivery, what: string): Promise<void> {
+  for (const [i, message] of messages.entries()) {
+    try {
+      await d.webhook.execute(message);
+    } catch (error) {
+      if (i > 0 && error instanceof Error) error.message += ` (${i} of ${messages.length} messages of the ${what} were posted)`;
+      throw error;
+    }
+  }
+}
+
+async function readHistory<T>(read: () => Promise<T>, d: Delivery, date: string): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new DestinationError(d.destination, `can't read history for ${date}, so nothing is posted: ${errorMessage(error)}`, { code: "history_unreadable", cause: error });
+  }
+}

@@ -1,0 +1,172 @@
+import type { ServerResponse } from "node:http";
+import { sendJson, startServer, type TestServer } from "../helpers/server.js";
+
+/** A message the fake accepted, as Discord would store it. */
+export interface FakeDiscordMessage {
+  id: string;
+  content: string;
+  username?: string;
+  embeds: Record<string, unknown>[];
+  allowed_mentions?: unknown;
+  body: Record<string, unknown>;
+}
+
+export interface FailOptions {
+  /** Seconds, possibly fractional, for a 429 (body `retry_after` and `Retry-After`). @default 0.05 */
+  retryAfter?: number;
+  /** Send only the `Retry-After` header, no JSON body. */
+  headerOnly?: boolean;
+}
+
+export interface FakeDiscord {
+  /** `http://127.0.0.1:PORT/api/webhooks/ID/TOKEN`. */
+  webhookUrl: string;
+  id: string;
+  token: string;
+  /** Every message accepted, in order. */
+  messages: FakeDiscordMessage[];
+  /** Every request received, accepted or not. */
+  requests: TestServer["requests"];
+  /** Answer the next `times` executions with `status` (429 with `retry_after`, 5xx with a JSON error). */
+  failNext(status: number, times?: number, options?: FailOptions): void;
+  /** The webhook is deleted: from now on 404 code 10015. */
+  deleteWebhook(): void;
+  close(): Promise<void>;
+}
+
+export interface FakeDiscordOptions {
+  /** Enforce a real bucket: `limit` executions per `windowMs`, then 429. @default off */
+  rateLimit?: { limit: number; windowMs: number };
+}
+
+const LIMITS = { content: 2000, embeds: 10, title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, author: 256, total: 6000 };
+const PATH = /^\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/?]+)(?:\?(.*))?$/;
+
+/** A Discord webhook endpoint on 127.0.0.1 that enforces the documented limits and error codes. */
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const id = "1234567890123456789";
+  const token = "fake-T0ken_abcdefghijklmnopqrstuvwxyz0123456789";
+  const messages: FakeDiscordMessage[] = [];
+  const failures: { status: number; options: FailOptions }[] = [];
+  let deleted = false;
+  let bucket = { start: Date.now(), used: 0 };
+  let nextId = 1n;
+
+  const server = await startServer((req, res) => {
+    const match = PATH.exec(req.url ?? "");
+    if (req.method !== "POST" || !match) return sendJson(res, 404, { message: "404: Not Found", code: 0 });
+    if (match[1] !== id || deleted) return sendJson(res, 404, { message: "Unknown Webhook", code: 10015 });
+    if (match[2] !== token) return sendJson(res, 401, { message: "Invalid Webhook Token", code: 50027 });
+    const failure = failures.shift();
+    if (failure) return fail(res, failure.status, failure.options);
+    if (options.rateLimit) {
+      const { limit, windowMs } = options.rateLimit;
+      if (Date.now() - bucket.start >= windowMs) bucket = { start: Date.now(), used: 0 };
+      if (bucket.used >= limit) return fail(res, 429, { retryAfter: (windowMs - (Date.now() - bucket.start)) / 1000 });
+      bucket.used++;
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(req.body) as Record<string, unknown>;
+      if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("not an object");
+    } catch {
+      return sendJson(res, 400, { message: "The request body contains invalid JSON.", code: 50109 });
+    }
+    const problem = validate(body);
+    if (problem === "empty") return sendJson(res, 400, { message: "Cannot send an empty message", code: 50006 });
+    if (problem) return sendJson(res, 400, { message: "Invalid Form Body", code: 50035, errors: problem });
+    const message: FakeDiscordMessage = {
+      id: String(1_100_000_000_000_000_000n + nextId++),
+      content: typeof body.content === "string" ? body.content : "",
+      username: typeof body.username === "string" ? body.username : undefined,
+      embeds: Array.isArray(body.embeds) ? (body.embeds as Record<string, unknown>[]) : [],
+      allowed_mentions: body.allowed_mentions,
+      body,
+    };
+    messages.push(message);
+    const headers = rateHeaders(options.rateLimit, bucket);
+    const wait = new URLSearchParams(match[3] ?? "").get("wait") === "true";
+    if (!wait) {
+      res.writeHead(204, headers);
+      return void res.end();
+    }
+    const { body: _body, ...stored } = message;
+    sendJson(res, 200, { ...stored, type: 0, channel_id: "42", webhook_id: id, timestamp: new Date().toISOString() }, headers);
+  });
+
+  return {
+    webhookUrl: `${server.url}/api/webhooks/${id}/${token}`,
+    id,
+    token,
+    messages,
+    requests: server.requests,
+    failNext: (status, times = 1, failOptions = {}) => {
+      for (let i = 0; i < times; i++) failures.push({ status, options: failOptions });
+    },
+    deleteWebhook: () => {
+      deleted = true;
+    },
+    close: () => server.close(),
+  };
+}
+
+function fail(res: ServerResponse, status: number, options: FailOptions): void {
+  if (status !== 429) return sendJson(res, status, { message: `${status}: Server Error`, code: 0 });
+  const seconds = options.retryAfter ?? 0.05;
+  const headers = { "retry-after": String(seconds), "x-ratelimit-scope": "user", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": String(seconds) };
+  if (options.headerOnly) {
+    res.writeHead(429, headers);
+    return void res.end();
+  }
+  sendJson(res, 429, { message: "You are being rate limited.", retry_after: seconds, global: false }, headers);
+}
+
+function rateHeaders(rateLimit: FakeDiscordOptions["rateLimit"], bucket: { start: number; used: number }): Record<string, string> {
+  const limit = rateLimit?.limit ?? 5;
+  const remaining = rateLimit ? Math.max(0, limit - bucket.used) : limit - 1;
+  const resetAfter = rateLimit ? Math.max(0, rateLimit.windowMs - (Date.now() - bucket.start)) / 1000 : 2;
+  return { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(remaining), "x-ratelimit-reset-after": resetAfter.toFixed(3), "x-ratelimit-bucket": "fake" };
+}
+
+/** Discord counts characters, not UTF-16 units. */
+const length = (value: unknown): number => (typeof value === "string" ? [...value].length : 0);
+
+type Errors = Record<string, unknown>;
+
+/** `"empty"`, an `errors` object shaped like Discord's, or undefined when the body is valid. */
+function validate(body: Record<string, unknown>): Errors | "empty" | undefined {
+  const errors: Errors = {};
+  const add = (path: (string | number)[], code: string, message: string) => {
+    let node = errors;
+    for (const key of path) node = (node[String(key)] ??= {}) as Errors;
+    ((node._errors ??= []) as unknown[]).push({ code, message });
+  };
+  const max = (path: (string | number)[], value: unknown, limit: number) => {
+    if (length(value) > limit) add(path, "BASE_TYPE_MAX_LENGTH", `Must be ${limit} or fewer in length.`);
+  };
+  const embeds = Array.isArray(body.embeds) ? (body.embeds as Record<string, unknown>[]) : [];
+  if (!length(body.content) && !embeds.length && !body.components && !body.attachments) return "empty";
+  max(["content"], body.content, LIMITS.content);
+  if (embeds.length > LIMITS.embeds) add(["embeds"], "BASE_TYPE_MAX_LENGTH", `Must be ${LIMITS.embeds} or fewer in length.`);
+  let total = 0;
+  embeds.forEach((embed, i) => {
+    const fields = Array.isArray(embed.fields) ? (embed.fields as Record<string, unknown>[]) : [];
+    const footer = (embed.footer ?? {}) as Record<string, unknown>;
+    const author = (embed.author ?? {}) as Record<string, unknown>;
+    max(["embeds", i, "title"], embed.title, LIMITS.title);
+    max(["embeds", i, "description"], embed.description, LIMITS.description);
+    max(["embeds", i, "footer", "text"], footer.text, LIMITS.footer);
+    max(["embeds", i, "author", "name"], author.name, LIMITS.author);
+    if (fields.length > LIMITS.fields) add(["embeds", i, "fields"], "BASE_TYPE_MAX_LENGTH", `Must be ${LIMITS.fields} or fewer in length.`);
+    fields.forEach((field, j) => {
+      for (const [key, limit] of [["name", LIMITS.fieldName], ["value", LIMITS.fieldValue]] as const) {
+        if (!length(field[key])) add(["embeds", i, "fields", j, key], "BASE_TYPE_REQUIRED", "This field is required");
+        max(["embeds", i, "fields", j, key], field[key], limit);
+        total += length(field[key]);
+      }
+    });
+    total += length(embed.title) + length(embed.description) + length(footer.text) + length(author.name);
+  });
+  if (total > LIMITS.total) add(["embeds"], "MAX_EMBED_SIZE_EXCEEDED", `Embed size exceeds maximum size of ${LIMITS.total}`);
+  return Object.keys(errors).length ? errors : undefined;
+}
