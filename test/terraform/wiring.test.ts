@@ -27,16 +27,29 @@ function only(blocks: Block[] | undefined, what: string): Block {
 
 /** `${google_x.name.attr}` → "google_x.name". */
 function refTo(expr: unknown, type: string): string {
-  const match = new RegExp(`^\\$\\{(${type}\\.[A-Za-z0-9_-]+)[.\\[]`).exec(String(expr));
+  const match = new RegExp(`^\\$\\{(${type}\\.[A-Za-z0-9_-]+)[.\\[}]`).exec(String(expr));
   if (!match?.[1]) throw new Error(`${String(expr)} does not reference a ${type}`);
   return match[1];
 }
 
-/** Decodes `${base64encode(jsonencode({ job = "daily" }))}`, the only payload form we write. */
-function jobOf(data: unknown): string {
-  const match = /^\$\{base64encode\(jsonencode\(\{\s*job\s*=\s*"([^"]+)"\s*\}\)\)\}$/.exec(String(data));
-  if (!match?.[1]) throw new Error(`pubsub_target.data is not base64encode(jsonencode({ job = "..." })): ${String(data)}`);
-  return match[1];
+/**
+ * Decodes `${base64encode(jsonencode({ job = <expr> }))}`, the only payload form we write,
+ * to the job names it yields: a literal `"daily"`, or `each.key` over the job's `for_each` map.
+ */
+function jobsOf(job: Block): string[] {
+  const target = only(job.pubsub_target, "pubsub_target");
+  const match = /^\$\{base64encode\(jsonencode\(\{\s*job\s*=\s*(each\.key|"[^"]+")\s*\}\)\)\}$/.exec(String(target.data));
+  if (!match?.[1]) throw new Error(`pubsub_target.data is not base64encode(jsonencode({ job = ... })): ${String(target.data)}`);
+  const literal = match[1] === "each.key" ? undefined : JSON.parse(match[1]) as string;
+  expect(target.attributes).toEqual({ job: literal ?? "${each.key}" });
+  if (literal) return [literal];
+  return Object.keys(local(refTo(job.for_each, "local").split(".")[1]!) as Block);
+}
+
+function local(name: string): unknown {
+  const locals = Object.assign({}, ...(tf.locals as Block[]));
+  if (!(name in locals)) throw new Error(`terraform/ has no local ${name}`);
+  return locals[name];
 }
 
 const fn = () => resource("google_cloudfunctions2_function", "collector");
@@ -65,8 +78,7 @@ describe("terraform: function", () => {
     expect(s.timeout_seconds).toBeLessThan(540);
     expect(s.ingress_settings).toBe("ALLOW_INTERNAL_ONLY");
     expect(s.environment_variables.KPI_CONFIG).toBe("${local.config_path}");
-    const locals = Object.assign({}, ...(tf.locals as Block[]));
-    expect(locals.config_path).toMatch(/(^|\/)kpi\.config\.yaml$/);
+    expect(local("config_path")).toMatch(/(^|\/)kpi\.config\.yaml$/);
   });
 
   it("is triggered by the Pub/Sub topic with retries, through the trigger service account", () => {
@@ -104,23 +116,25 @@ describe("terraform: function", () => {
 });
 
 describe("terraform: schedules", () => {
-  it("both jobs publish to the topic the function listens on, one job name each, with retries", () => {
-    const jobs = resourcesOf("google_cloud_scheduler_job").map(([name, job]) => {
+  it("every scheduler job publishes a job the handler accepts to the topic the function listens on", () => {
+    const jobs = resourcesOf("google_cloud_scheduler_job").flatMap(([name, job]) => {
       const target = only(job.pubsub_target, `${name}.pubsub_target`);
       expect(target.topic_name).toBe(trigger().pubsub_topic);
       only(job.retry_config, `${name}.retry_config`);
       expect(job.attempt_deadline).toBeUndefined();
       expect(job.time_zone).toBe("${var.time_zone}");
-      const decoded = jobOf(target.data);
-      expect(target.attributes).toEqual({ job: decoded });
-      return decoded;
+      return jobsOf(job);
     });
     expect(jobs.sort()).toEqual([...JOBS].sort());
   });
 
-  it("reads its cron schedules from the daily_schedule and weekly_schedule variables", () => {
-    expect(resource("google_cloud_scheduler_job", "daily").schedule).toBe("${var.daily_schedule}");
-    expect(resource("google_cloud_scheduler_job", "weekly_report").schedule).toBe("${var.weekly_schedule}");
+  it("reads the cron of daily and weekly-report from the daily_schedule and weekly_schedule variables", () => {
+    const job = resource("google_cloud_scheduler_job", "run");
+    expect(job.schedule).toBe("${each.value.cron}");
+    expect(job.for_each).toBe("${local.schedules}");
+    const schedules = local("schedules") as Record<string, Block>;
+    expect(schedules.daily?.cron).toBe("${var.daily_schedule}");
+    expect(schedules["weekly-report"]?.cron).toBe("${var.weekly_schedule}");
   });
 });
 
@@ -165,7 +179,7 @@ describe("terraform: project setup", () => {
   it("enables the APIs it uses and keeps them on destroy", () => {
     const api = resource("google_project_service", "api");
     expect(api.disable_on_destroy).toBe(false);
-    const apis = Object.assign({}, ...(tf.locals as Block[])).apis as string[];
+    const apis = local("apis") as string[];
     for (const name of ["cloudfunctions", "run", "cloudbuild", "artifactregistry", "eventarc", "pubsub", "cloudscheduler", "secretmanager", "logging", "storage"]) {
       expect(apis).toContain(`${name}.googleapis.com`);
     }
@@ -194,8 +208,7 @@ describe("terraform: project setup", () => {
     ];
     expect(alerting.length).toBeGreaterThanOrEqual(3);
     for (const [, b] of alerting) expect(b.count).toBe("${local.alerts_enabled ? 1 : 0}");
-    const locals = Object.assign({}, ...(tf.locals as Block[]));
-    expect(locals.alerts_enabled).toBe('${var.alert_email != ""}');
+    expect(local("alerts_enabled")).toBe('${var.alert_email != ""}');
     const errors = resource("google_monitoring_alert_policy", "errors");
     const condition = only(errors.conditions, "conditions");
     expect(only(condition.condition_matched_log, "condition_matched_log").filter).toMatch(/severity >= ERROR/);
