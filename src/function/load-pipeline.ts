@@ -7,7 +7,9 @@ import type { PipelineLoader } from "./pipeline-cache.js";
  */
 export function configFileLoader(env: Record<string, string | undefined>, root = process.cwd()): PipelineLoader {
   return async (options, { secrets, logger }) => {
-    const [{ loadConfigFile }, { buildPipeline }] = await Promise.all([import("../config/load.js"), import("../build.js")]);
+    // One after the other: jest's ESM loader fails on two concurrent imports sharing modules.
+    const { loadConfigFile } = await import("../config/load.js");
+    const { buildPipeline } = await import("../build.js");
     const config = await loadConfigFile(resolve(root, options.configPath), env);
     // The handler's logger redacts through `secrets`; the config found the values.
     secrets.add(...config.secrets.list());
