@@ -9,4 +9,5 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "tsconfig.json", diagnostics: { ignoreCodes: [151002] } }],
   },
   testTimeout: 30000,
+  globalSetup: "<rootDir>/test/global-setup.ts",
 };

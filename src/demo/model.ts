@@ -8,7 +8,7 @@ const SERIES = {
   activeUsers: { start: 412, perDay: 3.1, noise: 11 },
   weeklyActive: { start: 1630, perDay: 8.5, noise: 25 },
   mrr: { start: 8400, perDay: 61, noise: 40 },
-  churn: { start: 4.2, perDay: -0.015, noise: 0.2 },
+  churn: { start: 4.2, perDay: -0.003, noise: 0.2 },
 } as const;
 
 export type DemoSeries = keyof typeof SERIES;

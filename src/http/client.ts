@@ -90,6 +90,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       retry: { limit: 0 },
       timeout: { request: timeoutMs },
       followRedirect: true,
+      // Browsers turn a POST answered with 301/302 into a GET; login forms rely on it.
+      methodRewriting: true,
       maxRedirects: 10,
       responseType: "buffer",
     });

@@ -72,6 +72,16 @@ describe("http client", () => {
     await expect(createHttpClient({ retry: { ...fast, limit: 1 } }).request({ url })).rejects.toThrow(/connection refused: GET .* after 2 attempts/);
   });
 
+  it("follows a 302 after a POST with a GET, as browsers do", async () => {
+    server = await startServer((req, res) => {
+      if (req.method === "POST") return void res.writeHead(302, { location: "/done" }).end();
+      sendJson(res, req.url === "/done" ? 200 : 404, { method: req.method });
+    });
+    const response = await createHttpClient().request({ url: `${server.url}/form`, method: "POST", form: { a: "1" } });
+    expect(JSON.parse(response.body)).toEqual({ method: "GET" });
+    expect(response.url).toBe(`${server.url}/done`);
+  });
+
   it("sends basic auth and JSON bodies", async () => {
     server = await startServer((_req, res) => sendJson(res, 200, {}));
     await createHttpClient().request({ url: server.url, method: "POST", body: { q: 1 }, basicAuth: { username: "u", password: "p4ss" } });
