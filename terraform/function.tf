@@ -38,6 +38,13 @@ resource "google_storage_bucket_object" "source" {
   name   = "source-${data.archive_file.source.output_md5}.zip"
   bucket = google_storage_bucket.source.name
   source = data.archive_file.source.output_path
+
+  lifecycle {
+    precondition {
+      condition     = fileexists("${path.module}/../kpi.config.yaml")
+      error_message = "kpi.config.yaml is missing at the repository root: the function loads it from its source (KPI_CONFIG). Write it before deploying."
+    }
+  }
 }
 
 resource "google_cloudfunctions2_function" "collector" {
