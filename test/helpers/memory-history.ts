@@ -1,8 +1,12 @@
 import { addDays } from "../../src/dates.js";
-import type { HistoryRow, HistoryStore, Snapshot } from "../../src/types.js";
+import type { Destination, HistoryRow, HistoryStore, Snapshot } from "../../src/types.js";
 
-/** An in-memory `HistoryStore` for tests, with knobs to make reads or writes fail and counters of calls. */
-export class MemoryHistory implements HistoryStore {
+/**
+ * An in-memory `HistoryStore` for tests, with knobs to make reads or writes fail and a log of calls.
+ * It is a destination too, so a `Pipeline` writes it first like the `file` and `notion` stores.
+ */
+export class MemoryHistory implements HistoryStore, Destination {
+  name = "memory";
   readonly rows = new Map<string, HistoryRow>();
   /** When set, every read rejects with it. */
   failReads?: Error;
@@ -14,37 +18,41 @@ export class MemoryHistory implements HistoryStore {
     for (const row of rows) this.rows.set(row.date, structuredClone(row));
   }
 
+  write(snapshot: Snapshot): Promise<void> {
+    return this.upsert(snapshot);
+  }
+
   async upsert(snapshot: Snapshot): Promise<void> {
-    this.write("upsert", [snapshot]);
+    this.recordWrite("upsert", [snapshot]);
     const row = this.rows.get(snapshot.date) ?? { date: snapshot.date, metrics: {} };
     row.metrics = { ...row.metrics, ...snapshot.metrics };
     this.rows.set(snapshot.date, row);
   }
 
   async get(date: string): Promise<HistoryRow | undefined> {
-    this.read("get", [date]);
+    this.recordRead("get", [date]);
     const row = this.rows.get(date);
     return row && structuredClone(row);
   }
 
   async nearestOnOrBefore(date: string, windowDays: number): Promise<HistoryRow | undefined> {
-    this.read("nearestOnOrBefore", [date, windowDays]);
+    this.recordRead("nearestOnOrBefore", [date, windowDays]);
     const earliest = addDays(date, -windowDays);
     return this.sorted().filter((r) => r.date <= date && r.date >= earliest).pop();
   }
 
   async range(from: string, to: string): Promise<HistoryRow[]> {
-    this.read("range", [from, to]);
+    this.recordRead("range", [from, to]);
     return this.sorted().filter((r) => r.date >= from && r.date <= to);
   }
 
   async markReportSent(date: string): Promise<void> {
-    this.write("markReportSent", [date]);
+    this.recordWrite("markReportSent", [date]);
     this.row(date).reportSent = true;
   }
 
   async markAlerted(date: string, sources: string[]): Promise<void> {
-    this.write("markAlerted", [date, sources]);
+    this.recordWrite("markAlerted", [date, sources]);
     const row = this.row(date);
     row.alerted = [...new Set([...(row.alerted ?? []), ...sources])].sort();
   }
@@ -59,12 +67,12 @@ export class MemoryHistory implements HistoryStore {
     return [...this.rows.values()].sort((a, b) => a.date.localeCompare(b.date)).map((r) => structuredClone(r));
   }
 
-  private read(method: keyof HistoryStore, args: unknown[]): void {
+  private recordRead(method: keyof HistoryStore, args: unknown[]): void {
     this.calls.push({ method, args });
     if (this.failReads) throw this.failReads;
   }
 
-  private write(method: keyof HistoryStore, args: unknown[]): void {
+  private recordWrite(method: keyof HistoryStore, args: unknown[]): void {
     this.calls.push({ method, args });
     if (this.failWrites) throw this.failWrites;
   }

@@ -1,5 +1,6 @@
 import { DestinationError, errorMessage } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
+import type { Secrets } from "../../log/secrets.js";
 import { buildWeeklyReport, type ReportInput, type ReportOptions, type WeeklyReport } from "../../report/build-report.js";
 import { COLORS, type DiscordMessage } from "../../report/discord-limits.js";
 import { failureEmbeds, packMessages, toDiscordMessages, type MessageOptions } from "../../report/embeds.js";
@@ -13,6 +14,7 @@ export interface Delivery {
   options: DiscordOptions;
   webhook: WebhookClient;
   logger: Logger;
+  secrets: Secrets;
   northStar?: string;
 }
 
@@ -40,7 +42,8 @@ export async function sendWeeklyReport(input: ReportInput, history: HistoryStore
     d.logger.info(`weekly report of ${input.date} was already posted; skipping`, { date: input.date });
     return { status: "skipped", messages: 0 };
   }
-  const report = await readHistory(() => buildWeeklyReport(input, history, reportOptions(d.options, d.northStar)), d, input.date);
+  const failures = redactFailures(input.failures ?? [], d.secrets);
+  const report = await readHistory(() => buildWeeklyReport({ ...input, failures }, history, reportOptions(d.options, d.northStar)), d, input.date);
   const messages = toDiscordMessages(report, messageOptions(d.options));
   await postAll(messages, d, "weekly report");
   try {
@@ -64,7 +67,7 @@ export async function sendFailureAlert(snapshot: Snapshot, history: HistoryStore
     d.logger.info(`failure alert for ${snapshot.failures.map((f) => f.source).join(", ")} already posted today; skipping`, { date: snapshot.date });
     return [];
   }
-  await postAll(alertMessages(snapshot, fresh, messageOptions(d.options)), d, "failure alert");
+  await postAll(alertMessages(snapshot, redactFailures(fresh, d.secrets), messageOptions(d.options)), d, "failure alert");
   const sources = fresh.map((f) => f.source);
   if (history) await history.markAlerted(snapshot.date, sources);
   d.logger.info(`failure alert posted for ${sources.join(", ")}`, { date: snapshot.date });
@@ -74,6 +77,11 @@ export async function sendFailureAlert(snapshot: Snapshot, history: HistoryStore
 export function alertMessages(snapshot: Pick<Snapshot, "date" | "job">, failures: readonly SourceFailure[], options: MessageOptions = {}): DiscordMessage[] {
   const count = failures.length === 1 ? "1 source failed" : `${failures.length} sources failed`;
   return packMessages(failureEmbeds(`⚠️ ${count}: ${snapshot.job} run of ${snapshot.date}`, failures, COLORS.worse), options);
+}
+
+/** The pipeline redacts reasons already; a custom caller may not have. */
+function redactFailures(failures: readonly SourceFailure[], secrets: Secrets): SourceFailure[] {
+  return failures.map((f) => ({ source: f.source, error: secrets.redact(f.error) }));
 }
 
 async function postAll(messages: DiscordMessage[], d: Delivery, what: string): Promise<void> {

@@ -42,7 +42,7 @@ export async function runReportCommand(
   if (request.dryRun) return { text: await render(), status: "rendered", messages: 0 };
   const logger = deps.logger ?? silentLogger();
   const webhook = createWebhookClient(options.webhookUrl, { ...deps, destination: name });
-  const result = await sendWeeklyReport(input, deps.history, { destination: name, options, webhook, logger, northStar: request.northStar }, request.force);
+  const result = await sendWeeklyReport(input, deps.history, { destination: name, options, webhook, logger, secrets: deps.secrets, northStar: request.northStar }, request.force);
   const text = result.report ? renderReportText(result.report) : await render();
   return { text, status: result.status, messages: result.messages };
 }
