@@ -57,7 +57,7 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
     async collect(context) {
       const page = await fetchPage(options.name, context, options);
       const $ = await loadDocument(page.body, options.xml);
-      if (options.login) assertLoggedIn(options.name, options.login, $, page.url);
+      if (options.login) assertLoggedIn(options.name, options.login, $, options.url);
       const metrics: Metrics = {};
       for (const [name, metric] of Object.entries(options.metrics)) {
         metrics[name] = extractMetric(options.name, $, metric, page.url);

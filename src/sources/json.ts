@@ -75,7 +75,7 @@ async function parseJson(source: string, request: PageRequest, response: HttpRes
   try {
     return JSON.parse(response.body);
   } catch (error) {
-    if (request.login) assertLoggedIn(source, request.login, await loadDocument(response.body), response.url);
+    if (request.login) assertLoggedIn(source, request.login, await loadDocument(response.body), request.url);
     const type = response.headers["content-type"] ?? "no content-type";
     const start = response.body.trim() === "" ? "an empty body" : `it starts with "${snippet(response.body, 40)}"`;
     throw new SourceError(source, `the response of ${describeUrl(response.url)} is not JSON (${String(type)}; ${start})`, { cause: error });

@@ -73,10 +73,10 @@ export async function logIn(source: string, login: LoginOptions, context: Source
   return jar;
 }
 
-/** The session was not accepted when the source's page still shows the login form, or lacks `check`. */
+/** The session was not accepted when the source's `url` answers with the login form, or lacks `check`. */
 export function assertLoggedIn(source: string, login: LoginOptions, $: CheerioAPI, url: string): void {
   if (select($, login.form).length > 0) {
-    throw loginFailed(source, `${describeUrl(url)} shows the login form (the session was not accepted or has expired)`);
+    throw loginFailed(source, `${describeUrl(url)} answered with the login form (the session was not accepted or has expired)`);
   }
   if (login.check && select($, login.check).length === 0) {
     throw loginFailed(source, `"${login.check}" not found on ${describeUrl(url)}, so the session is not logged in`);
