@@ -4,7 +4,7 @@ import { createHttpClient } from "./http/client.js";
 import type { Logger } from "./log/logger.js";
 import { Pipeline, type ProgressEvent } from "./pipeline.js";
 import { createSource } from "./sources/registry.js";
-import { isHistoryStore, type HistoryStore } from "./types.js";
+import { isHistoryStore, type Destination, type HistoryStore } from "./types.js";
 
 export interface BuildDeps {
   logger: Logger;
@@ -15,9 +15,11 @@ export interface BuildDeps {
 }
 
 /** Turns a validated config into a ready pipeline: the one place the registries are used. */
-export function buildPipeline(config: Config, deps: BuildDeps): Pipeline {
+export async function buildPipeline(config: Config, deps: BuildDeps): Promise<Pipeline> {
   const secrets = config.secrets;
-  const destinations = config.destinations.map((options) => createDestination(options, { secrets, logger: deps.logger, write: deps.write }));
+  const destinations: Destination[] = [];
+  // One after the other: two concurrent dynamic imports sharing modules trip jest's ESM loader.
+  for (const options of config.destinations) destinations.push(await createDestination(options, { secrets, logger: deps.logger, write: deps.write }));
   const historyName = config.history ?? firstHistoryName(config);
   const history = destinations.find((d) => d.name === historyName);
   return new Pipeline({

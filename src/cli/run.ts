@@ -23,7 +23,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const human = (text: string) => (io.stdout.isTTY ? io.stdout : io.stderr).write(text);
   const names = config.sources.filter((s) => !args.only || args.only.includes(s.name)).map((s) => s.name);
   const progress = io.stderr.isTTY ? terminalProgress(io.stderr as NodeJS.WriteStream, names) : undefined;
-  const pipeline = buildPipeline(config, {
+  const pipeline = await buildPipeline(config, {
     logger,
     now: io.now,
     onProgress: progress?.onProgress,

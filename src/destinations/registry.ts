@@ -2,17 +2,19 @@ import { z } from "zod";
 import type { Logger } from "../log/logger.js";
 import type { Secrets } from "../log/secrets.js";
 import type { Destination } from "../types.js";
-import { CONSOLE_TYPE, consoleOptionsSchema, createConsoleDestination } from "./console.js";
-import { FILE_TYPE, createFileDestination, fileOptionsSchema } from "./file.js";
+import { CONSOLE_TYPE, consoleOptionsSchema } from "./console.js";
+import { DISCORD_TYPE, discordOptionsSchema } from "./discord/options.js";
+import { FILE_TYPE, fileOptionsSchema } from "./file.js";
+import { NOTION_TYPE, notionOptionsSchema } from "./notion/options.js";
 
-export const destinationSchema = z.discriminatedUnion("type", [consoleOptionsSchema, fileOptionsSchema]);
+export const destinationSchema = z.discriminatedUnion("type", [consoleOptionsSchema, fileOptionsSchema, notionOptionsSchema, discordOptionsSchema]);
 
 export type DestinationOptions = z.infer<typeof destinationSchema>;
 
-export const DESTINATION_TYPES = [CONSOLE_TYPE, FILE_TYPE] as const;
+export const DESTINATION_TYPES = [CONSOLE_TYPE, FILE_TYPE, NOTION_TYPE, DISCORD_TYPE] as const;
 
 /** The destination types that can serve as the history store. */
-export const HISTORY_TYPES: readonly string[] = [FILE_TYPE];
+export const HISTORY_TYPES: readonly string[] = [NOTION_TYPE, FILE_TYPE];
 
 export interface DestinationDeps {
   secrets: Secrets;
@@ -25,11 +27,19 @@ export function destinationName(options: DestinationOptions): string {
   return options.name ?? options.type;
 }
 
-export function createDestination(options: DestinationOptions, deps: DestinationDeps): Destination {
+/**
+ * Builds the destination a config entry describes. Each kind's code (and its client library)
+ * is imported only when a config uses it, so a run loads nothing it doesn't need.
+ */
+export async function createDestination(options: DestinationOptions, deps: DestinationDeps): Promise<Destination> {
   switch (options.type) {
     case CONSOLE_TYPE:
-      return createConsoleDestination(options, deps);
+      return (await import("./console.js")).createConsoleDestination(options, deps);
     case FILE_TYPE:
-      return createFileDestination(options);
+      return (await import("./file.js")).createFileDestination(options);
+    case NOTION_TYPE:
+      return (await import("./notion/index.js")).createNotionDestination(options, deps);
+    case DISCORD_TYPE:
+      return (await import("./discord/destination.js")).createDiscordDestination(options, deps);
   }
 }

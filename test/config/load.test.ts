@@ -73,7 +73,7 @@ describe("loadConfig: invalid configs name the exact place", () => {
     ["a duplicate source name", `sources:\n${blog}${blog.replace("BLOG_POSTS", "OTHER")}`, 'sources[1].name: "blog" is already the name of sources[0]; source names must be unique'],
     ["an unknown north star", `northStar: USERS\nsources:\n${blog}`, 'northStar: "USERS" is not a metric of any source; use one of BLOG_POSTS'],
     ["a duplicate destination", `sources:\n${blog}destinations:\n  - type: console\n  - type: console\n`, 'destinations[1].name: "console" is already used by destinations[0]; give each a distinct name'],
-    ["a history that is not a store", `history: console\nsources:\n${blog}destinations:\n  - type: console\n`, 'history: destination "console" is a console destination; use a file'],
+    ["a history that is not a store", `history: console\nsources:\n${blog}destinations:\n  - type: console\n`, 'history: destination "console" is a console destination; use a notion or file'],
   ])("%s", (_label, yaml, expected) => {
     expect(errorsOf(yaml).join("\n")).toContain(expected);
   });
@@ -98,7 +98,7 @@ describe("loadConfig: invalid configs name the exact place", () => {
 describe("configJsonSchema", () => {
   it("describes every source and destination type for editors", () => {
     const schema = JSON.stringify(configJsonSchema());
-    for (const type of ["html", "json", "github", "npm", "pypi", "dockerhub", "discord-invite", "console", "file"]) expect(schema).toContain(`"const":"${type}"`);
+    for (const type of ["html", "json", "github", "npm", "pypi", "dockerhub", "discord-invite", "console", "file", "notion", "discord"]) expect(schema).toContain(`"const":"${type}"`);
     expect(configJsonSchema()).toMatchObject({ type: "object", properties: { sources: { type: "array" } } });
   });
 });

@@ -1,0 +1,29 @@
+import { loadConfigFile, resolveConfigPath } from "../config/load.js";
+import { ConfigError, errorMessage } from "../errors.js";
+import { Secrets } from "../log/secrets.js";
+import { createSource } from "../sources/registry.js";
+import type { CliIo } from "./context.js";
+import { UsageError } from "./usage.js";
+
+/**
+ * `kpi-collector notion init --parent PAGE`: creates the history database. The token comes from
+ * NOTION_TOKEN; the metric columns from the config when it loads (the first run adds any missing ones).
+ */
+export async function notionInitCommand(args: { config?: string; parent?: string; title?: string }, io: CliIo): Promise<number> {
+  if (!args.parent) throw new UsageError("--parent: required; the id or URL of a Notion page shared with your integration");
+  const token = io.env.NOTION_TOKEN;
+  if (!token) throw new ConfigError(["NOTION_TOKEN: environment variable is not set; create an integration at https://www.notion.so/my-integrations and export its token"]);
+  const secrets = new Secrets().add(token);
+  let metrics: string[] = [];
+  try {
+    const config = await loadConfigFile(resolveConfigPath(args.config, io.env), io.env);
+    metrics = config.sources.flatMap((s) => [...(createSource(s).metricNames ?? [])]);
+  } catch (error) {
+    io.stderr.write(`note: the config did not load (${errorMessage(error).split("\n")[0]}); creating the database without metric columns. The first run adds them.\n`);
+  }
+  const { notionInit } = await import("../destinations/notion/index.js");
+  const result = await notionInit({ token, parent: args.parent, metrics, title: args.title, baseUrl: io.env.NOTION_BASE_URL }, { secrets });
+  io.stdout.write(`Created the Notion database ${result.databaseId}${result.url ? ` (${result.url})` : ""} with ${metrics.length} metric columns.\n`);
+  io.stdout.write(`Put it in kpi.config.yaml:\n\n  destinations:\n    - type: notion\n      token: \${NOTION_TOKEN}\n      database: ${result.databaseId}\n`);
+  return 0;
+}

@@ -1,0 +1,29 @@
+import { buildPipeline } from "../build.js";
+import { ConfigError } from "../errors.js";
+import { buildWeeklyReport } from "../report/build-report.js";
+import { renderReportText } from "../report/render-text.js";
+import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
+
+/** `kpi-collector report --date D [--dry-run]`: the weekly report of D from history, printed or posted. */
+export async function reportCommand(args: { config?: string; date?: string; dryRun?: boolean }, io: CliIo): Promise<number> {
+  const { config } = await loadCliConfig(args.config, io);
+  const logger = cliLogger(config, io);
+  const pipeline = await buildPipeline(config, { logger });
+  const history = pipeline.history;
+  if (!history) throw new ConfigError(["destinations: the report reads history; add a notion or file destination"]);
+  const date = pipeline.runDate(args.date);
+  const discord = config.destinations.find((d) => d.type === "discord");
+  if (!discord) {
+    if (!args.dryRun) throw new ConfigError(["destinations: no discord destination to post to; add one, or use --dry-run to print the report"]);
+    const row = await history.get(date);
+    if (!row) throw new ConfigError([`date: no history row for ${date}; run the daily job for that date first`]);
+    io.stdout.write(renderReportText(await buildWeeklyReport(row, history, { northStar: config.northStar })) + "\n");
+    return 0;
+  }
+  const { runReportCommand } = await import("../destinations/discord/report-command.js");
+  const result = await runReportCommand(discord, { secrets: config.secrets, logger, history }, { date, dryRun: args.dryRun, northStar: config.northStar });
+  io.stdout.write(result.text + "\n");
+  if (result.status === "sent") io.stderr.write(`Posted ${result.messages} message(s) to Discord.\n`);
+  if (result.status === "skipped") io.stderr.write(`The report for ${date} was already posted; nothing sent.\n`);
+  return 0;
+}
