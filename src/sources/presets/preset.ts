@@ -100,12 +100,11 @@ export function createPresetSource<K extends string>(options: PresetOptions, spe
     metricNames: spec.keys.flatMap((key) => names[key] ?? []),
     async collect(context: SourceContext): Promise<Metrics> {
       context.secrets.add(...(spec.secrets ?? []));
-      const parts = await Promise.all(
-        requests.map(({ request, paths }) => fetchJsonMetrics(options.name, context, request, paths).catch((error: unknown) => {
-          throw withHint(options.name, error, spec.hint);
-        })),
-      );
-      return Object.assign({}, ...parts) as Metrics;
+      const settled = await Promise.allSettled(requests.map(({ request, paths }) => fetchJsonMetrics(options.name, context, request, paths)));
+      // The first failure in request order, so the message does not depend on timing.
+      const failure = settled.find((result) => result.status === "rejected");
+      if (failure) throw withHint(options.name, failure.reason, spec.hint);
+      return Object.assign({}, ...settled.map((result) => (result.status === "fulfilled" ? result.value : {}))) as Metrics;
     },
   };
 }
