@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { DestinationError } from "../../src/errors.js";
+import { context, setup, snapshot, type Harness } from "./harness.js";
+
+let h: Harness;
+afterEach(() => h.close());
+
+const TODAY = "2026-11-30";
+const retryLines = () => h.logs.filter((l) => l.severity === "WARNING").map((l) => l.message);
+
+describe("notion rate limits and transient failures", () => {
+  it("waits the Retry-After Notion sends on a 429", async () => {
+    h = await setup();
+    h.fake.failNext(1, 429, { retryAfter: 1 });
+    await h.store.write(snapshot(TODAY, { mrr: 1 }), context(h));
+    expect(retryLines()).toEqual([expect.stringContaining("429 rate_limited); retry 1 of 4 in 1000 ms")]);
+    expect(h.fake.rows()).toHaveLength(1);
+  });
+
+  it("rides out a 429 storm across reads and writes, one extra request per 429", async () => {
+    h = await setup();
+    h.fake.failNext(3, 429, { retryAfter: "0.02" });
+    h.fake.failNext(2, 429, { retryAfter: "0.02", method: "POST", path: "/v1/pages" });
+    h.fake.failNext(1, 529, { retryAfter: "0.02", method: "PATCH" });
+    await h.store.write(snapshot(TODAY, { mrr: 1 }), context(h));
+
+    expect(h.fake.rows()).toEqual([expect.objectContaining({ date: TODAY, metrics: { mrr: 1 } })]);
+    expect(h.fake.requestCount).toBe(5 + 6);
+    expect(h.fake.requests.filter((r) => r.status === 429)).toHaveLength(5);
+    expect(h.fake.count("POST /v1/pages")).toBe(3);
+    expect(retryLines().every((line) => line.endsWith("in 20 ms"))).toBe(true);
+  });
+
+  it("retries 500, 502, 503 and 504 on reads", async () => {
+    h = await setup();
+    h.fake.seedRows([{ date: TODAY, metrics: { mrr: 1 } }]);
+    h.fake.failNext(1, 502, { method: "GET", path: "/v1/databases" });
+    h.fake.failNext(1, 504, { method: "GET", path: "/v1/data_sources" });
+    h.fake.failNext(1, 500, { path: "/v1/data_sources/:id/query" });
+    h.fake.failNext(1, 503, { path: "/v1/data_sources/:id/query" });
+    expect(await h.store.get(TODAY)).toMatchObject({ metrics: { mrr: 1 } });
+    expect(h.fake.requestCount).toBe(3 + 4);
+  });
+
+  it("redoes the whole upsert when a create fails with a 5xx, re-querying first", async () => {
+    h = await setup();
+    h.fake.failNext(1, 504, { method: "POST", path: "/v1/pages" });
+    await h.store.write(snapshot(TODAY, { mrr: 1 }), context(h));
+    expect(h.fake.rows()).toHaveLength(1);
+    expect(h.fake.count("POST /v1/data_sources/:id/query")).toBe(2);
+    expect(h.fake.count("POST /v1/pages")).toBe(2);
+  });
+
+  it("never duplicates when a create times out after Notion applied it", async () => {
+    h = await setup({}, {}, { timeoutMs: 150 });
+    h.fake.delayNext(1000, { method: "POST", path: "/v1/pages" });
+    await h.store.write(snapshot(TODAY, { mrr: 1, stars: 2 }), context(h));
+
+    expect(h.fake.rows()).toEqual([expect.objectContaining({ date: TODAY, metrics: { mrr: 1, stars: 2 }, trashed: false })]);
+    expect(h.fake.count("POST /v1/pages")).toBe(1);
+    expect(h.fake.count("PATCH /v1/pages/:id")).toBe(1);
+    expect(retryLines()).toEqual([expect.stringContaining("redoing the upsert")]);
+  });
+
+  it("retries an update that timed out: it is keyed by page, so redoing it is safe", async () => {
+    h = await setup({}, {}, { timeoutMs: 150 });
+    h.fake.seedRows([{ date: TODAY, metrics: { mrr: 1 } }]);
+    h.fake.delayNext(1000, { method: "PATCH", path: "/v1/pages" });
+    await h.store.write(snapshot(TODAY, { mrr: 2 }), context(h));
+    expect(h.fake.rows()).toEqual([expect.objectContaining({ metrics: { mrr: 2 } })]);
+    expect(h.fake.count("PATCH /v1/pages/:id")).toBe(2);
+  });
+
+  it("fails the destination with the last error once retries are exhausted", async () => {
+    h = await setup({}, {}, { maxRetries: 2 });
+    h.fake.failNext(10, 503);
+    const error = await h.store.write(snapshot(TODAY, { mrr: 1 }), context(h)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DestinationError);
+    expect((error as Error).message).toBe("[notion] upsert of 2026-11-30 failed after retries: 503 service_unavailable: Notion is unavailable, please try again later.");
+    expect(h.fake.requestCount).toBe(3);
+  });
+
+  it("gives up at once on a Retry-After longer than it may wait", async () => {
+    h = await setup({}, {}, { maxRetryAfterMs: 5000 });
+    h.fake.failNext(1, 429, { retryAfter: 3600 });
+    const error = await h.store.write(snapshot(TODAY, { mrr: 1 }), context(h)).catch((e: unknown) => e);
+    expect((error as Error).message).toContain("429 rate_limited");
+    expect(h.fake.requestCount).toBe(1);
+  });
+});
