@@ -3,7 +3,12 @@ import { DestinationError } from "../../src/errors.js";
 import { context, setup, snapshot, type Harness } from "./harness.js";
 
 let h: Harness;
-afterEach(() => h.close());
+afterEach(async () => {
+  // Retry warnings and the SDK's debug lines pass through the logger: none may carry the token.
+  expect(h.logs.length).toBeGreaterThan(0);
+  expect(h.logText()).not.toContain(h.fake.token);
+  await h.close();
+});
 
 const TODAY = "2026-11-30";
 const retryLines = () => h.logs.filter((l) => l.severity === "WARNING").map((l) => l.message);
