@@ -1,23 +1,21 @@
 import { z } from "zod";
 import type { Source } from "../../types.js";
-import { checkPresetMetrics, createPresetSource, presetBase, presetMetrics } from "./preset.js";
+import { createPresetSource, presetSchema } from "./preset.js";
 
 export const DISCORD_INVITE_TYPE = "discord-invite";
 export const DISCORD_INVITE_METRICS = ["members", "online"] as const;
 
-export const discordInviteSourceSchema = z
-  .object({
-    type: z.literal(DISCORD_INVITE_TYPE),
-    ...presetBase,
+export const discordInviteSourceSchema = presetSchema(
+  DISCORD_INVITE_TYPE,
+  DISCORD_INVITE_METRICS,
+  {
     code: z
       .string()
       .regex(/^(?:https?:\/\/)?(?:(?:www\.)?discord(?:app)?\.(?:gg|com)\/(?:invite\/)?)?[A-Za-z0-9-]+\/?$/, "use the invite code, e.g. abc123, or its discord.gg link")
       .describe("The invite code or link (discord.gg/abc123); make it an invite that never expires."),
-    metrics: presetMetrics(DISCORD_INVITE_METRICS),
-  })
-  .strict()
-  .superRefine(checkPresetMetrics(DISCORD_INVITE_METRICS))
-  .describe("A Discord server's approximate member and online counts, read from a public invite; no bot needed.");
+  },
+  "A Discord server's approximate member and online counts, read from a public invite; no bot needed.",
+);
 
 /** A Discord server's size, from one of its invites. */
 export type DiscordInviteSourceOptions = z.infer<typeof discordInviteSourceSchema>;

@@ -1,23 +1,21 @@
 import { z } from "zod";
 import type { Source } from "../../types.js";
-import { checkPresetMetrics, createPresetSource, presetBase, presetMetrics } from "./preset.js";
+import { createPresetSource, presetSchema } from "./preset.js";
 
 export const DOCKERHUB_TYPE = "dockerhub";
 export const DOCKERHUB_METRICS = ["pulls", "stars"] as const;
 
-export const dockerhubSourceSchema = z
-  .object({
-    type: z.literal(DOCKERHUB_TYPE),
-    ...presetBase,
+export const dockerhubSourceSchema = presetSchema(
+  DOCKERHUB_TYPE,
+  DOCKERHUB_METRICS,
+  {
     repository: z
       .string()
       .regex(/^(?:[a-z0-9][a-z0-9_.-]*\/)?[a-z0-9][a-z0-9_.-]*$/, 'use "namespace/name", or a bare name for an official image')
       .describe("The image repository, e.g. zenmldocker/zenml; a bare name such as nginx means library/nginx."),
-    metrics: presetMetrics(DOCKERHUB_METRICS),
-  })
-  .strict()
-  .superRefine(checkPresetMetrics(DOCKERHUB_METRICS))
-  .describe("A Docker Hub repository's pull and star counts.");
+  },
+  "A Docker Hub repository's pull and star counts.",
+);
 
 /** A Docker Hub repository's counters. */
 export type DockerhubSourceOptions = z.infer<typeof dockerhubSourceSchema>;

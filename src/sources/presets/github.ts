@@ -1,21 +1,19 @@
 import { z } from "zod";
 import type { Source } from "../../types.js";
-import { checkPresetMetrics, createPresetSource, presetBase, presetMetrics } from "./preset.js";
+import { createPresetSource, presetSchema } from "./preset.js";
 
 export const GITHUB_TYPE = "github";
 export const GITHUB_METRICS = ["stars", "forks", "watchers", "open_issues"] as const;
 
-export const githubSourceSchema = z
-  .object({
-    type: z.literal(GITHUB_TYPE),
-    ...presetBase,
+export const githubSourceSchema = presetSchema(
+  GITHUB_TYPE,
+  GITHUB_METRICS,
+  {
     repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'use "owner/name", e.g. zenml-io/zenml').describe("The repository, owner/name."),
     token: z.string().min(1).optional().describe("A GitHub token: raises the rate limit from 60 to 5,000 requests an hour and reads private repositories."),
-    metrics: presetMetrics(GITHUB_METRICS),
-  })
-  .strict()
-  .superRefine(checkPresetMetrics(GITHUB_METRICS))
-  .describe("A GitHub repository's stars, forks, watchers and open issues (open issues include pull requests, as GitHub counts them).");
+  },
+  "A GitHub repository's stars, forks, watchers and open issues (open issues include pull requests, as GitHub counts them).",
+);
 
 /** A GitHub repository's counters, from `GET /repos/{owner}/{repo}`. */
 export type GithubSourceOptions = z.infer<typeof githubSourceSchema>;

@@ -1,23 +1,21 @@
 import { z } from "zod";
 import type { Source } from "../../types.js";
-import { checkPresetMetrics, createPresetSource, presetBase, presetMetrics } from "./preset.js";
+import { createPresetSource, presetSchema } from "./preset.js";
 
 export const NPM_TYPE = "npm";
 export const NPM_METRICS = ["downloads_day", "downloads_week", "downloads_month"] as const;
 
-export const npmSourceSchema = z
-  .object({
-    type: z.literal(NPM_TYPE),
-    ...presetBase,
+export const npmSourceSchema = presetSchema(
+  NPM_TYPE,
+  NPM_METRICS,
+  {
     package: z
       .string()
       .regex(/^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/i, "is not an npm package name")
       .describe("The package, e.g. express or @scope/name."),
-    metrics: presetMetrics(NPM_METRICS),
-  })
-  .strict()
-  .superRefine(checkPresetMetrics(NPM_METRICS))
-  .describe("An npm package's downloads over the last day, week and month (npm's download counts API; one request each).");
+  },
+  "An npm package's downloads over the last day, week and month (npm's download counts API; one request each).",
+);
 
 /** An npm package's download counts. */
 export type NpmSourceOptions = z.infer<typeof npmSourceSchema>;

@@ -7,13 +7,13 @@ import { fetchJsonMetrics } from "../json.js";
 import { parsePath } from "../json-path.js";
 
 /** Keys every preset accepts besides its own. */
-export const presetBase = {
+const presetBase = {
   ...sourceBase,
   baseUrl: httpUrl.optional().describe("The API's base URL; override it for a proxy, an enterprise host or tests."),
 };
 
 /** `metrics:` of a preset: each key renamed, or `false` to skip it. Keys left out keep their default name. */
-export function presetMetrics<K extends string>(keys: readonly K[]) {
+function presetMetrics<K extends string>(keys: readonly K[]) {
   const rename = z.union([metricName, z.literal(false)]).optional();
   const shape = Object.fromEntries(keys.map((key) => [key, rename])) as Record<K, typeof rename>;
   return z
@@ -50,17 +50,24 @@ export function presetMetricNames<K extends string>(options: PresetOptions, keys
   return names;
 }
 
-/** A schema check: at least one metric is kept, and the default names are valid metric names. */
-export function checkPresetMetrics(keys: readonly string[]) {
-  return (options: PresetOptions, ctx: z.RefinementCtx) => {
-    const names = Object.entries(presetMetricNames(options, keys));
-    if (names.every(([, name]) => name === undefined)) ctx.addIssue({ code: "custom", path: ["metrics"], message: "every metric is skipped; keep at least one" });
-    for (const [key, name] of names) {
-      if (name !== undefined && !metricName.safeParse(name).success) {
-        ctx.addIssue({ code: "custom", path: ["name"], message: `gives the metric name ${name}, which must start with a letter; rename it with metrics.${key}` });
-      }
+/** A preset's options schema: `type`, the shared keys, its own `shape`, and `metrics` over `keys`. */
+export function presetSchema<T extends string, K extends string, S extends z.ZodRawShape>(type: T, keys: readonly K[], shape: S, description: string) {
+  return z
+    .object({ type: z.literal(type), ...presetBase, ...shape, metrics: presetMetrics(keys) })
+    .strict()
+    .superRefine((options, ctx) => checkPresetMetrics(keys, options as PresetOptions, ctx))
+    .describe(description);
+}
+
+/** At least one metric is kept, and the default names are valid metric names. */
+function checkPresetMetrics(keys: readonly string[], options: PresetOptions, ctx: z.RefinementCtx): void {
+  const names = Object.entries(presetMetricNames(options, keys));
+  if (names.every(([, name]) => name === undefined)) ctx.addIssue({ code: "custom", path: ["metrics"], message: "every metric is skipped; keep at least one" });
+  for (const [key, name] of names) {
+    if (name !== undefined && !metricName.safeParse(name).success) {
+      ctx.addIssue({ code: "custom", path: ["name"], message: `gives the metric name ${name}, which must start with a letter; rename it with metrics.${key}` });
     }
-  };
+  }
 }
 
 /** One API call of a preset and the JSON path of each metric key it answers. */

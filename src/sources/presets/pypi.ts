@@ -1,23 +1,21 @@
 import { z } from "zod";
 import type { Source } from "../../types.js";
-import { checkPresetMetrics, createPresetSource, presetBase, presetMetrics } from "./preset.js";
+import { createPresetSource, presetSchema } from "./preset.js";
 
 export const PYPI_TYPE = "pypi";
 export const PYPI_METRICS = ["downloads_day", "downloads_week", "downloads_month"] as const;
 
-export const pypiSourceSchema = z
-  .object({
-    type: z.literal(PYPI_TYPE),
-    ...presetBase,
+export const pypiSourceSchema = presetSchema(
+  PYPI_TYPE,
+  PYPI_METRICS,
+  {
     package: z
       .string()
       .regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/, "is not a PyPI project name")
       .describe("The project, e.g. zenml."),
-    metrics: presetMetrics(PYPI_METRICS),
-  })
-  .strict()
-  .superRefine(checkPresetMetrics(PYPI_METRICS))
-  .describe("A PyPI project's downloads over the last day, week and month, from pypistats.org (which excludes mirrors).");
+  },
+  "A PyPI project's downloads over the last day, week and month, from pypistats.org (which excludes mirrors).",
+);
 
 /** A PyPI project's recent downloads, from pypistats.org. */
 export type PypiSourceOptions = z.infer<typeof pypiSourceSchema>;
