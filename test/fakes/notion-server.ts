@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { addDays } from "../../src/dates.js";
 import { sendHtml, sendJson, startServer } from "../helpers/server.js";
-import {
-  NotionApiError, columnByName, dataSourceJson, databaseJson, newColumn, notFound, pageJson, validation, writeCells,
-  type FakeDataSource, type FakeDatabase, type FakePage,
-} from "./notion-model.js";
-import { runQuery, type QueryBody } from "./notion-query.js";
+import { NotionApiError, newColumn, validation } from "./notion-model.js";
+import { ROUTES, createHandlers } from "./notion-routes.js";
+import { FakeNotionState, normalizeId, type FakeRow, type SeedRow } from "./notion-state.js";
+
+export type { FakeRow, SeedRow } from "./notion-state.js";
 
 /**
  * A fake Notion API (version 2025-09-03) on 127.0.0.1: databases, data sources, pages and
@@ -20,24 +20,6 @@ export interface FakeNotionOptions {
   columns?: Record<string, string>;
   /** The date column `rows()` reads. @default "Date" */
   dateProperty?: string;
-}
-
-export interface FakeRow {
-  id: string;
-  date?: string;
-  title: string;
-  metrics: Record<string, number>;
-  reportSent: boolean;
-  alerted: string[];
-  trashed: boolean;
-  createdTime: string;
-}
-
-export interface SeedRow {
-  date: string;
-  metrics?: Record<string, number>;
-  reportSent?: boolean;
-  alerted?: string[];
 }
 
 export interface MatchOptions {
@@ -105,170 +87,14 @@ const CODES: Record<number, [string, string]> = {
   529: ["service_overload", "Notion is currently overloaded. Please try again later."],
 };
 
-const ROUTES: [string, RegExp, string][] = [
-  ["GET", /^\/v1\/databases\/([^/]+)$/, "/v1/databases/:id"],
-  ["POST", /^\/v1\/databases$/, "/v1/databases"],
-  ["GET", /^\/v1\/data_sources\/([^/]+)$/, "/v1/data_sources/:id"],
-  ["PATCH", /^\/v1\/data_sources\/([^/]+)$/, "/v1/data_sources/:id"],
-  ["POST", /^\/v1\/data_sources\/([^/]+)\/query$/, "/v1/data_sources/:id/query"],
-  ["POST", /^\/v1\/pages$/, "/v1/pages"],
-  ["GET", /^\/v1\/pages\/([^/]+)$/, "/v1/pages/:id"],
-  ["PATCH", /^\/v1\/pages\/([^/]+)$/, "/v1/pages/:id"],
-];
-
-/** Notion accepts ids with or without dashes. */
-function normalizeId(id: string): string {
-  const c = decodeURIComponent(id).replace(/-/g, "").toLowerCase();
-  return c.length === 32 ? `${c.slice(0, 8)}-${c.slice(8, 12)}-${c.slice(12, 16)}-${c.slice(16, 20)}-${c.slice(20)}` : id;
-}
-
-const minuteNow = () => new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
-
 export async function startFakeNotion(options: FakeNotionOptions = {}): Promise<FakeNotion> {
   const token = options.token ?? `ntn_${randomUUID().replace(/-/g, "")}`;
-  const dateProperty = options.dateProperty ?? "Date";
-  const databases = new Map<string, FakeDatabase>();
-  const sources = new Map<string, FakeDataSource>();
-  const pages = new Map<string, { page: FakePage; source: FakeDataSource }>();
-  const sharedPages = new Set<string>([randomUUID()]);
+  const state = new FakeNotionState(options.columns ?? { Name: "title" }, options.dateProperty ?? "Date");
+  const handlers = createHandlers(state);
   const requests: RecordedRequest[] = [];
   const failures: (FailOptions & { remaining: number; status: number })[] = [];
   const delays: (MatchOptions & { remaining: number; ms: number })[] = [];
   const timers = new Set<() => void>();
-  let seq = 0;
-
-  function createDatabase(title: string, parentPageId: string, columns: [string, string, Record<string, unknown>?][]): FakeDatabase {
-    const db: FakeDatabase = { id: randomUUID(), title, parentPageId, dataSourceId: randomUUID(), shared: true, createdTime: minuteNow() };
-    const source: FakeDataSource = { id: db.dataSourceId, databaseId: db.id, title, columns: new Map(), pages: [] };
-    for (const [name, type, config] of columns) source.columns.set(name, newColumn(name, type, config));
-    databases.set(db.id, db);
-    sources.set(source.id, source);
-    return db;
-  }
-
-  const main = createDatabase("KPIs", [...sharedPages][0] as string, Object.entries(options.columns ?? { Name: "title" }));
-
-  function sharedDb(id: string): FakeDatabase {
-    const db = databases.get(normalizeId(id));
-    if (!db || !db.shared) throw notFound("database", id);
-    return db;
-  }
-  function sharedSource(id: string): FakeDataSource {
-    const source = sources.get(normalizeId(id));
-    if (!source || !databases.get(source.databaseId)?.shared) throw notFound("data_source", id);
-    return source;
-  }
-  function sharedPage(id: string): { page: FakePage; source: FakeDataSource } {
-    const found = pages.get(normalizeId(id));
-    if (!found || !databases.get(found.source.databaseId)?.shared) throw notFound("page", id);
-    return found;
-  }
-  function sourceOf(databaseId?: string): FakeDataSource {
-    const db = databases.get(normalizeId(databaseId ?? main.id));
-    const source = db && sources.get(db.dataSourceId);
-    if (!source) throw new Error(`fake notion: no database ${databaseId}`);
-    return source;
-  }
-  function addPage(source: FakeDataSource, properties: unknown): FakePage {
-    const now = minuteNow();
-    const page: FakePage = { id: randomUUID(), dataSourceId: source.id, createdTime: now, lastEditedTime: now, seq: seq++, inTrash: false, cells: new Map() };
-    writeCells(source, page, properties);
-    source.pages.push(page);
-    pages.set(page.id, { page, source });
-    return page;
-  }
-
-  const typeOf = (config: Record<string, unknown>) => Object.keys(config).find((k) => k !== "name" && k !== "description" && k !== "type");
-
-  function parseColumns(properties: unknown): [string, string, Record<string, unknown>][] {
-    return Object.entries((properties ?? {}) as Record<string, Record<string, unknown>>).map(([name, config]) => {
-      const type = typeOf(config ?? {});
-      if (!type) throw validation(`body failed validation: body.properties.${name} should define a property type.`);
-      return [name, type, (config[type] ?? {}) as Record<string, unknown>];
-    });
-  }
-
-  const handlers: Record<string, (id: string, body: Record<string, unknown>) => unknown> = {
-    "GET /v1/databases/:id": (id) => databaseJson(sharedDb(id)),
-    "POST /v1/databases": (_, body) => {
-      const parent = body.parent as { type?: string; page_id?: string } | undefined;
-      if (parent?.type !== "page_id" || typeof parent.page_id !== "string") throw validation("body failed validation: body.parent.page_id should be defined.");
-      if (!sharedPages.has(normalizeId(parent.page_id))) throw notFound("page", parent.page_id);
-      const columns = parseColumns((body.initial_data_source as { properties?: unknown } | undefined)?.properties);
-      const titles = columns.filter(([, type]) => type === "title").length;
-      if (titles > 1) throw validation("Databases must have exactly one title property.");
-      if (titles === 0) columns.unshift(["Name", "title", {}]);
-      const title = ((body.title ?? []) as { text?: { content?: string } }[]).map((t) => t.text?.content ?? "").join("");
-      return databaseJson(createDatabase(title, normalizeId(parent.page_id), columns));
-    },
-    "GET /v1/data_sources/:id": (id) => {
-      const source = sharedSource(id);
-      return dataSourceJson(source, databases.get(source.databaseId) as FakeDatabase);
-    },
-    "PATCH /v1/data_sources/:id": (id, body) => {
-      const source = sharedSource(id);
-      const changes = Object.entries((body.properties ?? {}) as Record<string, Record<string, unknown> | null>);
-      const apply: (() => void)[] = [];
-      for (const [name, change] of changes) {
-        const existing = columnByName(source, name);
-        if (change === null) {
-          if (!existing) throw validation(`${name} is not a property that exists.`);
-          if (existing.type === "title") throw validation("Cannot delete the title property.");
-          apply.push(() => source.columns.delete(existing.name));
-          continue;
-        }
-        const type = typeOf(change);
-        const config = (type ? change[type] ?? {} : {}) as Record<string, unknown>;
-        const rename = typeof change.name === "string" ? change.name : undefined;
-        if (!existing && !type) throw validation(`${name} is not a property that exists.`);
-        if (existing && type && existing.type !== type) throw validation(`Cannot change the type of property ${name} from ${existing.type} to ${type}.`);
-        apply.push(() => {
-          const column = existing ?? newColumn(name, type as string, config);
-          if (existing && type) column.config = config;
-          source.columns.delete(column.name);
-          column.name = rename ?? column.name;
-          source.columns.set(column.name, column);
-        });
-      }
-      for (const change of apply) change();
-      return dataSourceJson(source, databases.get(source.databaseId) as FakeDatabase);
-    },
-    "POST /v1/data_sources/:id/query": (id, body) => {
-      const source = sharedSource(id);
-      const { results, nextCursor } = runQuery(source, body as QueryBody);
-      return {
-        object: "list",
-        results: results.map((p) => pageJson(p, source)),
-        next_cursor: nextCursor,
-        has_more: nextCursor !== null,
-        type: "page_or_data_source",
-        page_or_data_source: {},
-      };
-    },
-    "POST /v1/pages": (_, body) => {
-      const parent = (body.parent ?? {}) as { data_source_id?: string; database_id?: string };
-      const source = parent.data_source_id ? sharedSource(parent.data_source_id)
-        : parent.database_id ? sourceOf(sharedDb(parent.database_id).id)
-        : undefined;
-      if (!source) throw validation("body failed validation: body.parent.data_source_id should be defined.");
-      return pageJson(addPage(source, body.properties), source);
-    },
-    "GET /v1/pages/:id": (id) => {
-      const { page, source } = sharedPage(id);
-      return pageJson(page, source);
-    },
-    "PATCH /v1/pages/:id": (id, body) => {
-      const { page, source } = sharedPage(id);
-      const trash = body.in_trash ?? body.archived;
-      if (trash !== undefined && typeof trash !== "boolean") throw validation("body failed validation: body.in_trash should be a boolean.");
-      if (page.inTrash && trash !== false && body.properties !== undefined) {
-        throw validation("Can't edit block that is archived. You must unarchive the block before editing.");
-      }
-      if (trash !== undefined) page.inTrash = trash;
-      writeCells(source, page, body.properties);
-      return pageJson(page, source);
-    },
-  };
 
   const matches = (rule: MatchOptions, method: string, path: string, route: string) =>
     (!rule.method || rule.method.toUpperCase() === method) && (!rule.path || path.startsWith(rule.path) || route === rule.path);
@@ -340,53 +166,12 @@ export async function startFakeNotion(options: FakeNotionOptions = {}): Promise<
 
   const server = await startServer(handle);
 
-  function seed(rows: SeedRow[], databaseId?: string): void {
-    const source = sourceOf(databaseId);
-    const title = [...source.columns.values()].find((c) => c.type === "title") as { name: string };
-    const ensure = (name: string, type: string) => {
-      if (!source.columns.has(name)) source.columns.set(name, newColumn(name, type));
-    };
-    for (const row of rows) {
-      ensure(dateProperty, "date");
-      const properties: Record<string, unknown> = {
-        [title.name]: { title: [{ text: { content: row.date } }] },
-        [dateProperty]: { date: { start: row.date } },
-      };
-      for (const [name, value] of Object.entries(row.metrics ?? {})) {
-        ensure(name, "number");
-        properties[name] = { number: value };
-      }
-      if (row.reportSent !== undefined) {
-        ensure("Report sent", "checkbox");
-        properties["Report sent"] = { checkbox: row.reportSent };
-      }
-      if (row.alerted !== undefined) {
-        ensure("Alerted", "rich_text");
-        properties.Alerted = { rich_text: [{ text: { content: row.alerted.join(", ") } }] };
-      }
-      addPage(source, properties);
-    }
-  }
-
-  function rowOf(page: FakePage, source: FakeDataSource): FakeRow {
-    const row: FakeRow = { id: page.id, title: "", metrics: {}, reportSent: false, alerted: [], trashed: page.inTrash, createdTime: page.createdTime };
-    for (const column of source.columns.values()) {
-      const cell = page.cells.get(column.id);
-      if (column.type === "number" && typeof cell === "number") row.metrics[column.name] = cell;
-      else if (column.name === dateProperty && column.type === "date" && typeof cell === "string") row.date = cell;
-      else if (column.type === "title") row.title = String(cell ?? "");
-      else if (column.name === "Report sent") row.reportSent = cell === true;
-      else if (column.name === "Alerted" && typeof cell === "string") row.alerted = cell.split(",").map((s) => s.trim()).filter(Boolean);
-    }
-    return row;
-  }
-
   return {
     url: server.url,
     token,
-    databaseId: main.id,
-    dataSourceId: main.dataSourceId,
-    parentPageId: main.parentPageId,
+    databaseId: state.main.id,
+    dataSourceId: state.main.dataSourceId,
+    parentPageId: state.main.parentPageId,
     requests,
     get requestCount() {
       return requests.length;
@@ -394,26 +179,21 @@ export async function startFakeNotion(options: FakeNotionOptions = {}): Promise<
     count: (route) => requests.filter((r) => r.route === route).length,
     counts: () => requests.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.route]: (acc[r.route] ?? 0) + 1 }), {}),
     resetCounts: () => void requests.splice(0),
-    rows(databaseId) {
-      const source = sourceOf(databaseId);
-      return source.pages
-        .map((p) => rowOf(p, source))
-        .sort((a, b) => (a.date ?? "").localeCompare(b.date ?? "") || a.createdTime.localeCompare(b.createdTime));
-    },
-    columns: (databaseId) => Object.fromEntries([...sourceOf(databaseId).columns.values()].map((c) => [c.name, c.type])),
+    rows: (databaseId) => state.rows(databaseId),
+    columns: (databaseId) => Object.fromEntries([...state.sourceOf(databaseId).columns.values()].map((c) => [c.name, c.type])),
     addColumn(name, type, databaseId) {
-      sourceOf(databaseId).columns.set(name, newColumn(name, type));
+      state.sourceOf(databaseId).columns.set(name, newColumn(name, type));
     },
-    seedRows: (rows) => seed(rows),
+    seedRows: (rows) => state.seed(rows),
     seedDays(count, seedOptions = {}) {
       const end = seedOptions.end ?? "2026-01-31";
       const metrics = seedOptions.metrics ?? ((i: number) => ({ mrr: 1000 + i }));
-      seed(Array.from({ length: count }, (_, i) => {
+      state.seed(Array.from({ length: count }, (_, i) => {
         const date = addDays(end, i - count + 1);
         return { date, metrics: metrics(i, date) };
       }));
     },
-    seedDuplicate: (date, metrics) => seed([{ date, metrics }]),
+    seedDuplicate: (date, metrics) => state.seed([{ date, metrics }]),
     failNext(n, status, failOptions = {}) {
       failures.push({ ...failOptions, status, remaining: n });
     },
@@ -421,10 +201,10 @@ export async function startFakeNotion(options: FakeNotionOptions = {}): Promise<
       delays.push({ ...delayOptions, ms, remaining: delayOptions.count ?? 1 });
     },
     unshare(databaseId) {
-      sharedDb(databaseId ?? main.id).shared = false;
+      state.sharedDb(databaseId ?? state.main.id).shared = false;
     },
     share(databaseId) {
-      const db = databases.get(normalizeId(databaseId ?? main.id));
+      const db = state.databases.get(normalizeId(databaseId ?? state.main.id));
       if (db) db.shared = true;
     },
     async close() {
