@@ -49,7 +49,8 @@ export async function runScript(main: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await main();
   } catch (error) {
-    const usage = error instanceof ScriptUsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    const code = (error as { code?: unknown }).code;
+    const usage = error instanceof ScriptUsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"));
     process.stderr.write(`${usage ? "usage error" : "error"}: ${(error as Error).message}\n`);
     process.exitCode = usage ? 2 : 1;
   }

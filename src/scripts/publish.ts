@@ -24,12 +24,20 @@ export async function main(argv: string[], env: Record<string, string | undefine
 export const pubsubPublisher: Publisher = async (project, topic, message) => {
   const { PubSub } = await import("@google-cloud/pubsub");
   const client = new PubSub({ projectId: project });
+  let timer: NodeJS.Timeout | undefined;
+  // Unreachable hosts are otherwise retried for minutes without a word.
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Pub/Sub did not answer within ${PUBLISH_TIMEOUT_MS / 1000} s; check the project, the topic, your credentials or PUBSUB_EMULATOR_HOST`)), PUBLISH_TIMEOUT_MS);
+  });
   try {
-    return await client.topic(topic).publishMessage(message);
+    return await Promise.race([client.topic(topic).publishMessage(message), timeout]);
   } finally {
+    clearTimeout(timer);
     await client.close();
   }
 };
+
+const PUBLISH_TIMEOUT_MS = 30_000;
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await runScript(() => main(process.argv.slice(2), process.env, pubsubPublisher, (line) => console.log(line)));

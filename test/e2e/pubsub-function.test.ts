@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { addDays } from "../../src/dates.js";
+import { emulatorUnavailable } from "../helpers/emulator.js";
+import { stopAll } from "../helpers/processes.js";
+import { nodeBinary, startStack, type Stack } from "./stack.js";
+
+const CI = !!process.env.CI && process.env.CI !== "false" && process.env.CI !== "0";
+const unavailable = emulatorUnavailable();
+if (unavailable && !CI) {
+  process.stderr.write(`\n[e2e] SKIPPED the end-to-end test (Pub/Sub emulator -> Functions Framework): ${unavailable}. Under CI=true this is a failure.\n\n`);
+}
+const suite = unavailable && !CI ? describe.skip : describe;
+
+const DATE = "2025-03-10";
+const BEFORE = addDays(DATE, -14);
+
+suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}) -> Notion and Discord`, () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    if (unavailable) throw new Error(`CI is set but the Pub/Sub emulator cannot run: ${unavailable}`);
+    stack = await startStack();
+    stack.notion.seedRows([{ date: BEFORE, metrics: { users: 1000, mrr: 2000, stars: 1200 } }]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await stopAll();
+  }, 30_000);
+
+  const rowsOf = (date: string) => stack.notion.rows().filter((r) => r.date === date && !r.trashed);
+
+  it("daily: exactly one row with the site's numbers", async () => {
+    const id = await stack.publishJob(["daily", "--date", DATE]);
+    await stack.waitForStatus(id, 204);
+    const rows = rowsOf(DATE);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.metrics).toEqual({ users: 1200, mrr: 3400, stars: 1234 });
+    expect(stack.discord.messages).toHaveLength(0);
+  });
+
+  it("weekly-report: updates that row and posts one message comparing with 14 days earlier", async () => {
+    stack.site.mrr = 3600;
+    stack.site.users = 1250;
+    const id = await stack.publishJob(["weekly-report", "--date", DATE]);
+    await stack.waitForStatus(id, 204);
+    const rows = rowsOf(DATE);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ metrics: { users: 1250, mrr: 3600, stars: 1234 }, reportSent: true });
+    expect(stack.discord.messages).toHaveLength(1);
+    const text = JSON.stringify(stack.discord.messages[0]!.body);
+    // mrr 2000 -> 3600 (+80%), users 1000 -> 1250 (+25%), against the row seeded on BEFORE.
+    expect(text).toMatch(/3,600/);
+    expect(text).toMatch(/\+80(\.0)?%/);
+    expect(text).toMatch(/\+25(\.0)?%/);
+  });
+
+  it("weekly-report published twice, as Pub/Sub may deliver: still one row and one message", async () => {
+    const id = await stack.publishJob(["weekly-report", "--date", DATE]);
+    await stack.waitForStatus(id, 204);
+    expect(rowsOf(DATE)).toHaveLength(1);
+    expect(stack.discord.messages).toHaveLength(1);
+  });
+
+  it("Notion down: the function answers 500, the emulator redelivers, and the row lands once when Notion recovers", async () => {
+    const date = addDays(DATE, 1);
+    // Ten 503s: enough for the Notion client's own retries to give up on at least one delivery.
+    stack.notion.failNext(10, 503, { retryAfter: 0 });
+    const id = await stack.publishJob(["daily", "--date", date]);
+    const deliveries = await stack.waitForStatus(id, 204, 60_000);
+    expect(deliveries.filter((d) => d.status === 500).length).toBeGreaterThanOrEqual(1);
+    expect(deliveries.length).toBeGreaterThanOrEqual(2);
+    expect(deliveries.at(-1)!.status).toBe(204);
+    expect(rowsOf(date)).toHaveLength(1);
+    expect(rowsOf(date)[0]!.metrics).toEqual({ users: 1250, mrr: 3600, stars: 1234 });
+  });
+
+  it("a malformed message is acknowledged once, not redelivered", async () => {
+    const bad = await stack.publishRaw("{not json");
+    await stack.waitForStatus(bad, 204);
+    // Redelivery comes about once a second; a full run published after it is our barrier.
+    const barrier = await stack.publishJob(["daily", "--date", addDays(DATE, 2)]);
+    await stack.waitForStatus(barrier, 204);
+    expect(stack.deliveries.filter((d) => d.messageId === bad)).toEqual([{ messageId: bad, status: 204 }]);
+    expect(stack.fn.output()).toMatch(/"severity":"ERROR","message":"message rejected: message data is not JSON/);
+  });
+
+  it("never prints a secret: not the Notion token, not the webhook token", () => {
+    const output = stack.fn.output();
+    expect(output.length).toBeGreaterThan(0);
+    expect(output).not.toContain(stack.notion.token);
+    expect(output).not.toContain(stack.discord.token);
+    for (const line of output.split("\n").filter((l) => l.startsWith("{"))) {
+      expect(JSON.parse(line)).toHaveProperty("severity");
+    }
+  });
+});
