@@ -47,6 +47,15 @@ describe("notion rate limits and transient failures", () => {
     expect(h.fake.requestCount).toBe(3 + 4);
   });
 
+  it("retries a 409 conflict on an update", async () => {
+    h = await setup();
+    h.fake.seedRows([{ date: TODAY, metrics: { mrr: 1 } }]);
+    h.fake.failNext(1, 409, { method: "PATCH", path: "/v1/pages" });
+    await h.store.write(snapshot(TODAY, { mrr: 2 }), context(h));
+    expect(h.fake.rows()).toEqual([expect.objectContaining({ metrics: { mrr: 2 } })]);
+    expect(h.fake.count("PATCH /v1/pages/:id")).toBe(2);
+  });
+
   it("redoes the whole upsert when a create fails with a 5xx, re-querying first", async () => {
     h = await setup();
     h.fake.failNext(1, 504, { method: "POST", path: "/v1/pages" });

@@ -14,7 +14,8 @@ export interface NotionApiOptions extends NotionTuning {
   fetch?: NotionFetch;
 }
 
-const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+// 409 conflict_error: Notion asks to try again; nothing was saved.
+const TRANSIENT_STATUS = new Set([409, 500, 502, 503, 504]);
 const OVERLOAD_STATUS = new Set([429, 529]);
 
 /** The server asked to slow down: nothing was applied, so any request may be sent again. */
@@ -22,7 +23,7 @@ export function isRateLimited(error: unknown): boolean {
   return isHTTPResponseError(error) && OVERLOAD_STATUS.has(error.status);
 }
 
-/** A failure after which the request may or may not have been applied. */
+/** A failure worth retrying; the request may or may not have been applied. */
 export function isTransient(error: unknown): boolean {
   if (isHTTPResponseError(error)) return TRANSIENT_STATUS.has(error.status);
   if (error instanceof RequestTimeoutError) return true;
