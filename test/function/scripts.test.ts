@@ -9,7 +9,7 @@ import { main as publish, type Publisher } from "../../src/scripts/publish.js";
 import { main as triggerLocal } from "../../src/scripts/trigger-local.js";
 
 const events: CloudEvent<unknown>[] = [];
-functions.cloudEvent("triggerLocalTarget", (event) => {
+functions.cloudEvent("triggerLocalTarget", (event: CloudEvent<unknown>) => {
   events.push(event);
 });
 
