@@ -17,11 +17,17 @@ export interface BuildDeps {
 /** Turns a validated config into a ready pipeline: the one place the registries are used. */
 export async function buildPipeline(config: Config, deps: BuildDeps): Promise<Pipeline> {
   const secrets = config.secrets;
-  const destinations: Destination[] = [];
+  const byName = new Map<string, Destination>();
+  // Stores first, so a destination that names its own `history` store can be handed it.
   // One after the other: two concurrent dynamic imports sharing modules trip jest's ESM loader.
-  for (const options of config.destinations) destinations.push(await createDestination(options, { secrets, logger: deps.logger, write: deps.write }));
-  const historyName = config.history ?? firstHistoryName(config);
-  const history = destinations.find((d) => d.name === historyName);
+  const ordered = [...config.destinations].sort((a, b) => Number(HISTORY_TYPES.includes(b.type)) - Number(HISTORY_TYPES.includes(a.type)));
+  for (const options of ordered) {
+    const named = "history" in options && options.history ? byName.get(options.history) : undefined;
+    const store = isHistoryStore(named) ? named : undefined;
+    byName.set(destinationName(options), await createDestination(options, { secrets, logger: deps.logger, write: deps.write, history: store }));
+  }
+  const destinations = config.destinations.map((options) => byName.get(destinationName(options)) as Destination);
+  const history = byName.get(config.history ?? firstHistoryName(config) ?? "");
   return new Pipeline({
     sources: config.sources.map((options) => createSource(options)),
     destinations,

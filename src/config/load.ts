@@ -83,10 +83,13 @@ function crossCheck(config: ConfigData): string[] {
     if (earlier !== undefined) problems.push(`destinations[${i}].name: "${name}" is already used by destinations[${earlier}]; give each a distinct name`);
     destinationNames.set(name, i);
   });
-  if (config.history !== undefined) {
-    const target = config.destinations.find((d) => destinationName(d) === config.history);
-    if (!target) problems.push(`history: no destination named "${config.history}"`);
-    else if (!HISTORY_TYPES.includes(target.type)) problems.push(`history: destination "${config.history}" is a ${target.type} destination; use a ${HISTORY_TYPES.join(" or ")} destination`);
-  }
+  const checkHistory = (where: string, name: string | undefined) => {
+    if (name === undefined) return;
+    const target = config.destinations.find((d) => destinationName(d) === name);
+    if (!target) problems.push(`${where}: no destination named "${name}"`);
+    else if (!HISTORY_TYPES.includes(target.type)) problems.push(`${where}: destination "${name}" is a ${target.type} destination; use a ${HISTORY_TYPES.join(" or ")} destination`);
+  };
+  checkHistory("history", config.history);
+  config.destinations.forEach((d, i) => checkHistory(`destinations[${i}].history`, "history" in d ? d.history : undefined));
   return problems;
 }

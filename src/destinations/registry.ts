@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Logger } from "../log/logger.js";
 import type { Secrets } from "../log/secrets.js";
-import type { Destination } from "../types.js";
+import type { Destination, HistoryStore } from "../types.js";
 import { CONSOLE_TYPE, consoleOptionsSchema } from "./console.js";
 import { DISCORD_TYPE, discordOptionsSchema } from "./discord/options.js";
 import { FILE_TYPE, fileOptionsSchema } from "./file.js";
@@ -21,6 +21,8 @@ export interface DestinationDeps {
   logger: Logger;
   /** Where the console destination prints. */
   write?: (text: string) => void;
+  /** The store a destination's own `history` option names. */
+  history?: HistoryStore;
 }
 
 export function destinationName(options: DestinationOptions): string {

@@ -1,0 +1,88 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { main } from "../../src/cli/main.js";
+import { FileHistory } from "../../src/destinations/file.js";
+import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
+import { startFakeNotion, type FakeNotion } from "../fakes/notion-server.js";
+
+/** Runs a command in-process with captured streams. */
+async function cli(args: string[], env: Record<string, string>) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { env, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  return { code, stdout, stderr };
+}
+
+let notion: FakeNotion;
+let discord: FakeDiscord;
+let dir: string;
+beforeAll(async () => {
+  notion = await startFakeNotion();
+  discord = await startFakeDiscord();
+  dir = await mkdtemp(join(tmpdir(), "kpi-cmd-"));
+});
+afterAll(async () => {
+  await notion.close();
+  await discord.close();
+});
+
+describe("kpi-collector notion init", () => {
+  it("creates a database with a number column per configured metric and prints its id", async () => {
+    const config = join(dir, "init.yaml");
+    await writeFile(config, `sources:\n  - { name: gh, type: github, repo: a/b }\n`);
+    const result = await cli(["notion", "init", "--parent", notion.parentPageId, "--config", config], { NOTION_TOKEN: notion.token, NOTION_BASE_URL: notion.url });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const id = /database ([0-9a-f-]{32,36})/.exec(result.stdout)?.[1] ?? "";
+    expect(notion.columns(id)).toMatchObject({ Date: "date", GH_STARS: "number", GH_FORKS: "number", GH_WATCHERS: "number", GH_OPEN_ISSUES: "number" });
+    expect(result.stdout).toContain(`database: ${id}`);
+    expect(result.stdout + result.stderr).not.toContain(notion.token);
+  });
+
+  it("needs --parent and NOTION_TOKEN", async () => {
+    expect((await cli(["notion", "init"], {})).stderr).toContain("--parent: required");
+    expect((await cli(["notion", "init", "--parent", notion.parentPageId], {})).stderr).toContain("NOTION_TOKEN");
+  });
+});
+
+describe("kpi-collector report", () => {
+  const setup = async () => {
+    const history = join(dir, "report.csv");
+    const store = new FileHistory({ type: "file", path: history });
+    await store.upsert({ date: "2026-11-02", job: "daily", metrics: { USERS: 100 }, failures: [] });
+    await store.upsert({ date: "2026-11-16", job: "daily", metrics: { USERS: 112 }, failures: [] });
+    const config = join(dir, "report.yaml");
+    await writeFile(
+      config,
+      `sources:\n  - { name: s, type: json, url: "http://127.0.0.1:9/", metrics: { USERS: { path: n } } }\ndestinations:\n  - { type: file, path: "${history}" }\n  - { type: discord, webhookUrl: "\${HOOK}" }\n`,
+    );
+    return config;
+  };
+
+  it("--dry-run prints the report from history and posts nothing", async () => {
+    const config = await setup();
+    const result = await cli(["report", "--config", config, "--date", "2026-11-16", "--dry-run"], { HOOK: discord.webhookUrl });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/USERS[\s\S]*112[\s\S]*\+12 \(\+12(\.0)?%\)/);
+    expect(result.stdout).toContain("2026-11-02");
+    expect(discord.messages).toHaveLength(0);
+  });
+
+  it("posts once, then says it was already posted", async () => {
+    const config = await setup();
+    const env = { HOOK: discord.webhookUrl };
+    expect((await cli(["report", "--config", config, "--date", "2026-11-16"], env)).stderr).toContain("Posted 1 message(s)");
+    expect((await cli(["report", "--config", config, "--date", "2026-11-16"], env)).stderr).toContain("already posted");
+    expect(discord.messages).toHaveLength(1);
+    expect(JSON.stringify(discord.messages)).not.toContain(discord.webhookUrl);
+  });
+
+  it("names a date without history", async () => {
+    const config = await setup();
+    const result = await cli(["report", "--config", config, "--date", "2026-10-01", "--dry-run"], { HOOK: discord.webhookUrl });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("no history row for 2026-10-01");
+  });
+});

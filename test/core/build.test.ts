@@ -1,0 +1,56 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { buildPipeline } from "../../src/build.js";
+import { loadConfig } from "../../src/config/load.js";
+import { FileHistory } from "../../src/destinations/file.js";
+import { silentLogger } from "../../src/log/logger.js";
+import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
+import { sendHtml, startServer, type TestServer } from "../helpers/server.js";
+
+let site: TestServer;
+let discord: FakeDiscord;
+let dir: string;
+beforeAll(async () => {
+  site = await startServer((_req, res) => sendHtml(res, 200, "<p class='users'>120</p>"));
+  discord = await startFakeDiscord();
+  dir = await mkdtemp(join(tmpdir(), "kpi-build-"));
+});
+afterAll(async () => {
+  await site.close();
+  await discord.close();
+});
+
+const config = (history: string) => `
+sources:
+  - { name: site, type: html, url: "${site.url}", metrics: { USERS: { selector: .users } } }
+${history}
+destinations:
+  - { type: file, name: scratch, path: "${join(dir, "scratch.csv")}" }
+  - { type: file, name: main, path: "${join(dir, "main.csv")}" }
+  - { type: discord, webhookUrl: "${"${HOOK}"}", history: main, alertOnFailure: false }
+`;
+
+describe("buildPipeline", () => {
+  it("uses the first history destination by default, and the top-level `history` name when given", async () => {
+    const env = { HOOK: discord.webhookUrl };
+    const first = await buildPipeline(loadConfig(config(""), env), { logger: silentLogger() });
+    expect((first.history as FileHistory).path).toBe(join(dir, "scratch.csv"));
+    const named = await buildPipeline(loadConfig(config("history: main"), env), { logger: silentLogger() });
+    expect((named.history as FileHistory).path).toBe(join(dir, "main.csv"));
+  });
+
+  it("hands a discord destination the store its own `history` option names", async () => {
+    await new FileHistory({ type: "file", path: join(dir, "main.csv") }).upsert({ date: "2026-11-02", job: "daily", metrics: { USERS: 100 }, failures: [] });
+    const pipeline = await buildPipeline(loadConfig(config(""), { HOOK: discord.webhookUrl }), { logger: silentLogger() });
+    const result = await pipeline.process("weekly-report", { date: "2026-11-16" });
+    expect(result.ok).toBe(true);
+    expect(JSON.stringify(discord.messages)).toContain("2026-11-02");
+    expect(JSON.stringify(discord.messages)).toMatch(/\+20\b/);
+  });
+
+  it("rejects a `history` that names no store", () => {
+    expect(() => loadConfig(config("").replace("history: main", "history: nowhere"), { HOOK: discord.webhookUrl })).toThrow(/destinations\[2\]\.history: no destination named "nowhere"/);
+  });
+});
