@@ -1,7 +1,7 @@
 import type { CheerioAPI } from "cheerio/slim";
 import { CookieJar } from "tough-cookie";
 import { z } from "zod";
-import { HttpError, SourceError } from "../errors.js";
+import { errorMessage, HttpError, SourceError } from "../errors.js";
 import { describeUrl, type HttpRequest, type HttpResponse } from "../http/client.js";
 import type { SourceContext } from "../types.js";
 import { httpUrl, loadDocument, select } from "./extract.js";
@@ -44,7 +44,7 @@ export async function logIn(source: string, login: LoginOptions, context: Source
   try {
     page = await send({ url: login.url });
   } catch (error) {
-    throw loginFailed(source, `the login page could not be fetched: ${reason(error)}`, error);
+    throw loginFailed(source, `the login page could not be fetched: ${errorMessage(error)}`, error);
   }
   const $ = await loadDocument(page.body);
   const form = select($, login.form).first();
@@ -64,7 +64,7 @@ export async function logIn(source: string, login: LoginOptions, context: Source
     answer = await send(method === "GET" ? { url: action.toString() } : { url: action.toString(), method, form: values });
   } catch (error) {
     const status = error instanceof HttpError ? error.status : undefined;
-    const why = status !== undefined && REJECTED.has(status) ? `the login form was rejected with status ${status} (check the credentials)` : reason(error);
+    const why = status !== undefined && REJECTED.has(status) ? `the login form was rejected with status ${status} (check the credentials)` : errorMessage(error);
     throw loginFailed(source, why, error);
   }
   if (isHtml(answer) && select(await loadDocument(answer.body), login.form).length > 0) {
@@ -118,8 +118,4 @@ function formValues($: CheerioAPI, form: ReturnType<CheerioAPI>): Record<string,
 function isHtml(response: HttpResponse): boolean {
   const type = response.headers["content-type"];
   return typeof type === "string" ? type.includes("html") : /^\s*</.test(response.body);
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { basicAuth, headers } from "../config/common.js";
-import { HttpError, SourceError } from "../errors.js";
+import { errorMessage, HttpError, SourceError } from "../errors.js";
 import type { HttpResponse } from "../http/client.js";
 import type { SourceContext } from "../types.js";
 import { httpUrl } from "./extract.js";
@@ -36,11 +36,7 @@ export async function fetchPage(source: string, context: SourceContext, request:
     return jar ? await requestWithJar(context, jar, rest) : await context.http.request({ ...rest, signal: context.signal });
   } catch (error) {
     const status = error instanceof HttpError ? error.status : undefined;
-    if (login && (status === 401 || status === 403)) throw loginFailed(source, `${errorText(error)} after logging in`, error);
-    throw new SourceError(source, errorText(error), { cause: error });
+    if (login && (status === 401 || status === 403)) throw loginFailed(source, `${errorMessage(error)} after logging in`, error);
+    throw new SourceError(source, errorMessage(error), { cause: error });
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

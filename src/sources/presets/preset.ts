@@ -117,7 +117,7 @@ export function createPresetSource<K extends string>(options: PresetOptions, spe
 }
 
 function withHint(source: string, error: unknown, hint: PresetSpec<string>["hint"]): unknown {
-  const status = error instanceof SourceError && error.cause instanceof HttpError ? error.cause.status : undefined;
-  const text = status === undefined ? undefined : hint?.(status);
-  return text ? new SourceError(source, `${error instanceof SourceError ? error.message.replace(`[${source}] `, "") : ""} (${text})`, { cause: error }) : error;
+  const http = error instanceof SourceError && error.cause instanceof HttpError ? error.cause : undefined;
+  const text = http?.status === undefined ? undefined : hint?.(http.status);
+  return http && text ? new SourceError(source, `${http.message} (${text})`, { cause: http }) : error;
 }
