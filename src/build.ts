@@ -1,5 +1,6 @@
 import type { Config } from "./config/load.js";
-import { createDestination, destinationName, HISTORY_TYPES } from "./destinations/registry.js";
+import { createDestination, destinationName, HISTORY_TYPES, type DestinationOptions } from "./destinations/registry.js";
+import type { RetryOptions } from "./http/retry.js";
 import { createHttpClient } from "./http/client.js";
 import type { Logger } from "./log/logger.js";
 import { Pipeline, type ProgressEvent } from "./pipeline.js";
@@ -12,6 +13,15 @@ export interface BuildDeps {
   onProgress?: (event: ProgressEvent) => void;
   /** Where the console destination prints. */
   write?: (text: string) => void;
+  /** Timing knobs that the config doesn't carry (tests and benchmarks make retries fast). */
+  tuning?: Tuning;
+}
+
+export interface Tuning {
+  /** Source retries. */
+  http?: Partial<RetryOptions>;
+  /** Extra dependencies for each destination type, e.g. `{ notion: { minIntervalMs: 0 } }`. */
+  destinations?: Partial<Record<DestinationOptions["type"], Record<string, unknown>>>;
 }
 
 /** Turns a validated config into a ready pipeline: the one place the registries are used. */
@@ -24,7 +34,7 @@ export async function buildPipeline(config: Config, deps: BuildDeps): Promise<Pi
   for (const options of ordered) {
     const named = "history" in options && options.history ? byName.get(options.history) : undefined;
     const store = isHistoryStore(named) ? named : undefined;
-    byName.set(destinationName(options), await createDestination(options, { secrets, logger: deps.logger, write: deps.write, history: store }));
+    byName.set(destinationName(options), await createDestination(options, { ...deps.tuning?.destinations?.[options.type], secrets, logger: deps.logger, write: deps.write, history: store }));
   }
   const destinations = config.destinations.map((options) => byName.get(destinationName(options)) as Destination);
   const history = byName.get(config.history ?? firstHistoryName(config) ?? "");
@@ -36,7 +46,7 @@ export async function buildPipeline(config: Config, deps: BuildDeps): Promise<Pi
     timezone: config.timezone,
     northStar: config.northStar,
     history: isHistoryStore(history) ? (history as HistoryStore) : undefined,
-    http: createHttpClient({ timeoutMs: config.sourceTimeoutMs, maxResponseBytes: config.maxResponseBytes }),
+    http: createHttpClient({ timeoutMs: config.sourceTimeoutMs, maxResponseBytes: config.maxResponseBytes, retry: deps.tuning?.http }),
     logger: deps.logger,
     secrets,
     now: deps.now,
