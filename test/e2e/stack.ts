@@ -114,6 +114,8 @@ export async function startStack(): Promise<Stack> {
     });
     cleanups.push(() => relay.close());
 
+    // The client would otherwise probe for a GCE metadata server and warn; the emulator needs no credentials.
+    process.env.METADATA_SERVER_DETECTION ??= "none";
     const pubsub = new PubSub({ projectId: PROJECT, apiEndpoint: emulator.host });
     cleanups.push(() => pubsub.close());
     const [topic] = await pubsub.createTopic(TOPIC);

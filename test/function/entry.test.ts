@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import * as functions from "@google-cloud/functions-framework";
-import { getFunction, getTestServer } from "@google-cloud/functions-framework/testing";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { getFunction } from "@google-cloud/functions-framework/testing";
 import { createHandler } from "../../src/function/handler.js";
 import type { LogRecord } from "../../src/log/logger.js";
 import type { RunResult } from "../../src/pipeline.js";
 import type { Job } from "../../src/types.js";
+import { useFrameworkServer } from "./framework-server.js";
 
 /** What a Pub/Sub push subscription posts. */
 function pushBody(payload: unknown, messageId: string) {
@@ -36,20 +35,10 @@ functions.cloudEvent(
 );
 
 describe("the handler under the Functions Framework", () => {
-  let server: Server;
-  let base: string;
-  beforeAll(async () => {
-    server = getTestServer("kpiCollectorUnderTest");
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const server = useFrameworkServer("kpiCollectorUnderTest");
 
   const post = (body: unknown) =>
-    fetch(`${base}/projects/p/topics/kpi-jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    fetch(`${server.url()}/projects/p/topics/kpi-jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
   it("converts a push body to a CloudEvent, runs the job and answers 204", async () => {
     const response = await post(pushBody({ job: "weekly-report" }, "m1"));

@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import * as functions from "@google-cloud/functions-framework";
-import { getTestServer } from "@google-cloud/functions-framework/testing";
 import type { CloudEvent } from "@google-cloud/functions-framework";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { decodeJobRequest } from "../../src/function/message.js";
 import { main as publish, type Publisher } from "../../src/scripts/publish.js";
 import { main as triggerLocal } from "../../src/scripts/trigger-local.js";
+import { useFrameworkServer } from "./framework-server.js";
 
 const events: CloudEvent<unknown>[] = [];
 functions.cloudEvent("triggerLocalTarget", (event: CloudEvent<unknown>) => {
@@ -14,21 +12,11 @@ functions.cloudEvent("triggerLocalTarget", (event: CloudEvent<unknown>) => {
 });
 
 describe("trigger-local", () => {
-  let server: Server;
-  let url: string;
-  beforeAll(async () => {
-    server = getTestServer("triggerLocalTarget");
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const server = useFrameworkServer("triggerLocalTarget");
 
   it("posts a push body the framework turns into the production CloudEvent", async () => {
     const lines: string[] = [];
-    const code = await triggerLocal(["weekly-report", "--date", "2024-05-06", "--only", "a,b", "--url", url, "--project", "proj", "--topic", "runs"], {}, { fetch, stdout: (l) => lines.push(l) });
+    const code = await triggerLocal(["weekly-report", "--date", "2024-05-06", "--only", "a,b", "--url", server.url(), "--project", "proj", "--topic", "runs"], {}, { fetch, stdout: (l) => lines.push(l) });
     expect(code).toBe(0);
     expect(lines[0]).toMatch(/-> POST http:\/\/127\.0\.0\.1:\d+\/projects\/proj\/topics\/runs: 204/);
     const event = events.at(-1)!;
@@ -40,13 +28,13 @@ describe("trigger-local", () => {
 
   it("refuses an unknown job before posting anything", async () => {
     const count = events.length;
-    await expect(triggerLocal(["hourly", "--url", url], {}, { fetch, stdout: () => {} })).rejects.toThrow(/unknown job "hourly"/);
+    await expect(triggerLocal(["hourly", "--url", server.url()], {}, { fetch, stdout: () => {} })).rejects.toThrow(/unknown job "hourly"/);
     expect(events).toHaveLength(count);
   });
 
   it("exits non-zero when the server answers an error", async () => {
     const lines: string[] = [];
-    const code = await triggerLocal(["daily", "--url", `${url}/nothing-here`], {}, { fetch: async () => new Response("boom", { status: 500 }), stdout: (l) => lines.push(l) });
+    const code = await triggerLocal(["daily", "--url", `${server.url()}/nothing-here`], {}, { fetch: async () => new Response("boom", { status: 500 }), stdout: (l) => lines.push(l) });
     expect(code).toBe(1);
     expect(lines[0]).toMatch(/: 500 boom$/);
   });
