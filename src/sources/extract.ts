@@ -10,8 +10,16 @@ export const httpUrl = z.url({ protocol: /^https?$/, error: "must be an absolute
  * a much smaller DOM than parse5.
  */
 export async function loadDocument(body: string, xml = false): Promise<CheerioAPI> {
+  return (await documentParser())(body, xml);
+}
+
+/**
+ * The parser of `loadDocument`, for reading a page with no `await` between parsing and
+ * extracting: then only one page's DOM is alive at a time, however many sources are in flight.
+ */
+export async function documentParser(): Promise<(body: string, xml?: boolean) => CheerioAPI> {
   const { load } = await import("cheerio/slim");
-  return load(body, { xml });
+  return (body, xml = false) => load(body, { xml });
 }
 
 /** Runs a CSS selector; an invalid selector becomes an `Error` that names it. */

@@ -5,7 +5,7 @@ import { SourceError } from "../errors.js";
 import { describeUrl } from "../http/client.js";
 import { parseNumber } from "../parse-number.js";
 import type { Metrics, Source } from "../types.js";
-import { loadDocument, regexPattern, select, snippet } from "./extract.js";
+import { documentParser, regexPattern, select, snippet } from "./extract.js";
 import { assertLoggedIn } from "./login.js";
 import { fetchPage, pageRequest } from "./page.js";
 
@@ -56,7 +56,8 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
     metricNames: Object.keys(options.metrics),
     async collect(context) {
       const page = await fetchPage(options.name, context, options);
-      const $ = await loadDocument(page.body, options.xml);
+      const parse = await documentParser();
+      const $ = parse(page.body, options.xml);
       if (options.login) assertLoggedIn(options.name, options.login, $, options.url);
       const metrics: Metrics = {};
       for (const [name, metric] of Object.entries(options.metrics)) {
