@@ -14,13 +14,22 @@ export async function loadCliConfig(path: string | undefined, io: CliIo): Promis
   return { config: await loadConfigFile(resolved, io.env), path: resolved };
 }
 
-/** On a terminal: warnings and errors as plain lines on stderr. Elsewhere: one JSON object a line on stdout. */
-export function cliLogger(config: Config, io: CliIo): Logger {
+/**
+ * On a terminal: warnings and errors as plain lines on stderr, held back while `deferred()` is true
+ * so they don't tear the live progress; `flush()` prints them. Elsewhere: one JSON object a line on stdout.
+ */
+export function cliLogger(config: Config, io: CliIo, deferred: () => boolean = () => false): { logger: Logger; flush: () => void } {
   if (io.stdout.isTTY) {
-    const sink = (record: LogRecord) => {
-      if (record.severity === "WARNING" || record.severity === "ERROR") io.stderr.write(`${record.severity.toLowerCase()}: ${record.message}\n`);
+    const held: string[] = [];
+    const flush = () => {
+      for (const line of held.splice(0)) io.stderr.write(line);
     };
-    return createLogger({ secrets: config.secrets, sink, minSeverity: "WARNING" });
+    const sink = (record: LogRecord) => {
+      if (record.severity !== "WARNING" && record.severity !== "ERROR") return;
+      held.push(`${record.severity.toLowerCase()}: ${record.message}\n`);
+      if (!deferred()) flush();
+    };
+    return { logger: createLogger({ secrets: config.secrets, sink, minSeverity: "WARNING" }), flush };
   }
-  return createLogger({ secrets: config.secrets, sink: jsonLineSink((line) => io.stdout.write(line)) });
+  return { logger: createLogger({ secrets: config.secrets, sink: jsonLineSink((line) => io.stdout.write(line)) }), flush: () => {} };
 }

@@ -35,7 +35,7 @@ export function terminalProgress(stream: NodeJS.WriteStream, sourceNames: readon
   return {
     onProgress(event) {
       if (event.type === "source-start") states.set(event.source, { status: "running", started: Date.now() });
-      else if (event.type === "source-done") states.set(event.source, { status: "done", started: 0, durationMs: event.durationMs, detail: `${event.metrics} metrics` });
+      else if (event.type === "source-done") states.set(event.source, { status: "done", started: 0, durationMs: event.durationMs, detail: `${event.metrics} metric${event.metrics === 1 ? "" : "s"}` });
       else if (event.type === "source-failed") states.set(event.source, { status: "failed", started: 0, durationMs: event.durationMs, detail: event.error });
       else return;
       draw();

@@ -7,7 +7,7 @@ import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 /** `kpi-collector report --date D [--dry-run]`: the weekly report of D from history, printed or posted. */
 export async function reportCommand(args: { config?: string; date?: string; dryRun?: boolean }, io: CliIo): Promise<number> {
   const { config } = await loadCliConfig(args.config, io);
-  const logger = cliLogger(config, io);
+  const { logger } = cliLogger(config, io);
   const pipeline = await buildPipeline(config, { logger });
   const history = pipeline.history;
   if (!history) throw new ConfigError(["destinations: the report reads history; add a notion or file destination"]);

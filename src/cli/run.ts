@@ -18,11 +18,13 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const job = (args.job ?? "daily") as Job;
   if (!JOBS.includes(job)) throw new UsageError(`--job: unknown job "${args.job}"; use one of ${JOBS.join(", ")}`);
   const { config } = await loadCliConfig(args.config, io);
-  const logger = cliLogger(config, io);
+  let live = false;
+  const { logger, flush } = cliLogger(config, io, () => live);
   // Off a terminal stdout carries only JSON log lines; tables go to stderr.
   const human = (text: string) => (io.stdout.isTTY ? io.stdout : io.stderr).write(text);
   const names = config.sources.filter((s) => !args.only || args.only.includes(s.name)).map((s) => s.name);
   const progress = io.stderr.isTTY ? terminalProgress(io.stderr as NodeJS.WriteStream, names) : undefined;
+  live = progress !== undefined;
   const pipeline = await buildPipeline(config, {
     logger,
     now: io.now,
@@ -34,6 +36,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     result = await pipeline.process(job, { date: args.date, only: args.only, dryRun: args.dryRun });
   } finally {
     progress?.stop();
+    live = false;
+    flush();
   }
   const { snapshot } = result;
   if (args.dryRun) {
