@@ -63,6 +63,8 @@ export class Pipeline {
   private readonly options: PipelineOptions;
   private readonly logger: Logger;
   private readonly secrets: Secrets;
+  /** The last run queued for each date; see `process`. */
+  private readonly runsByDate = new Map<string, Promise<RunResult>>();
 
   constructor(options: PipelineOptions) {
     this.options = options;
@@ -118,7 +120,27 @@ export class Pipeline {
     return { date, job, metrics: sortKeys(metrics), failures };
   }
 
+  /**
+   * Runs of the same date go one after the other. Two at once (a redelivery while the first
+   * still runs, or the daily and weekly-report jobs together) would both find no row and both
+   * create one, and both see the report unsent and both post it. Production runs one instance
+   * with one request at a time (terraform/function.tf), so this only orders what that already
+   * does; rows two instances still duplicate (during a deploy) are repaired by the Notion store's
+   * next upsert of that date.
+   */
   async process(job: Job, options: ProcessOptions = {}): Promise<RunResult> {
+    const date = this.runDate(options.date);
+    const previous = this.runsByDate.get(date);
+    const run = (previous ?? Promise.resolve()).catch(() => {}).then(() => this.processNow(job, { ...options, date }));
+    this.runsByDate.set(date, run);
+    try {
+      return await run;
+    } finally {
+      if (this.runsByDate.get(date) === run) this.runsByDate.delete(date);
+    }
+  }
+
+  private async processNow(job: Job, options: ProcessOptions): Promise<RunResult> {
     const snapshot = await this.collect(job, options);
     if (options.dryRun) return { snapshot, destinations: [], ok: true };
     const destinations = await this.fanOut(snapshot);
