@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 
-/** A child process in its own process group, so stopping it stops everything it started (gcloud starts java). */
+/** A command under a supervisor that stops everything the command started (gcloud starts python, which starts java). */
 export interface ManagedProcess {
   name: string;
   pid: number;
@@ -12,43 +12,64 @@ export interface ManagedProcess {
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   /** Resolves with the exit code (or signal) when the leader exits. */
   exited: Promise<number | string>;
-  /** SIGTERM to the whole group, SIGKILL after `graceMs`. Safe to call twice. */
-  stop(graceMs?: number): Promise<void>;
+  /** SIGTERM to everything it started, SIGKILL after the grace period. Safe to call twice. */
+  stop(): Promise<void>;
 }
 
 const running = new Set<ManagedProcess>();
-let guarded = false;
 
-/** Kills every group still running, synchronously: for SIGINT, SIGTERM and exit. */
-function killAllNow(): void {
-  for (const child of running) killGroup(child.pid, "SIGKILL");
-  running.clear();
-}
-
-function guardExit(): void {
-  if (guarded) return;
-  guarded = true;
-  process.once("exit", killAllNow);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      killAllNow();
-      process.exit(130);
-    });
+/**
+ * A small supervisor between the test and the command. It stops every process below it, with
+ * SIGTERM and then SIGKILL after a grace period. It does this on SIGTERM from `stop()`, and also when
+ * its stdin closes, which happens when the test runner dies for any reason: SIGINT, SIGKILL or a crash.
+ * - Signal handlers inside jest can't do this, because a test's `process` is a sandbox copy that never
+ *   receives the runner's signals.
+ * - Killing a process group is not enough either: gcloud's python moves the emulator's java into a
+ *   group of its own. So the supervisor walks /proc for its descendants before any of them dies.
+ */
+const SUPERVISOR = String.raw`
+const { spawn } = require("node:child_process");
+const { readdirSync, readFileSync } = require("node:fs");
+const [command, ...args] = JSON.parse(process.argv[1]);
+const graceMs = Number(process.argv[2]);
+const stat = (pid) => { try { const s = readFileSync("/proc/" + pid + "/stat", "utf8"); return s.slice(s.lastIndexOf(")") + 2).split(" "); } catch { return undefined; } };
+const alive = (pid) => { const f = stat(pid); return !!f && f[0] !== "Z"; };
+function descendants() {
+  const children = new Map();
+  for (const entry of readdirSync("/proc")) {
+    const f = /^\d+$/.test(entry) && stat(entry);
+    if (f) children.set(Number(f[1]), [...(children.get(Number(f[1])) || []), Number(entry)]);
   }
+  const found = [], queue = [process.pid];
+  while (queue.length) for (const pid of children.get(queue.shift()) || []) { found.push(pid); queue.push(pid); }
+  return found;
 }
-
-function killGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
+const signal = (pids, name) => pids.forEach((pid) => { try { process.kill(pid, name); } catch {} });
+let stopping;
+function stop() {
+  stopping ??= (async () => {
+    const pids = descendants();
+    signal(pids, "SIGTERM");
+    for (const deadline = Date.now() + graceMs; Date.now() < deadline && pids.some(alive); ) await new Promise((r) => setTimeout(r, 50));
+    signal([...pids, ...descendants()], "SIGKILL");
+    process.exit(0);
+  })();
 }
+const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"] });
+process.on("SIGTERM", stop);
+process.stdin.on("close", stop).resume();
+child.on("error", (error) => { console.error(String(error)); process.exit(127); });
+child.on("exit", (code) => { if (!stopping) process.exit(code ?? 128); });
+`;
 
-export function startProcess(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ManagedProcess {
-  guardExit();
-  const child: ChildProcess = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+export function startProcess(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; graceMs?: number } = {}): ManagedProcess {
+  const graceMs = options.graceMs ?? 5000;
+  const child: ChildProcess = spawn(process.execPath, ["-e", SUPERVISOR, JSON.stringify([command, ...args]), String(graceMs)], {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    detached: true,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
   const pid = child.pid;
   let text = "";
@@ -87,16 +108,18 @@ export function startProcess(name: string, command: string, args: string[], opti
         check();
       }),
     exited,
-    stop: (graceMs = 5000) =>
+    stop: () =>
       (stopping ??= (async () => {
-        killGroup(pid, "SIGTERM");
-        // The leader can exit before the rest of its group (java under gcloud): wait for the group.
-        const gone = await waitFor(() => !killGroup(pid, 0), { timeoutMs: graceMs, intervalMs: 50 }).then(
-          () => true,
-          () => false,
-        );
-        if (!gone) killGroup(pid, "SIGKILL");
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+        child.kill("SIGTERM");
+        const timeout = new Promise((resolve) => setTimeout(resolve, graceMs + 3000).unref());
+        if ((await Promise.race([exited.then(() => true), timeout])) !== true) {
+          try {
+            process.kill(-pid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
+        child.stdin?.destroy();
         running.delete(managed);
       })()),
   };
