@@ -1,6 +1,7 @@
 import type { CloudEvent } from "@google-cloud/functions-framework";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { ConfigError, KpiError, errorMessage } from "../errors.js";
-import { createLogger, jsonLineSink, type LogSink, type Logger } from "../log/logger.js";
+import { createLogger, jsonLineSink, type LogRecord, type LogSink, type Logger } from "../log/logger.js";
 import { Secrets } from "../log/secrets.js";
 import { eventAgeMs, formatAge } from "./event-age.js";
 import { MessageError, decodeJobRequest } from "./message.js";
@@ -33,13 +34,18 @@ export class RetryableEventError extends KpiError {
  */
 export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) => Promise<void> {
   const secrets = new Secrets();
-  const root = createLogger({ secrets, sink: deps.sink ?? jsonLineSink() });
+  const sink = deps.sink ?? jsonLineSink();
+  // The pipeline is built once with `root`, yet its lines belong to the event being run.
+  const currentEvent = new AsyncLocalStorage<string>();
+  const root = createLogger({ secrets, sink: (record) => sink(withEventId(record, currentEvent.getStore())) });
   const now = deps.now ?? (() => new Date());
   const cache = new SetupCache(deps.readOptions, deps.loadPipeline);
 
-  return async (event) => {
+  return (event) => currentEvent.run(event.id, () => handle(event));
+
+  async function handle(event: CloudEvent<unknown>): Promise<void> {
     const started = now().getTime();
-    let logger = root.child({ eventId: event.id });
+    let logger = root;
     let request;
     try {
       request = decodeJobRequest(event.data);
@@ -84,7 +90,13 @@ export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) =
       const failed = result.destinations.filter((d) => !d.ok).map((d) => `${d.destination}: ${d.error ?? "failed"}`);
       throw new RetryableEventError(secrets.redact(`destinations failed, Pub/Sub will redeliver: ${failed.join("; ")}`));
     }
-  };
+  }
+}
+
+function withEventId(record: LogRecord, eventId: string | undefined): LogRecord {
+  if (eventId === undefined || record.eventId !== undefined) return record;
+  const { severity, message, ...rest } = record;
+  return { severity, message, eventId, ...rest };
 }
 
 function reportSetupError(logger: Logger, error: unknown, firstReport: boolean): void {

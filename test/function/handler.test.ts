@@ -4,7 +4,7 @@ import { ConfigError } from "../../src/errors.js";
 import { createHandler, RetryableEventError, type HandlerDeps } from "../../src/function/handler.js";
 import type { FunctionOptions } from "../../src/function/options.js";
 import type { PipelineLoader, RunnablePipeline } from "../../src/function/pipeline-cache.js";
-import type { LogRecord } from "../../src/log/logger.js";
+import type { LogRecord, Logger } from "../../src/log/logger.js";
 import type { ProcessOptions, RunResult } from "../../src/pipeline.js";
 import type { Job } from "../../src/types.js";
 
@@ -181,6 +181,35 @@ describe("the Pub/Sub handler", () => {
     await h.handler(pubsubEvent({ job: "weekly-report" }));
     expect(h.loads()).toBe(1);
     expect(h.calls).toHaveLength(3);
+  });
+
+  it("stamps the lines the pipeline logs with the id of the event being run, even for concurrent events", async () => {
+    const records: LogRecord[] = [];
+    let pipelineLogger!: Logger;
+    const handler = createHandler({
+      readOptions: () => OPTIONS,
+      loadPipeline: async (_o, { logger }) => {
+        pipelineLogger = logger;
+        return {
+          process: async (job, options) => {
+            await new Promise((resolve) => setTimeout(resolve, options?.date === "2024-05-01" ? 20 : 1));
+            pipelineLogger.info(`source for ${options?.date}`, { source: "s" });
+            return result(job);
+          },
+        };
+      },
+      sink: (r) => records.push(r),
+      now: () => NOW,
+    });
+    await Promise.all([
+      handler(pubsubEvent({ job: "daily", date: "2024-05-01" }, { id: "slow" })),
+      handler(pubsubEvent({ job: "daily", date: "2024-05-02" }, { id: "fast" })),
+    ]);
+    expect(records.filter((r) => r.source === "s").map((r) => [r.message, r.eventId])).toEqual([
+      ["source for 2024-05-02", "fast"],
+      ["source for 2024-05-01", "slow"],
+    ]);
+    expect(records.every((r) => Object.keys(r).slice(0, 3).join() === "severity,message,eventId")).toBe(true);
   });
 
   it("redacts the configured secrets from every log line and from the thrown error", async () => {
