@@ -75,6 +75,22 @@ suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}
     expect(rowsOf(date)[0]!.metrics).toEqual({ users: 1250, mrr: 3600, stars: 1234 });
   });
 
+  it("a failing source is reported, not retried: one delivery, the other numbers stored, one alert", async () => {
+    const date = addDays(DATE, 3);
+    stack.site.repoDown = true;
+    try {
+      const id = await stack.publishJob(["daily", "--date", date]);
+      const deliveries = await stack.waitForStatus(id, 204);
+      expect(deliveries).toEqual([{ messageId: id, status: 204 }]);
+    } finally {
+      stack.site.repoDown = false;
+    }
+    expect(rowsOf(date).map((r) => r.metrics)).toEqual([{ users: 1250, mrr: 3600 }]);
+    expect(stack.discord.messages).toHaveLength(2);
+    expect(JSON.stringify(stack.discord.messages[1]!.body)).toMatch(/repo/);
+    expect(stack.fn.output()).toMatch(/"message":"daily [0-9-]+ done: 2 metrics collected, 1 source failed \(repo\), 2\/2 destinations written"/);
+  });
+
   it("a malformed message is acknowledged once, not redelivered", async () => {
     const bad = await stack.publishRaw("{not json");
     await stack.waitForStatus(bad, 204);

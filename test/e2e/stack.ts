@@ -22,11 +22,13 @@ export interface Delivery {
   status: number;
 }
 
-/** The numbers the fixture site serves; tests change them between runs. */
+/** What the fixture site serves; tests change it between runs. */
 export interface SiteNumbers {
   users: number;
   mrr: number;
   stars: number;
+  /** The repo page answers 500. */
+  repoDown?: boolean;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function startStack(): Promise<Stack> {
     const site: SiteNumbers = { users: 1200, mrr: 3400, stars: 1234 };
     const fixture = await startServer((req, res) => {
       if (req.url === "/stats.json") return sendJson(res, 200, { data: { users: site.users, revenue: { mrr: site.mrr } } });
+      if (req.url === "/repo.html" && site.repoDown) return sendHtml(res, 500, "<h1>Internal Server Error</h1>");
       if (req.url === "/repo.html") return sendHtml(res, 200, `<html><body><span class="stars">${site.stars.toLocaleString("en-US")}</span></body></html>`);
       sendJson(res, 404, { error: "not found" });
     });
