@@ -32,6 +32,8 @@ export interface FaultSite extends TestServer {
   cookies: string[];
   /** While true, the login form is answered with 401 and the form again. */
   loginRejects: boolean;
+  /** Paths answered with 503 while listed. */
+  down: Set<string>;
   on(path: string, handler: Handler): void;
   /** How many requests reached `path`. */
   hits(path: string): number;
@@ -85,7 +87,9 @@ export async function startFaultSite(): Promise<FaultSite> {
   });
 
   const server = await startServer((req, res) => {
-    const handler = routes.get(new URL(req.url ?? "/", "http://site").pathname);
+    const path = new URL(req.url ?? "/", "http://site").pathname;
+    if (site.down.has(path)) return sendHtml(res, 503, "<h1>503 Service Unavailable</h1>");
+    const handler = routes.get(path);
     if (!handler) return sendHtml(res, 404, "not found");
     return handler(req, res);
   });
@@ -95,6 +99,7 @@ export async function startFaultSite(): Promise<FaultSite> {
     secrets,
     cookies,
     loginRejects: false,
+    down: new Set(),
     on: (path, handler) => void routes.set(path, handler),
     hits: (path) => server.requests.filter((r) => new URL(r.path, "http://site").pathname === path).length,
   };
