@@ -59,15 +59,20 @@ export interface WeeklyReport {
 
 export const COMPARE_WINDOW_DAYS = 7;
 
-/** Reads history only through the `HistoryStore` interface: one `nearestOnOrBefore` and one `range` call. */
+/** Reads history only through the `HistoryStore` interface: one `range` call, plus a `nearestOnOrBefore` when the range doesn't reach back to the comparison window. */
 export async function buildWeeklyReport(input: ReportInput, history: HistoryStore, options: ReportOptions = {}): Promise<WeeklyReport> {
   const compareDays = options.compareDays ?? 14;
   const weeks = options.sparklineWeeks ?? 8;
   const target = addDays(input.date, -compareDays);
-  const [comparison, rows] = await Promise.all([
-    history.nearestOnOrBefore(target, COMPARE_WINDOW_DAYS),
-    history.range(seriesStart(input.date, weeks), input.date),
+  const from = seriesStart(input.date, weeks);
+  const earliest = addDays(target, -COMPARE_WINDOW_DAYS);
+  // The sparklines' range usually covers the comparison window too; then one read serves both.
+  const covered = earliest >= from;
+  const [rows, nearest] = await Promise.all([
+    history.range(from, input.date),
+    covered ? undefined : history.nearestOnOrBefore(target, COMPARE_WINDOW_DAYS),
   ]);
+  const comparison = covered ? rows.filter((r) => r.date <= target && r.date >= earliest).at(-1) : nearest;
   const earlier = rows.filter((r) => r.date < input.date);
   const previous = comparison?.metrics ?? {};
   const display = options.metrics ?? {};

@@ -79,6 +79,10 @@ export class NotionStore implements Destination, HistoryStore {
   }
 
   get(date: string): Promise<HistoryRow | undefined> {
+    // This run already wrote or read the row: what Notion answered then is current, and a
+    // weekly run's report check costs no extra request.
+    const known = this.seen.get(date);
+    if (known?.createdTime) return Promise.resolve(toHistoryRow(known));
     return this.read(`get ${date}`, async (schema) => this.remember((await findByDate(this.api, schema, date))[0]));
   }
 

@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { createDiscordDestination } from "../../src/destinations/discord/destination.js";
+import { addDays } from "../../src/dates.js";
+import { Pipeline } from "../../src/pipeline.js";
+import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
+import { setup, type Harness } from "./harness.js";
+
+let h: Harness;
+let discord: FakeDiscord;
+afterEach(async () => {
+  await h.close();
+  await discord.close();
+});
+
+const TODAY = "2026-11-30";
+const metrics = (i: number) => ({ mrr: 1000 + i, stars: i });
+
+describe("notion request budget of a whole weekly run", () => {
+  it.each([10, 1000, 3000])("the real report (upsert, comparison, sparklines, Report sent) costs at most 6 requests with %i rows", async (days) => {
+    h = await setup();
+    discord = await startFakeDiscord();
+    h.fake.seedDays(days, { end: addDays(TODAY, -1), metrics });
+    // The columns `notion init` creates; a database without them pays one schema update, once.
+    h.fake.addColumn("Report sent", "checkbox");
+    h.fake.addColumn("Alerted", "rich_text");
+    const report = createDiscordDestination({ type: "discord", webhookUrl: discord.webhookUrl }, { secrets: h.secrets, backoffMs: 1 });
+    const pipeline = new Pipeline({
+      sources: [{ name: "s", collect: async () => metrics(days) }],
+      destinations: [h.store, report],
+      secrets: h.secrets,
+    });
+
+    const result = await pipeline.process("weekly-report", { date: TODAY });
+    expect(result.ok).toBe(true);
+    expect(discord.messages).toHaveLength(1);
+    if (days >= 14) expect(JSON.stringify(discord.messages)).toContain(addDays(TODAY, -14));
+    expect(h.fake.rows().find((r) => r.date === TODAY)).toMatchObject({ reportSent: true, metrics: metrics(days) });
+    expect(h.fake.requestCount).toBeLessThanOrEqual(6);
+    expect(h.fake.count("PATCH /v1/data_sources/:id")).toBe(0);
+  });
+});
