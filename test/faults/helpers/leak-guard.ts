@@ -6,8 +6,13 @@ import { afterAll, afterEach, beforeAll, expect } from "@jest/globals";
  * whatever left the process another way (error messages, failures, Discord posts).
  */
 export interface LeakGuard {
-  /** Registers secret values; each is looked for raw, URL-encoded and JSON-escaped. */
+  /**
+   * Registers secret values; each is looked for raw, URL-encoded and JSON-escaped, and so is
+   * every run of 16 of its characters, since a message that cuts a token short still leaks it.
+   */
   secret(...values: (string | undefined)[]): void;
+  /** A secret URL (a webhook): only looked for whole, as its origin and path prefix are not secret. */
+  secretUrl(url: string): void;
   /** Secrets only known later, such as session cookies a site hands out; read at each check. */
   secretsFrom(read: () => readonly string[]): void;
   /** A `user:password` pair, looked for as an `Authorization: Basic` value too. */
@@ -16,33 +21,59 @@ export interface LeakGuard {
   inspect(label: string, value: unknown): void;
   /** Checks what `read` returns at the end of every test, e.g. the fake Discord's messages. */
   watch(label: string, read: () => unknown): void;
-  /** What was captured so far, for assertions on the output itself. */
+  /** Everything captured so far, for assertions on the output itself. */
   output(): string;
-  /** Each leak as `label: secret abcd… (n chars)`; the secret itself is never printed. */
+  /** Each leak since the last call, as `label: secret abcd… (n chars)`; the secret itself is never printed. */
   leaks(): string[];
+  /** Starts capturing process output. */
+  start(): void;
+  /** Stops capturing and restores the streams and `console`. */
+  stop(): void;
 }
+
+/** Long enough that a match is no coincidence, short enough to catch a token cut by an ellipsis. */
+const FRAGMENT = 16;
 
 type Write = typeof process.stdout.write;
 const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug"] as const;
 
 /** Installs the capture for the whole file and a leak check after each test. Call at the top of a file. */
 export function installLeakGuard(): LeakGuard {
-  const secrets = new Set<string>();
+  const guard = createLeakGuard();
+  beforeAll(() => guard.start());
+  afterEach(() => expect(guard.leaks()).toEqual([]));
+  afterAll(() => guard.stop());
+  return guard;
+}
+
+/** A guard without jest hooks: `start`, `leaks` and `stop` by hand. */
+export function createLeakGuard(): LeakGuard {
+  /** Each string to look for, to the name of the secret it belongs to. */
+  const needles = new Map<string, string>();
   const chunks: string[] = [];
+  /** Chunks before this index were checked already. */
+  let checked = 0;
   const inspected: [string, string][] = [];
   const watched: [string, () => unknown][] = [];
   const later: (() => readonly string[])[] = [];
   const restore: (() => void)[] = [];
-  const serialise = (value: unknown) => (typeof value === "string" ? value : value instanceof Error ? `${value.message}\n${value.stack ?? ""}` : JSON.stringify(value) ?? String(value));
+  const forms = (value: string) => new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]);
+  const nameOf = (value: string) => needles.get(value) ?? `secret ${value.slice(0, 4)}… (${value.length} chars)`;
 
   const guard: LeakGuard = {
     secret(...values) {
       for (const value of values) {
-        if (!value) continue;
-        secrets.add(value);
-        secrets.add(encodeURIComponent(value));
-        secrets.add(JSON.stringify(value).slice(1, -1));
+        if (!value || needles.has(value)) continue;
+        const name = nameOf(value);
+        for (const form of forms(value)) {
+          needles.set(form, name);
+          for (let i = 0; i + FRAGMENT <= form.length; i++) needles.set(form.slice(i, i + FRAGMENT), name);
+        }
       }
+    },
+    secretUrl(url) {
+      const name = nameOf(url);
+      for (const form of forms(url)) needles.set(form, name);
     },
     secretsFrom: (read) => void later.push(read),
     basicAuth(username, password) {
@@ -53,39 +84,38 @@ export function installLeakGuard(): LeakGuard {
     output: () => chunks.join(""),
     leaks() {
       for (const read of later) guard.secret(...read());
-      const texts: [string, string][] = [["stdout/stderr/console", chunks.join("")], ...inspected, ...watched.map(([label, read]): [string, string] => [label, serialise(read())])];
-      const found: string[] = [];
-      for (const [label, text] of texts) {
-        for (const secret of secrets) if (text.includes(secret)) found.push(`${label}: secret ${secret.slice(0, 4)}… (${secret.length} chars)`);
+      const texts: [string, string][] = [["stdout/stderr/console", chunks.slice(checked).join("")], ...inspected, ...watched.map(([label, read]): [string, string] => [label, serialise(read())])];
+      inspected.splice(0);
+      checked = chunks.length;
+      const found = new Set<string>();
+      for (const [label, text] of texts) for (const [needle, name] of needles) if (text.includes(needle)) found.add(`${label}: ${name}`);
+      return [...found];
+    },
+    start() {
+      for (const stream of [process.stdout, process.stderr]) {
+        const original = stream.write;
+        stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+          chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
+          (rest.find((arg) => typeof arg === "function") as (() => void) | undefined)?.();
+          return true;
+        }) as Write;
+        restore.push(() => void (stream.write = original));
       }
-      return found;
+      for (const method of CONSOLE_METHODS) {
+        const original = console[method];
+        console[method] = (...args: unknown[]) => void chunks.push(`${args.map(serialise).join(" ")}\n`);
+        restore.push(() => void (console[method] = original));
+      }
+    },
+    stop() {
+      for (const undo of restore.splice(0).reverse()) undo();
     },
   };
-
-  beforeAll(() => {
-    for (const stream of [process.stdout, process.stderr]) {
-      const original = stream.write;
-      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-        chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
-        const callback = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
-        callback?.();
-        return true;
-      }) as Write;
-      restore.push(() => void (stream.write = original));
-    }
-    for (const method of CONSOLE_METHODS) {
-      const original = console[method];
-      console[method] = (...args: unknown[]) => void chunks.push(`${args.map(serialise).join(" ")}\n`);
-      restore.push(() => void (console[method] = original));
-    }
-  });
-  afterEach(() => {
-    const leaks = guard.leaks();
-    inspected.splice(0);
-    expect(leaks).toEqual([]);
-  });
-  afterAll(() => {
-    for (const undo of restore.splice(0).reverse()) undo();
-  });
   return guard;
+}
+
+function serialise(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value instanceof Error) return `${value.message}\n${value.stack ?? ""}`;
+  return JSON.stringify(value) ?? String(value);
 }

@@ -48,7 +48,8 @@ export async function startWorld(guard: LeakGuard, options: WorldOptions = {}): 
     REPO_PASSWORD: site.secrets.repoPassword,
     LOGIN_PASSWORD: site.secrets.loginPassword,
   };
-  guard.secret(notion.token, discord.webhookUrl, discord.token, site.secrets.apiKey, site.secrets.loginPassword);
+  guard.secret(notion.token, discord.token, site.secrets.apiKey, site.secrets.loginPassword);
+  guard.secretUrl(discord.webhookUrl);
   guard.basicAuth(APP_USER, site.secrets.repoPassword);
   guard.secretsFrom(() => site.cookies);
   guard.watch("fake Discord messages", () => discord.messages);
