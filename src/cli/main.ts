@@ -11,6 +11,7 @@ const OPTIONS = {
   date: { type: "string" },
   only: { type: "string", multiple: true },
   "dry-run": { type: "boolean" },
+  force: { type: "boolean" },
   parent: { type: "string" },
   title: { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -34,7 +35,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return schemaCommand(io);
       case "report": {
         const { reportCommand } = await import("./report.js");
-        return await reportCommand({ config: values.config, date: values.date, dryRun: values["dry-run"] }, io);
+        return await reportCommand({ config: values.config, date: values.date, dryRun: values["dry-run"], force: values.force }, io);
       }
       case "notion": {
         if (sub !== "init") throw new UsageError(`unknown command "notion ${sub ?? ""}"; did you mean "notion init"?`);

@@ -5,7 +5,7 @@ import { renderReportText } from "../report/render-text.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 
 /** `kpi-collector report --date D [--dry-run]`: the weekly report of D from history, printed or posted. */
-export async function reportCommand(args: { config?: string; date?: string; dryRun?: boolean }, io: CliIo): Promise<number> {
+export async function reportCommand(args: { config?: string; date?: string; dryRun?: boolean; force?: boolean }, io: CliIo): Promise<number> {
   const { config } = await loadCliConfig(args.config, io);
   const { logger } = cliLogger(config, io);
   const pipeline = await buildPipeline(config, { logger });
@@ -21,9 +21,9 @@ export async function reportCommand(args: { config?: string; date?: string; dryR
     return 0;
   }
   const { runReportCommand } = await import("../destinations/discord/report-command.js");
-  const result = await runReportCommand(discord, { secrets: config.secrets, logger, history }, { date, dryRun: args.dryRun, northStar: config.northStar });
+  const result = await runReportCommand(discord, { secrets: config.secrets, logger, history }, { date, dryRun: args.dryRun, force: args.force, northStar: config.northStar });
   io.stdout.write(result.text + "\n");
   if (result.status === "sent") io.stderr.write(`Posted ${result.messages} message(s) to Discord.\n`);
-  if (result.status === "skipped") io.stderr.write(`The report for ${date} was already posted; nothing sent.\n`);
+  if (result.status === "skipped") io.stderr.write(`The report for ${date} was already posted; nothing sent (--force posts it again).\n`);
   return 0;
 }

@@ -20,6 +20,7 @@ Commands:
                --config FILE
   report     Render the weekly report from history, or post it
                --config FILE  --date DATE  --dry-run (print instead of posting)
+               --force  (post even if this date's report was already posted)
   notion init  Create a ready Notion database under a page and print its id
                --config FILE  --parent PAGE_ID_OR_URL  [--title TITLE]
   schema     Print the JSON Schema of kpi.config.yaml (for editor autocompletion)

@@ -76,6 +76,8 @@ describe("kpi-collector report", () => {
     expect((await cli(["report", "--config", config, "--date", "2026-11-16"], env)).stderr).toContain("Posted 1 message(s)");
     expect((await cli(["report", "--config", config, "--date", "2026-11-16"], env)).stderr).toContain("already posted");
     expect(discord.messages).toHaveLength(1);
+    expect((await cli(["report", "--config", config, "--date", "2026-11-16", "--force"], env)).stderr).toContain("Posted 1 message(s)");
+    expect(discord.messages).toHaveLength(2);
     expect(JSON.stringify(discord.messages)).not.toContain(discord.webhookUrl);
   });
 
