@@ -3,6 +3,7 @@ import { z } from "zod";
 import { metricName, sourceBase } from "../config/common.js";
 import { SourceError } from "../errors.js";
 import { describeUrl } from "../http/client.js";
+import type { Secrets } from "../log/secrets.js";
 import { parseNumber } from "../parse-number.js";
 import type { Metrics, Source } from "../types.js";
 import { documentParser, regexPattern, select, snippet } from "./extract.js";
@@ -61,7 +62,7 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
       if (options.login) assertLoggedIn(options.name, options.login, $, options.url);
       const metrics: Metrics = {};
       for (const [name, metric] of Object.entries(options.metrics)) {
-        metrics[name] = extractMetric(options.name, $, metric, page.url);
+        metrics[name] = extractMetric(options.name, $, metric, page.url, context.secrets);
       }
       return metrics;
     },
@@ -69,7 +70,7 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
 }
 
 /** Reads one metric; a selector matching nothing or text without a number is an error, never 0. */
-export function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricOptions, url: string): number {
+export function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricOptions, url: string, secrets?: Secrets): number {
   const fail = (message: string) => new SourceError(source, `${message} (${describeUrl(url)})`);
   let matches: ReturnType<CheerioAPI>;
   try {
@@ -89,14 +90,14 @@ export function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricO
     const value = matches.first().attr(name);
     if (value === undefined) throw fail(`attribute "${name}" is missing on the first match of "${metric.selector}"`);
     const number = parseNumber(value, regex);
-    if (number === undefined) throw fail(`attribute ${name}="${snippet(value)}" at "${metric.selector}" holds no number`);
+    if (number === undefined) throw fail(`attribute ${name}="${snippet(value, 60, secrets)}" at "${metric.selector}" holds no number`);
     return number;
   }
   const text = matches.first().text();
   const number = parseNumber(text, regex);
   if (number === undefined) {
     const how = regex ? ` matching /${metric.regex}/` : "";
-    throw fail(`text "${snippet(text)}" at "${metric.selector}" holds no number${how}`);
+    throw fail(`text "${snippet(text, 60, secrets)}" at "${metric.selector}" holds no number${how}`);
   }
   return number;
 }

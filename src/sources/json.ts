@@ -2,6 +2,7 @@ import { z } from "zod";
 import { metricName, sourceBase } from "../config/common.js";
 import { SourceError } from "../errors.js";
 import { describeUrl, type HttpResponse } from "../http/client.js";
+import type { Secrets } from "../log/secrets.js";
 import { toNumber } from "../parse-number.js";
 import type { Metrics, Source, SourceContext } from "../types.js";
 import { loadDocument, snippet } from "./extract.js";
@@ -65,25 +66,25 @@ export async function fetchJsonMetrics(
   paths: readonly (readonly [string, PathSegment[]])[],
 ): Promise<Metrics> {
   const response = await fetchPage(source, context, request);
-  const document = await parseJson(source, request, response);
+  const document = await parseJson(source, request, response, context.secrets);
   const metrics: Metrics = {};
-  for (const [name, path] of paths) metrics[name] = readNumber(source, document, path, response.url);
+  for (const [name, path] of paths) metrics[name] = readNumber(source, document, path, response.url, context.secrets);
   return metrics;
 }
 
-async function parseJson(source: string, request: PageRequest, response: HttpResponse): Promise<unknown> {
+async function parseJson(source: string, request: PageRequest, response: HttpResponse, secrets: Secrets): Promise<unknown> {
   try {
     return JSON.parse(response.body);
   } catch (error) {
     if (request.login) assertLoggedIn(source, request.login, await loadDocument(response.body), request.url);
     const type = response.headers["content-type"] ?? "no content-type";
-    const start = response.body.trim() === "" ? "an empty body" : `it starts with "${snippet(response.body, 40)}"`;
+    const start = response.body.trim() === "" ? "an empty body" : `it starts with "${snippet(response.body, 40, secrets)}"`;
     throw new SourceError(source, `the response of ${describeUrl(response.url)} is not JSON (${String(type)}; ${start})`, { cause: error });
   }
 }
 
 /** The number at `path`; a missing path or a value that is not a number is an error, never 0. */
-export function readNumber(source: string, document: unknown, path: readonly PathSegment[], url: string): number {
+export function readNumber(source: string, document: unknown, path: readonly PathSegment[], url: string, secrets?: Secrets): number {
   const shown = formatPath(path);
   const resolved = resolvePath(document, path);
   if (!resolved.found) {
@@ -92,7 +93,7 @@ export function readNumber(source: string, document: unknown, path: readonly Pat
   }
   const number = jsonNumber(resolved.value);
   if (number === undefined) {
-    throw new SourceError(source, `path ${shown} holds ${describeValue(resolved.value)}, not a number (${describeUrl(url)})`);
+    throw new SourceError(source, `path ${shown} holds ${describeValue(resolved.value, secrets)}, not a number (${describeUrl(url)})`);
   }
   return number;
 }
@@ -103,10 +104,10 @@ function jsonNumber(value: unknown): number | undefined {
   return toNumber(value);
 }
 
-function describeValue(value: unknown): string {
+function describeValue(value: unknown, secrets?: Secrets): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === "object") return "an object";
-  if (typeof value === "string") return `"${snippet(value, 40)}"`;
+  if (typeof value === "string") return `"${snippet(value, 40, secrets)}"`;
   return String(value);
 }
