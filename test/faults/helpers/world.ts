@@ -11,7 +11,7 @@ import { APP_USER, LOGIN_USER, startFaultSite, type FaultSite } from "./site.js"
 export const HEALTHY_METRICS = ["mrr", "stars", "users"] as const;
 
 export interface WorldOptions {
-  /** YAML list items appended to `sources:`, indented by four spaces; `{{site}}` is the site's URL. */
+  /** YAML list items appended to `sources:`, indented by two spaces; `{{site}}` is the site's URL, `{{host}}` its host:port. */
   extraSources?: string;
   /** Extra top-level YAML keys, e.g. `maxResponseBytes: 1000000`. */
   top?: string;
@@ -53,8 +53,15 @@ export async function startWorld(guard: LeakGuard, options: WorldOptions = {}): 
   guard.basicAuth(APP_USER, site.secrets.repoPassword);
   guard.secretsFrom(() => site.cookies);
   guard.watch("fake Discord messages", () => discord.messages);
+  const close = () => Promise.all([site.close(), notion.close(), discord.close()]).then(() => {});
   const yaml = configYaml(site.url, notion, options);
-  const config = loadConfig(yaml, env, "fault.config.yaml");
+  let config: Config;
+  try {
+    config = loadConfig(yaml, env, "fault.config.yaml");
+  } catch (error) {
+    await close();
+    throw error;
+  }
   const logs: LogRecord[] = [];
   const print = jsonLineSink();
   const logger = createLogger({ secrets: config.secrets, minSeverity: "DEBUG", sink: (record) => (logs.push(record), print(record)) });
@@ -68,15 +75,13 @@ export async function startWorld(guard: LeakGuard, options: WorldOptions = {}): 
     logs,
     logger,
     pipeline: (o = {}) => buildFastPipeline(config, { logger, ...o }),
-    async close() {
-      await Promise.all([site.close(), notion.close(), discord.close()]);
-    },
+    close,
   };
   return world;
 }
 
 function configYaml(siteUrl: string, notion: FakeNotion, options: WorldOptions): string {
-  const extra = (options.extraSources ?? "").replaceAll("{{site}}", siteUrl);
+  const extra = (options.extraSources ?? "").replaceAll("{{site}}", siteUrl).replaceAll("{{host}}", new URL(siteUrl).host);
   return `
 timezone: UTC
 northStar: mrr

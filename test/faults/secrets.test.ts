@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { loadConfig } from "../../src/config/load.js";
+import { sendHtml, sendJson } from "../helpers/server.js";
+import { buildFastPipeline } from "./helpers/build-fast.js";
+import { startInstance, type FunctionInstance } from "./helpers/function.js";
+import { createLeakGuard, installLeakGuard } from "./helpers/leak-guard.js";
+import { LOGIN_SOURCE, startWorld, type World } from "./helpers/world.js";
+
+const guard = installLeakGuard();
+const DAY = "2026-03-10";
+let world: World | undefined;
+let fn: FunctionInstance | undefined;
+afterEach(async () => {
+  await fn?.close();
+  await world?.close();
+  fn = undefined;
+  world = undefined;
+});
+
+describe("the leak guard", () => {
+  it("finds a secret on every channel: stdout, stderr, console, errors, Discord posts, and cut short", () => {
+    const probe = createLeakGuard();
+    const token = "tok_0123456789abcdefghijklmnopqrstuv";
+    const posted: string[] = [];
+    probe.secret(token);
+    probe.secretUrl("http://127.0.0.1:1/api/webhooks/1/abc");
+    probe.watch("discord", () => posted);
+    probe.start();
+    try {
+      process.stdout.write(`{"message":"${token}"}\n`);
+      process.stderr.write(Buffer.from(encodeURIComponent(`a ${token}`)));
+      console.warn("cut:", `${token.slice(0, 20)}…`);
+      console.log("hook http://127.0.0.1:1/api/webhooks/1/abc");
+    } finally {
+      probe.stop();
+    }
+    probe.inspect("error", new Error(`failed with ${token}`));
+    posted.push(JSON.stringify({ content: token }));
+    expect(probe.leaks()).toEqual(["stdout/stderr/console: secret tok_… (36 chars)", "stdout/stderr/console: secret http… (37 chars)", "error: secret tok_… (36 chars)", "discord: secret tok_… (36 chars)"]);
+    expect(probe.output()).toContain("cut:");
+    expect(probe.leaks()).toEqual(["discord: secret tok_… (36 chars)"]);
+  });
+
+  it("does not flag the webhook's origin or id, which are not secret", () => {
+    const probe = createLeakGuard();
+    probe.secretUrl("http://127.0.0.1:1/api/webhooks/1234/abcdefghijklmnopqrstuvwxyz");
+    probe.secret("abcdefghijklmnopqrstuvwxyz");
+    probe.inspect("log", "posted to webhook 1234… at http://127.0.0.1:1/api/webhooks/1234");
+    expect(probe.leaks()).toEqual([]);
+  });
+});
+
+/** Sources that fail in the ways most likely to echo a credential back. */
+const ECHOING_SOURCES = `
+  - name: echo-json
+    type: json
+    url: "{{site}}/echo?api_key=\${APP_API_KEY}"
+    headers: { x-api-key: "\${APP_API_KEY}" }
+    metrics:
+      echo_json: { path: count }
+  - name: echo-html
+    type: html
+    url: "{{site}}/echo-html"
+    metrics:
+      echo_html: { selector: .count, regex: 'visits (\d+)' }
+  - name: userinfo
+    type: json
+    url: "http://kpi:\${REPO_PASSWORD}@{{host}}/broken?token=\${APP_API_KEY}"
+    metrics:
+      userinfo_count: { path: count }
+${LOGIN_SOURCE}`;
+
+describe("a run where everything echoes credentials back leaks none of them", () => {
+  it("through the handler: sources, Notion and Discord fail, and no secret reaches any output", async () => {
+    world = await startWorld(guard, { extraSources: ECHOING_SOURCES });
+    const w = world;
+    const { apiKey, repoPassword } = w.site.secrets;
+    // An API that quotes the key it was given, a page that shows a session token, a 401 that names the password.
+    w.site.on("/echo", (req, res) => sendHtml(res, 200, `Invalid API key: ${String(req.headers["x-api-key"])} (see ${req.url ?? ""})`));
+    w.site.on("/echo-html", (_q, res) => sendHtml(res, 200, `<p class="count">session ${w.notion.token} expired for ${w.discord.token}</p>`));
+    w.site.on("/broken", (req, res) => sendJson(res, 401, { error: `bad credentials ${String(req.headers.authorization)} ${repoPassword}` }));
+    w.site.loginRejects = true;
+    w.discord.failNext(404);
+
+    fn = await startInstance(w);
+    expect(await fn.push({ job: "daily", date: DAY }, "leak-1")).toBe(500);
+    const summary = fn.records.find((r) => /destinations failed|done:/.test(r.message));
+    expect(summary).toMatchObject({ sourcesFailed: ["dashboard", "echo-html", "echo-json", "userinfo"] });
+    const failures = fn.records.filter((r) => /^source .* failed: /.test(r.message)).map((r) => r.message);
+    expect(failures).toHaveLength(4);
+    expect(failures.join("\n")).toMatch(/\[redacted\]/);
+    expect(guard.output()).toMatch(/RetryableEventError|destinations failed/);
+    expect(w.notion.rows().map((r) => r.metrics)).toEqual([{ mrr: 3400, stars: 1234, users: 1200 }]);
+    expect(apiKey.length + repoPassword.length).toBeGreaterThan(0);
+  });
+
+  it("a wrong Notion token and a wrong webhook token are named only by what to fix", async () => {
+    world = await startWorld(guard);
+    const w = world;
+    const wrongToken = `ntn_${"9".repeat(32)}wrong`;
+    const wrongHookToken = "wrong-T0ken_zyxwvutsrqponmlkjihgfedcba987654";
+    const wrongHook = w.discord.webhookUrl.replace(w.discord.token, wrongHookToken);
+    guard.secret(wrongToken, wrongHookToken);
+    guard.secretUrl(wrongHook);
+    w.site.down.add("/repo.html");
+    const run = async (env: Record<string, string>) => {
+      const config = loadConfig(w.yaml, { ...w.env, ...env });
+      const result = await (await buildFastPipeline(config, { logger: w.logger })).process("daily", { date: DAY });
+      guard.inspect("result", result);
+      return result.destinations.map((d) => d.error);
+    };
+    expect(await run({ NOTION_TOKEN: wrongToken })).toEqual([
+      expect.stringMatching(/Notion token invalid \(401 unauthorized\): copy the Internal Integration Secret/),
+      expect.stringMatching(/can't read history .*Notion token invalid/),
+    ]);
+    expect(await run({ DISCORD_WEBHOOK_URL: wrongHook })).toEqual([undefined, expect.stringMatching(/^\[discord\] webhook 1234…: invalid webhook token \(401, code 50027: Invalid Webhook Token\); check the webhook URL$/)]);
+    expect(w.logs.filter((l) => l.severity === "ERROR")).toHaveLength(3);
+  });
+});
