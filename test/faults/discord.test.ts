@@ -3,7 +3,7 @@ import type { RunResult } from "../../src/pipeline.js";
 import { sendJson } from "../helpers/server.js";
 import { alertsOf, reportsOf, rowOf } from "./helpers/expectations.js";
 import { installLeakGuard } from "./helpers/leak-guard.js";
-import { startWorld, type World, type WorldOptions } from "./helpers/world.js";
+import { BROKEN_SOURCE, seedFortnight, startWorld, type World, type WorldOptions } from "./helpers/world.js";
 
 const guard = installLeakGuard();
 const MONDAY = "2026-03-09";
@@ -14,18 +14,10 @@ afterEach(async () => {
   world = undefined;
 });
 
-const BROKEN_SOURCE = `
-  - name: flaky
-    type: json
-    url: "{{site}}/broken"
-    metrics:
-      flaky_count: { path: count }
-`;
-
 async function start(options: WorldOptions = {}): Promise<World> {
   world = await startWorld(guard, { extraSources: BROKEN_SOURCE, ...options });
   world.site.on("/broken", (_q, res) => sendJson(res, 503, { error: "down" }));
-  world.notion.seedDays(15, { end: "2026-03-08", metrics: (i) => ({ users: 1000 + i, mrr: 3000 + i, stars: 1200 + i }) });
+  seedFortnight(world);
   return world;
 }
 

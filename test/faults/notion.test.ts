@@ -4,7 +4,7 @@ import { sendHtml } from "../helpers/server.js";
 import { waitFor } from "../helpers/processes.js";
 import { alertsOf, reportsOf, rowOf, rowsOf } from "./helpers/expectations.js";
 import { installLeakGuard } from "./helpers/leak-guard.js";
-import { startWorld, type World } from "./helpers/world.js";
+import { seedFortnight, startWorld, type World } from "./helpers/world.js";
 
 const guard = installLeakGuard();
 const MONDAY = "2026-03-09";
@@ -27,7 +27,7 @@ const BROKEN_SOURCE = `
 async function start(withBrokenSource = false): Promise<World> {
   world = await startWorld(guard, withBrokenSource ? { extraSources: BROKEN_SOURCE } : {});
   world.site.on("/drift", (_q, res) => sendHtml(res, 200, "<p>redesigned</p>"));
-  world.notion.seedDays(15, { end: "2026-03-08", metrics: (i) => ({ users: 1000 + i, mrr: 3000 + i, stars: 1200 + i }) });
+  seedFortnight(world);
   return world;
 }
 

@@ -5,7 +5,7 @@ import { FAST, type Tuning } from "./helpers/build-fast.js";
 import { alertsOf, reportsOf, rowOf, rowsOf } from "./helpers/expectations.js";
 import { startInstance, type FunctionInstance } from "./helpers/function.js";
 import { installLeakGuard } from "./helpers/leak-guard.js";
-import { startWorld, type World } from "./helpers/world.js";
+import { BROKEN_SOURCE, seedFortnight, startWorld, type World } from "./helpers/world.js";
 
 const guard = installLeakGuard();
 const MONDAY = "2026-03-09";
@@ -18,18 +18,10 @@ afterEach(async () => {
   world = undefined;
 });
 
-const BROKEN_SOURCE = `
-  - name: flaky
-    type: json
-    url: "{{site}}/broken"
-    metrics:
-      flaky_count: { path: count }
-`;
-
 async function start(): Promise<World> {
   world = await startWorld(guard, { extraSources: BROKEN_SOURCE });
   world.site.on("/broken", (_q, res) => sendJson(res, 500, { error: "down" }));
-  world.notion.seedDays(15, { end: "2026-03-08", metrics: (i) => ({ users: 1000 + i, mrr: 3000 + i, stars: 1200 + i }) });
+  seedFortnight(world);
   return world;
 }
 

@@ -125,3 +125,17 @@ export const LOGIN_SOURCE = `
     metrics:
       signups: { selector: .signups }
 `;
+
+/** A json source at `{{site}}/broken`, which tests make fail, as a `sources:` item. */
+export const BROKEN_SOURCE = `
+  - name: flaky
+    type: json
+    url: "{{site}}/broken"
+    metrics:
+      flaky_count: { path: count }
+`;
+
+/** The 15 days up to Sunday 2026-03-08 as history, so the report of Monday 2026-03-09 has a comparison. */
+export function seedFortnight(world: World): void {
+  world.notion.seedDays(15, { end: "2026-03-08", metrics: (i) => ({ users: 1000 + i, mrr: 3000 + i, stars: 1200 + i }) });
+}
