@@ -7,6 +7,7 @@ import { startFakeDiscord, type FakeDiscord } from "../test/fakes/discord-server
 import { startFakeNotion, type FakeNotion } from "../test/fakes/notion-server.js";
 import { sendJson, startServer, type TestServer } from "../test/helpers/server.js";
 import type { Figure } from "./figures.js";
+import { fakeDestinationsYaml } from "../test/fakes/config.js";
 
 const HISTORY_SIZES = [10, 1_000, 3_000];
 const BUDGET: Record<Job, number> = { daily: 4, "weekly-report": 6 };
@@ -17,14 +18,7 @@ export function fakesConfig(sources: string, notion: FakeNotion): string {
 northStar: MRR
 sources:
 ${sources}
-destinations:
-  - type: notion
-    token: \${NOTION_TOKEN}
-    database: ${notion.databaseId}
-    baseUrl: ${notion.url}
-  - type: discord
-    webhookUrl: \${DISCORD_WEBHOOK_URL}
-`;
+${fakeDestinationsYaml(notion)}`;
 }
 
 /** The columns `kpi-collector notion init` leaves, so no run pays for a schema change. */

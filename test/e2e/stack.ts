@@ -11,6 +11,7 @@ import { startFakeNotion, type FakeNotion } from "../fakes/notion-server.js";
 import { startPubSubEmulator, type PubSubEmulator } from "../helpers/emulator.js";
 import { freePort, startProcess, waitFor, type ManagedProcess } from "../helpers/processes.js";
 import { sendHtml, sendJson, startServer, type TestServer } from "../helpers/server.js";
+import { fakeDestinationsYaml } from "../fakes/config.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PROJECT = "kpi-e2e";
@@ -168,12 +169,5 @@ sources:
     url: ${site.url}/repo.html
     metrics:
       stars: { selector: .stars }
-destinations:
-  - type: notion
-    token: \${NOTION_TOKEN}
-    database: ${notion.databaseId}
-    baseUrl: ${notion.url}
-  - type: discord
-    webhookUrl: \${DISCORD_WEBHOOK_URL}
-`;
+${fakeDestinationsYaml(notion)}`;
 }

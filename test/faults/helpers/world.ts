@@ -6,6 +6,7 @@ import { startFakeNotion, type FakeNotion } from "../../fakes/notion-server.js";
 import { buildFastPipeline, type Tuning } from "./build-fast.js";
 import type { LeakGuard } from "./leak-guard.js";
 import { APP_USER, LOGIN_USER, startFaultSite, type FaultSite } from "./site.js";
+import { fakeDestinationsYaml } from "../../fakes/config.js";
 
 /** The metrics the two healthy sources yield. */
 export const HEALTHY_METRICS = ["mrr", "stars", "users"] as const;
@@ -102,14 +103,7 @@ sources:
     metrics:
       stars: { selector: .stars }
 ${extra}
-destinations:
-  - type: notion
-    token: \${NOTION_TOKEN}
-    database: ${notion.databaseId}
-    baseUrl: ${notion.url}
-  - type: discord
-    webhookUrl: \${DISCORD_WEBHOOK_URL}
-`;
+${fakeDestinationsYaml(notion)}`;
 }
 
 /** A `dashboard` html source behind the site's form login, as a `sources:` item. */
