@@ -13,6 +13,9 @@ export interface MemoryReport {
   /** The largest of the RSS samples taken every 5 ms. */
   sampledPeakRssBytes: number;
   peakHeapUsedBytes: number;
+  /** The V8 heap's committed size and the memory outside it (Buffers), at the largest RSS sample. */
+  heapTotalAtPeakBytes: number;
+  externalAtPeakBytes: number;
   /** RSS with the modules loaded, before the run. */
   baselineRssBytes: number;
   metrics: number;
@@ -30,8 +33,10 @@ async function main(url: string, count: number): Promise<MemoryReport> {
   const baselineRssBytes = process.memoryUsage.rss();
   let sampledPeakRssBytes = baselineRssBytes;
   let peakHeapUsedBytes = 0;
+  let atPeak = { heapTotal: 0, external: 0 };
   const sampler = setInterval(() => {
     const usage = process.memoryUsage();
+    if (usage.rss > sampledPeakRssBytes) atPeak = usage;
     sampledPeakRssBytes = Math.max(sampledPeakRssBytes, usage.rss);
     peakHeapUsedBytes = Math.max(peakHeapUsedBytes, usage.heapUsed);
   }, 5);
@@ -43,6 +48,8 @@ async function main(url: string, count: number): Promise<MemoryReport> {
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
       sampledPeakRssBytes,
       peakHeapUsedBytes,
+      heapTotalAtPeakBytes: atPeak.heapTotal,
+      externalAtPeakBytes: atPeak.external,
       baselineRssBytes,
       metrics: Object.keys(result.snapshot.metrics).length,
       failures: result.snapshot.failures.map((f) => `${f.source}: ${f.error}`),

@@ -79,6 +79,10 @@ resource "google_cloudfunctions2_function" "collector" {
 
     environment_variables = {
       KPI_CONFIG = local.config_path
+      # V8 sized for 256M (docs/performance.md): a small young generation, and an old generation
+      # capped so garbage DOMs of scraped pages are collected before the instance runs out.
+      # bench/memory.ts runs its child with exactly this value.
+      NODE_OPTIONS = "--max-old-space-size=80 --max-semi-space-size=1"
     }
 
     dynamic "secret_environment_variables" {
