@@ -12,6 +12,9 @@ import { fetchPage, pageRequest } from "./page.js";
 
 export const HTML_TYPE = "html";
 
+/** Sized for a 256 MB function whose heap is capped at 80 MB (terraform/function.tf). */
+export const DEFAULT_MAX_PARSE_BYTES = 2 * 1024 * 1024;
+
 export const htmlMetricSchema = z
   .object({
     selector: z.string().min(1).describe('CSS selector, e.g. ".stars" or "item" in a feed.'),
@@ -38,6 +41,12 @@ export const htmlSourceSchema = z
     ...sourceBase,
     ...pageRequest,
     xml: z.boolean().optional().describe("Parse the page as XML, for RSS and Atom feeds. @default false"),
+    maxParseBytes: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("A larger page fails this source instead of being parsed: a parsed page takes about 18 times its size in memory. @default 2 MiB"),
     metrics: z
       .record(metricName, htmlMetricSchema)
       .refine((metrics) => Object.keys(metrics).length > 0, "name at least one metric")
@@ -57,6 +66,11 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
     metricNames: Object.keys(options.metrics),
     async collect(context) {
       const page = await fetchPage(options.name, context, options);
+      const limit = options.maxParseBytes ?? DEFAULT_MAX_PARSE_BYTES;
+      const size = Buffer.byteLength(page.body);
+      if (size > limit) {
+        throw new SourceError(options.name, `${describeUrl(page.url)} is ${size} bytes, more than the ${limit} an html source parses (maxParseBytes); a parsed page takes about 18 times its size in memory`);
+      }
       const parse = await documentParser();
       const $ = parse(page.body, options.xml);
       if (options.login) assertLoggedIn(options.name, options.login, $, options.url);

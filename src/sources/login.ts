@@ -1,5 +1,5 @@
 import type { CheerioAPI } from "cheerio/slim";
-import { CookieJar } from "tough-cookie";
+import type { CookieJar } from "tough-cookie";
 import { z } from "zod";
 import { errorMessage, HttpError, SourceError } from "../errors.js";
 import { describeUrl, type HttpRequest, type HttpResponse } from "../http/client.js";
@@ -37,7 +37,9 @@ export function loginFailed(source: string, reason: string, cause?: unknown): So
  */
 export async function logIn(source: string, login: LoginOptions, context: SourceContext): Promise<CookieJar> {
   context.secrets.add(...Object.values(login.fields));
-  const jar = new CookieJar();
+  // Loaded only by sources that log in: a run without logins never pays for it.
+  const { CookieJar: Jar } = await import("tough-cookie");
+  const jar = new Jar();
   const send = (request: HttpRequest) => requestWithJar(context, jar, request);
 
   let page: HttpResponse;

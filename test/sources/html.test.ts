@@ -55,6 +55,14 @@ describe("html source", () => {
     expect(message).toBe(`[blog] selector ".post-card" matched nothing on ${url}/blog (has the page layout changed?)`);
   });
 
+  it("refuses to parse a page larger than maxParseBytes: the source fails, not the process", async () => {
+    const big = `<p class="n">7</p>${"<div>filler</div>".repeat(20_000)}`;
+    const { url } = await serve({ "/big": big });
+    const message = await failureOf(source(`${url}/big`, { N: { selector: ".n" } }, { maxParseBytes: 100_000 }), sourceContext());
+    expect(message).toMatch(/\/big is \d+ bytes, more than the 100000 an html source parses \(maxParseBytes\)/);
+    expect(await source(`${url}/big`, { N: { selector: ".n" } }).collect(sourceContext())).toEqual({ N: 7 });
+  });
+
   it("records a real 0 for count only with allowEmpty", async () => {
     const { url } = await serve({ "/blog": "<main></main>" });
     const metrics = await source(`${url}/blog`, { OPEN_JOBS: { selector: ".job", extract: "count", allowEmpty: true } }).collect(sourceContext());

@@ -79,6 +79,8 @@ describe("terraform: function", () => {
     expect(s.ingress_settings).toBe("ALLOW_INTERNAL_ONLY");
     expect(s.environment_variables.KPI_CONFIG).toBe("${local.config_path}");
     expect(local("config_path")).toMatch(/(^|\/)kpi\.config\.yaml$/);
+    // The heap cap that keeps a run inside 256M (the memory benchmark runs with the same flags).
+    expect(s.environment_variables.NODE_OPTIONS).toMatch(/--max-old-space-size=\d+/);
   });
 
   it("is triggered by the Pub/Sub topic with retries, through the trigger service account", () => {
