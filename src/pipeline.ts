@@ -107,7 +107,7 @@ export class Pipeline {
         const values = await this.collectOne(source, http);
         Object.assign(metrics, values);
         const durationMs = Date.now() - started;
-        this.logger.info(`source ${source.name}: ${Object.keys(values).length} metrics`, { job, source: source.name, durationMs });
+        this.logger.info(`source ${source.name}: ${plural(Object.keys(values).length, "metric")}`, { job, source: source.name, durationMs });
         this.options.onProgress?.({ type: "source-done", source: source.name, durationMs, metrics: Object.keys(values).length });
       } catch (error) {
         const reason = this.secrets.redact(errorMessage(error).replace(`[${source.name}] `, ""));
@@ -214,4 +214,8 @@ function checkMetrics(values: unknown): Metrics {
 
 function sortKeys(metrics: Metrics): Metrics {
   return Object.fromEntries(Object.entries(metrics).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
