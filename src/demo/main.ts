@@ -45,7 +45,8 @@ export async function runDemo(out: (text: string) => void = (t) => process.stdou
     const failed = [...daily.destinations, ...weekly.destinations].filter((d) => !d.ok);
     for (const record of warnings) out(`${record.severity.toLowerCase()}: ${record.message}\n`);
     out(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. History: ${historyPath}\n`);
-    out(`Next: copy kpi.config.yaml, point its sources at your own pages and APIs, and run "npx kpi-collector run --dry-run".\n`);
+    out(`Next: edit kpi.config.yaml (your sources; Notion and Discord read NOTION_TOKEN and DISCORD_WEBHOOK_URL from the environment),\n`);
+    out(`then "npx kpi-collector validate" and "npx kpi-collector run --dry-run". The README has the rest.\n`);
     return failed.length || daily.snapshot.failures.length ? 1 : 0;
   } finally {
     await site.close();
