@@ -5,7 +5,8 @@ import { createHttpClient } from "./http/client.js";
 import type { Logger } from "./log/logger.js";
 import { Pipeline, type ProgressEvent } from "./pipeline.js";
 import { createSource } from "./sources/registry.js";
-import { isHistoryStore, type Destination, type HistoryStore } from "./types.js";
+import { customSources } from "./custom-sources.js";
+import { isHistoryStore, type Destination, type HistoryStore, type Source } from "./types.js";
 
 export interface BuildDeps {
   logger: Logger;
@@ -13,6 +14,8 @@ export interface BuildDeps {
   onProgress?: (event: ProgressEvent) => void;
   /** Where the console destination prints. */
   write?: (text: string) => void;
+  /** Sources written in TypeScript, run next to the config's. @default `customSources` of src/custom-sources.ts */
+  customSources?: readonly Source[];
   /** Timing knobs that the config doesn't carry (tests and benchmarks make retries fast). */
   tuning?: Tuning;
 }
@@ -39,7 +42,7 @@ export async function buildPipeline(config: Config, deps: BuildDeps): Promise<Pi
   const destinations = config.destinations.map((options) => byName.get(destinationName(options)) as Destination);
   const history = byName.get(config.history ?? firstHistoryName(config) ?? "");
   return new Pipeline({
-    sources: config.sources.map((options) => createSource(options)),
+    sources: [...config.sources.map((options) => createSource(options)), ...(deps.customSources ?? customSources)],
     destinations,
     concurrency: config.concurrency,
     sourceTimeoutMs: config.sourceTimeoutMs,

@@ -25,7 +25,7 @@ export async function runDemo(out: (text: string) => void = (t) => process.stdou
     const config = loadConfig(DEMO_CONFIG, env, "demo config");
     const warnings: LogRecord[] = [];
     const logger = createLogger({ secrets: config.secrets, sink: (r) => warnings.push(r), minSeverity: "WARNING" });
-    const pipeline = await buildPipeline(config, { logger, write: out });
+    const pipeline = await buildPipeline(config, { logger, write: out, customSources: [] });
     const history = pipeline.history;
     if (!history) throw new Error("the demo config has no history store");
 

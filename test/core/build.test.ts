@@ -50,6 +50,15 @@ describe("buildPipeline", () => {
     expect(JSON.stringify(discord.messages)).toMatch(/\+20\b/);
   });
 
+  it("runs TypeScript sources next to the config's, and refuses a metric name both produce", async () => {
+    const env = { HOOK: discord.webhookUrl };
+    const custom = { name: "billing", metricNames: ["MRR"], collect: async () => ({ MRR: 4200 }) };
+    const pipeline = await buildPipeline(loadConfig(config(""), env), { logger: silentLogger(), customSources: [custom] });
+    expect((await pipeline.collect("daily")).metrics).toEqual({ MRR: 4200, USERS: 120 });
+    const clash = { ...custom, metricNames: ["USERS"] };
+    await expect(buildPipeline(loadConfig(config(""), env), { logger: silentLogger(), customSources: [clash] })).rejects.toThrow(/USERS: also produced by source "site"/);
+  });
+
   it("rejects a `history` that names no store", () => {
     expect(() => loadConfig(config("").replace("history: main", "history: nowhere"), { HOOK: discord.webhookUrl })).toThrow(/destinations\[2\]\.history: no destination named "nowhere"/);
   });
