@@ -45,6 +45,12 @@ describe("notion errors", () => {
     expect(h.fake.rows()).toEqual([]);
   });
 
+  it("refuses to read history keyed by a date column of another type, instead of finding nothing", async () => {
+    h = await setup({ columns: { Name: "title", Date: "rich_text" } });
+    const error = await failure(h.store.nearestOnOrBefore(TODAY, 7));
+    expect(error.message).toContain('column "Date" is a rich_text column, not date');
+  });
+
   it("passes Notion's validation message through, with the property name, and recovers next run", async () => {
     h = await setup();
     await h.store.write(snapshot(TODAY, { mrr: 1, stars: 2 }), context(h));

@@ -10,7 +10,7 @@ import { toDestinationError } from "./errors.js";
 import { ALERTED_PROPERTY, NOTION_TYPE, REPORT_SENT_PROPERTY, type NotionOptions, type NotionTuning } from "./options.js";
 import { findByDate, findNearest, findRange } from "./queries.js";
 import { alertedProperty, keyProperties, metricProperties, pageToRow, reportSentProperty, toHistoryRow, type PropertyValues, type StoredRow } from "./rows.js";
-import { loadSchema, syncColumns, type Column, type Schema } from "./schema-sync.js";
+import { ColumnTypeError, loadSchema, syncColumns, type Column, type Schema } from "./schema-sync.js";
 
 /** What the notion destination needs besides its options; the tuning knobs are for tests and the CLI. */
 export interface NotionDeps extends NotionTuning {
@@ -122,7 +122,9 @@ export class NotionStore implements Destination, HistoryStore {
   private read<T>(what: string, run: (schema: Schema) => Promise<T>, empty?: T): Promise<T> {
     return this.guard(what, async () => {
       const schema = await this.loadSchema();
-      if (schema.types.get(schema.dateProperty) !== "date") return empty as T;
+      const dateType = schema.types.get(schema.dateProperty);
+      if (dateType === undefined) return empty as T;
+      if (dateType !== "date") throw new ColumnTypeError(schema.dateProperty, dateType, "date");
       return run(schema);
     });
   }
