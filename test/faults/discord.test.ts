@@ -1,21 +1,15 @@
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import type { RunResult } from "../../src/pipeline.js";
 import { sendJson } from "../helpers/server.js";
 import { alertsOf, reportsOf, rowOf } from "./helpers/expectations.js";
 import { installLeakGuard } from "./helpers/leak-guard.js";
-import { BROKEN_SOURCE, seedFortnight, startWorld, type World, type WorldOptions } from "./helpers/world.js";
+import { BROKEN_SOURCE, MONDAY, TUESDAY, seedFortnight, worldPerTest, type World, type WorldOptions } from "./helpers/world.js";
 
 const guard = installLeakGuard();
-const MONDAY = "2026-03-09";
-const DAY = "2026-03-10";
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const openWorld = worldPerTest(guard);
 
 async function start(options: WorldOptions = {}): Promise<World> {
-  world = await startWorld(guard, { extraSources: BROKEN_SOURCE, ...options });
+  const world = await openWorld({ extraSources: BROKEN_SOURCE, ...options });
   world.site.on("/broken", (_q, res) => sendJson(res, 503, { error: "down" }));
   seedFortnight(world);
   return world;
@@ -70,13 +64,13 @@ describe("Discord misbehaves during full runs", () => {
   it("a deleted webhook (404) fails the alert without leaking the URL; history keeps the metrics and no false 'alerted'", async () => {
     const w = await start();
     w.discord.deleteWebhook();
-    const result = await run(w, "daily", DAY);
+    const result = await run(w, "daily", TUESDAY);
     expect(result.snapshot.failures.map((f) => f.source)).toEqual(["flaky"]);
     expect(result.destinations.find((d) => d.destination === "notion")?.ok).toBe(true);
     const error = discordResult(result)?.error ?? "";
     expect(error).toMatch(/^\[discord\] webhook 1234…: not found \(404, code 10015: Unknown Webhook\); was the webhook deleted\?$/);
     expect(w.discord.requests).toHaveLength(1);
-    expect(rowOf(w.notion, DAY)).toMatchObject({ metrics: { users: 1200, mrr: 3400, stars: 1234 }, alerted: [] });
-    expect(alertsOf(w.discord, DAY)).toEqual([]);
+    expect(rowOf(w.notion, TUESDAY)).toMatchObject({ metrics: { users: 1200, mrr: 3400, stars: 1234 }, alerted: [] });
+    expect(alertsOf(w.discord, TUESDAY)).toEqual([]);
   });
 });

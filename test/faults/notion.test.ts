@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import type { RunResult } from "../../src/pipeline.js";
 import { sendHtml } from "../helpers/server.js";
 import { waitFor } from "../helpers/processes.js";
 import { alertsOf, reportsOf, rowOf, rowsOf } from "./helpers/expectations.js";
 import { installLeakGuard } from "./helpers/leak-guard.js";
-import { seedFortnight, startWorld, type World } from "./helpers/world.js";
+import { MONDAY, TUESDAY, seedFortnight, worldPerTest, type World } from "./helpers/world.js";
 
 const guard = installLeakGuard();
-const MONDAY = "2026-03-09";
-const DAY = "2026-03-10";
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const openWorld = worldPerTest(guard);
 
 /** A source that always fails, so each daily run also alerts and writes `Alerted`. */
 const BROKEN_SOURCE = `
@@ -25,7 +19,7 @@ const BROKEN_SOURCE = `
 `;
 
 async function start(withBrokenSource = false): Promise<World> {
-  world = await startWorld(guard, withBrokenSource ? { extraSources: BROKEN_SOURCE } : {});
+  const world = await openWorld(withBrokenSource ? { extraSources: BROKEN_SOURCE } : {});
   world.site.on("/drift", (_q, res) => sendHtml(res, 200, "<p>redesigned</p>"));
   seedFortnight(world);
   return world;
@@ -73,15 +67,15 @@ describe("Notion misbehaves during full runs", () => {
     const w = await start(true);
     w.notion.failNext(2, status, { method: "POST", path: "/v1/pages" });
     w.notion.failNext(2, status, { method: "PATCH", path: "/v1/pages" });
-    const [first] = await deliverUntilOk(w, "daily", DAY, 1);
+    const [first] = await deliverUntilOk(w, "daily", TUESDAY, 1);
     expect(first?.ok).toBe(true);
     w.site.values.users = 1300;
     w.notion.failNext(2, status, { method: "PATCH", path: "/v1/pages" });
-    const [second] = await deliverUntilOk(w, "daily", DAY, 1);
+    const [second] = await deliverUntilOk(w, "daily", TUESDAY, 1);
     expect(second?.ok).toBe(true);
     expect(w.notion.requests.filter((r) => r.status === status)).toHaveLength(6);
-    expect(rowOf(w.notion, DAY)).toMatchObject({ metrics: { users: 1300, mrr: 3400, stars: 1234 }, alerted: ["flaky"] });
-    expect(alertsOf(w.discord, DAY)).toHaveLength(1);
+    expect(rowOf(w.notion, TUESDAY)).toMatchObject({ metrics: { users: 1300, mrr: 3400, stars: 1234 }, alerted: ["flaky"] });
+    expect(alertsOf(w.discord, TUESDAY)).toHaveLength(1);
   });
 
   it("a write that times out after Notion applied it is redone without duplicating the row or the alert", async () => {
@@ -89,13 +83,13 @@ describe("Notion misbehaves during full runs", () => {
     w.notion.delayNext(600, { method: "POST", path: "/v1/pages" });
     w.notion.delayNext(600, { method: "PATCH", path: "/v1/pages" });
     const pipeline = await w.pipeline({ tuning: { notion: { minIntervalMs: 0, backoffMs: 1, maxBackoffMs: 5, timeoutMs: 200 } } });
-    const result = await pipeline.process("daily", { date: DAY });
+    const result = await pipeline.process("daily", { date: TUESDAY });
     guard.inspect("result", result);
     expect(result.ok).toBe(true);
     expect(w.notion.count("POST /v1/pages")).toBe(1);
-    expect(rowsOf(w.notion, DAY)).toHaveLength(1);
-    expect(rowOf(w.notion, DAY)).toMatchObject({ metrics: { users: 1200, mrr: 3400, stars: 1234 }, alerted: ["flaky"] });
-    expect(alertsOf(w.discord, DAY)).toHaveLength(1);
+    expect(rowsOf(w.notion, TUESDAY)).toHaveLength(1);
+    expect(rowOf(w.notion, TUESDAY)).toMatchObject({ metrics: { users: 1200, mrr: 3400, stars: 1234 }, alerted: ["flaky"] });
+    expect(alertsOf(w.discord, TUESDAY)).toHaveLength(1);
     expect(w.logs.map((l) => l.message)).toEqual(expect.arrayContaining([expect.stringMatching(/redoing the upsert/)]));
   });
 

@@ -5,11 +5,9 @@ import { FAST, type Tuning } from "./helpers/build-fast.js";
 import { alertsOf, reportsOf, rowOf, rowsOf } from "./helpers/expectations.js";
 import { startInstance, type FunctionInstance } from "./helpers/function.js";
 import { installLeakGuard } from "./helpers/leak-guard.js";
-import { BROKEN_SOURCE, seedFortnight, startWorld, type World } from "./helpers/world.js";
+import { BROKEN_SOURCE, MONDAY, TUESDAY, seedFortnight, startWorld, type World } from "./helpers/world.js";
 
 const guard = installLeakGuard();
-const MONDAY = "2026-03-09";
-const TUESDAY = "2026-03-10";
 let world: World | undefined;
 const instances: FunctionInstance[] = [];
 afterEach(async () => {

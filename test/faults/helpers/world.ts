@@ -1,3 +1,4 @@
+import { afterEach } from "@jest/globals";
 import { loadConfig, type Config, type Env } from "../../../src/config/load.js";
 import { createLogger, jsonLineSink, type LogRecord, type Logger } from "../../../src/log/logger.js";
 import type { Pipeline } from "../../../src/pipeline.js";
@@ -36,6 +37,20 @@ export interface World {
   logger: Logger;
   pipeline(options?: { now?: () => Date; tuning?: Tuning }): Promise<Pipeline>;
   close(): Promise<void>;
+}
+
+/** The Monday of the fortnight `seedFortnight` fills, and the day after. */
+export const MONDAY = "2026-03-09";
+export const TUESDAY = "2026-03-10";
+
+/** One world per test, closed after it: call at the top of a test file. */
+export function worldPerTest(guard: LeakGuard): (options?: WorldOptions) => Promise<World> {
+  let current: World | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options) => (current = await startWorld(guard, options));
 }
 
 export async function startWorld(guard: LeakGuard, options: WorldOptions = {}): Promise<World> {
