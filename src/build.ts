@@ -3,6 +3,7 @@ import { createDestination, destinationName, HISTORY_TYPES, type DestinationOpti
 import type { RetryOptions } from "./http/retry.js";
 import { createHttpClient } from "./http/client.js";
 import type { Logger } from "./log/logger.js";
+import type { Secrets } from "./log/secrets.js";
 import { Pipeline, type ProgressEvent } from "./pipeline.js";
 import { createSource } from "./sources/registry.js";
 import { customSources } from "./custom-sources.js";
@@ -10,6 +11,11 @@ import { isHistoryStore, type Destination, type HistoryStore, type Source } from
 
 export interface BuildDeps {
   logger: Logger;
+  /**
+   * The redaction list the caller's logger uses. The config's secrets are added to it, and sources
+   * add theirs (session cookies) during the run, so one list serves every line. @default the config's
+   */
+  secrets?: Secrets;
   now?: () => Date;
   onProgress?: (event: ProgressEvent) => void;
   /** Where the console destination prints. */
@@ -29,7 +35,7 @@ export interface Tuning {
 
 /** Turns a validated config into a ready pipeline: the one place the registries are used. */
 export async function buildPipeline(config: Config, deps: BuildDeps): Promise<Pipeline> {
-  const secrets = config.secrets;
+  const secrets = deps.secrets ? deps.secrets.add(...config.secrets.list()) : config.secrets;
   const byName = new Map<string, Destination>();
   // Stores first, so a destination that names its own `history` store can be handed it.
   // One after the other: two concurrent dynamic imports sharing modules trip jest's ESM loader.

@@ -11,8 +11,7 @@ export function configFileLoader(env: Record<string, string | undefined>, root =
     const { loadConfigFile } = await import("../config/load.js");
     const { buildPipeline } = await import("../build.js");
     const config = await loadConfigFile(resolve(root, options.configPath), env);
-    // The handler's logger redacts through `secrets`; the config found the values.
-    secrets.add(...config.secrets.list());
-    return buildPipeline(config, { logger });
+    // One redaction list: the handler's logger redacts what the config and the sources add to it.
+    return buildPipeline(config, { logger, secrets });
   };
 }

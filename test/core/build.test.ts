@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { buildPipeline } from "../../src/build.js";
 import { loadConfig } from "../../src/config/load.js";
 import { FileHistory } from "../../src/destinations/file.js";
-import { silentLogger } from "../../src/log/logger.js";
+import { createLogger, silentLogger, type LogRecord } from "../../src/log/logger.js";
+import { Secrets } from "../../src/log/secrets.js";
+import type { Source } from "../../src/types.js";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
 import { sendHtml, startServer, type TestServer } from "../helpers/server.js";
 
@@ -57,6 +59,26 @@ describe("buildPipeline", () => {
     expect((await pipeline.collect("daily")).metrics).toEqual({ MRR: 4200, USERS: 120 });
     const clash = { ...custom, metricNames: ["USERS"] };
     await expect(buildPipeline(loadConfig(config(""), env), { logger: silentLogger(), customSources: [clash] })).rejects.toThrow(/USERS: also produced by source "site"/);
+  });
+
+  it("shares the caller's redaction list, so secrets a source adds mid-run are masked in the caller's logs", async () => {
+    const secrets = new Secrets();
+    const lines: LogRecord[] = [];
+    const logger = createLogger({ secrets, sink: (r) => lines.push(r) });
+    const custom: Source = {
+      name: "session",
+      collect: async (context) => {
+        context.secrets.add("sess-cookie-4411");
+        context.logger.warn("session cookie sess-cookie-4411 set");
+        return { SESSIONS: 1 };
+      },
+    };
+    const hook = "https://discord.test/api/webhooks/1/hook-token-998877";
+    const pipeline = await buildPipeline(loadConfig(config(""), { HOOK: hook }), { logger, secrets, customSources: [custom] });
+    await pipeline.collect("daily");
+    expect(lines.some((l) => l.message.includes("session cookie [redacted] set"))).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain("sess-cookie-4411");
+    expect(secrets.redact(hook)).toBe("[redacted]");
   });
 
   it("rejects a `history` that names no store", () => {
