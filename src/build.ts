@@ -55,7 +55,7 @@ export async function buildPipeline(config: Config, deps: BuildDeps): Promise<Pi
     timezone: config.timezone,
     northStar: config.northStar,
     history: isHistoryStore(history) ? (history as HistoryStore) : undefined,
-    http: createHttpClient({ timeoutMs: config.sourceTimeoutMs, maxResponseBytes: config.maxResponseBytes, retry: deps.tuning?.http }),
+    http: createHttpClient({ timeoutMs: attemptTimeoutMs(config.sourceTimeoutMs), maxResponseBytes: config.maxResponseBytes, retry: deps.tuning?.http }),
     logger: deps.logger,
     secrets,
     now: deps.now,
@@ -66,4 +66,9 @@ export async function buildPipeline(config: Config, deps: BuildDeps): Promise<Pi
 function firstHistoryName(config: Config): string | undefined {
   const first = config.destinations.find((d) => HISTORY_TYPES.includes(d.type));
   return first && destinationName(first);
+}
+
+/** A third of a source's time limit per attempt, so a hung request still leaves room for two retries. */
+export function attemptTimeoutMs(sourceTimeoutMs: number): number {
+  return Math.max(1000, Math.floor(sourceTimeoutMs / 3));
 }

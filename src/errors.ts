@@ -6,10 +6,6 @@ export class KpiError extends Error {
     this.code = code;
     this.name = new.target.name;
   }
-
-  static isKpiError(error: unknown): error is KpiError {
-    return error instanceof KpiError;
-  }
 }
 
 /** The config is invalid; `issues` lists each problem as `path: what is wrong`. */

@@ -28,7 +28,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     switch (command) {
       case "run":
-        return await runCommand({ config: values.config, job: values.job, date: values.date, only: values.only, dryRun: values["dry-run"] }, io);
+        return await runCommand({ config: values.config, job: values.job, date: values.date, only: values.only?.flatMap((names) => names.split(",").map((n) => n.trim()).filter(Boolean)), dryRun: values["dry-run"] }, io);
       case "validate":
         return await validateCommand({ config: values.config }, io);
       case "schema":

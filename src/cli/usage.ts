@@ -14,7 +14,7 @@ Commands:
                --config FILE   the config (default: $KPI_CONFIG or kpi.config.yaml)
                --job JOB       daily | weekly-report (default: daily)
                --date DATE     the run date, YYYY-MM-DD (default: today in the config's timezone)
-               --only SOURCE   run only this source (repeatable)
+               --only SOURCE   run only these sources (repeatable, or comma-separated)
                --dry-run       collect and print, write nothing
   validate   Check the config and the environment it needs, naming every problem
                --config FILE

@@ -6,6 +6,7 @@ import { createLogger, type LogRecord } from "../log/logger.js";
 import { buildWeeklyReport } from "../report/build-report.js";
 import { renderReportText } from "../report/render-text.js";
 import { DEMO_CONFIG } from "./config.js";
+import { isMain } from "../is-main.js";
 import { seedDemoHistory } from "./seed.js";
 import { DEMO_API_TOKEN, DEMO_PASSWORD, DEMO_USER, startDemoSite } from "./site.js";
 
@@ -53,6 +54,6 @@ export async function runDemo(out: (text: string) => void = (t) => process.stdou
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   process.exitCode = await runDemo();
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { destinationBase } from "../config/common.js";
+import { formatValue } from "../report/format.js";
 import type { Destination, Snapshot } from "../types.js";
 
 export const CONSOLE_TYPE = "console";
@@ -11,7 +12,6 @@ export const consoleOptionsSchema = z
 
 export type ConsoleOptions = z.input<typeof consoleOptionsSchema>;
 
-const formatter = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
 
 /** The snapshot as a readable table. */
 export function formatSnapshotTable(snapshot: Snapshot): string {
@@ -20,7 +20,7 @@ export function formatSnapshotTable(snapshot: Snapshot): string {
   const lines = [`KPI snapshot ${snapshot.date} (${snapshot.job}): ${entries.length} metrics, ${snapshot.failures.length} failed sources`, ""];
   lines.push(`${"metric".padEnd(width)}  ${"value".padStart(14)}`);
   lines.push(`${"-".repeat(width)}  ${"-".repeat(14)}`);
-  for (const [name, value] of entries) lines.push(`${name.padEnd(width)}  ${formatter.format(value).padStart(14)}`);
+  for (const [name, value] of entries) lines.push(`${name.padEnd(width)}  ${formatValue(value).padStart(14)}`);
   if (snapshot.failures.length) {
     lines.push("", "Failed sources (their metrics are absent, not 0):");
     for (const failure of snapshot.failures) lines.push(`  ✗ ${failure.source}: ${failure.error}`);

@@ -11,8 +11,6 @@ export const destinationSchema = z.discriminatedUnion("type", [consoleOptionsSch
 
 export type DestinationOptions = z.infer<typeof destinationSchema>;
 
-export const DESTINATION_TYPES = [CONSOLE_TYPE, FILE_TYPE, NOTION_TYPE, DISCORD_TYPE] as const;
-
 /** The destination types that can serve as the history store. */
 export const HISTORY_TYPES: readonly string[] = [NOTION_TYPE, FILE_TYPE];
 

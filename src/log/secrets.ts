@@ -8,6 +8,8 @@ const MIN_SECRET_LENGTH = 4;
  */
 export class Secrets {
   private readonly values = new Set<string>();
+  /** The values longest first, so a URL is masked whole before its token part is; rebuilt after `add`. */
+  private ordered: string[] | undefined;
 
   add(...values: (string | undefined)[]): this {
     for (const value of values) {
@@ -16,6 +18,7 @@ export class Secrets {
       // Secrets often travel encoded: in a URL, or inside a basic-auth header.
       this.values.add(encodeURIComponent(value));
       this.values.add(JSON.stringify(value).slice(1, -1));
+      this.ordered = undefined;
     }
     return this;
   }
@@ -44,12 +47,10 @@ export class Secrets {
 
   redact(text: string): string {
     let out = text;
-    // Longest first, so a URL is masked whole before its token part is.
-    for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
+    this.ordered ??= [...this.values].sort((a, b) => b.length - a.length);
+    for (const value of this.ordered) {
       if (out.includes(value)) out = out.split(value).join(MASK);
     }
     return out;
   }
 }
-
-export const REDACTED = MASK;

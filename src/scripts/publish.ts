@@ -1,5 +1,5 @@
-import { pathToFileURL } from "node:url";
 import { DEFAULT_TOPIC, parseJobArgs, runScript, ScriptUsageError } from "./job-args.js";
+import { isMain } from "../is-main.js";
 
 /** Publishes one message; the real client in production, a fake in tests. */
 export type Publisher = (project: string, topic: string, message: { data: Buffer; attributes: Record<string, string> }) => Promise<string>;
@@ -39,6 +39,6 @@ export const pubsubPublisher: Publisher = async (project, topic, message) => {
 
 const PUBLISH_TIMEOUT_MS = 30_000;
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   await runScript(() => main(process.argv.slice(2), process.env, pubsubPublisher, (line) => console.log(line)));
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { pathToFileURL } from "node:url";
 import { DEFAULT_TOPIC, parseJobArgs, runScript } from "./job-args.js";
+import { isMain } from "../is-main.js";
 
 export interface TriggerIo {
   fetch: typeof fetch;
@@ -28,6 +28,6 @@ export async function main(argv: string[], env: Record<string, string | undefine
   return response.ok ? 0 : 1;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   await runScript(() => main(process.argv.slice(2), process.env, { fetch, stdout: (line) => console.log(line) }));
 }

@@ -1,3 +1,6 @@
+import { formatPath } from "../config/issues.js";
+
+export { formatPath };
 /** One step of a path: an object key or an array index (negative counts from the end). */
 export type PathSegment = string | number;
 
@@ -61,11 +64,6 @@ function readBracket(path: string, start: number, segments: PathSegment[]): numb
 }
 
 /** Writes segments back as a path, for messages. */
-export function formatPath(segments: readonly PathSegment[]): string {
-  return segments
-    .map((s, i) => (typeof s === "number" ? `[${s}]` : /^[A-Za-z_$][\w$-]*$/.test(s) ? (i === 0 ? s : `.${s}`) : `[${JSON.stringify(s)}]`))
-    .join("");
-}
 
 /** Walks `segments` into `value`; when a step is missing, says which prefix was not there. */
 export function resolvePath(value: unknown, segments: readonly PathSegment[]): Resolved {

@@ -10,7 +10,6 @@ import { createPypiSource, PYPI_TYPE, pypiSourceSchema } from "./presets/pypi.js
 
 /** Every source `type` a config may use. */
 export const SOURCE_TYPES = [HTML_TYPE, JSON_TYPE, GITHUB_TYPE, NPM_TYPE, PYPI_TYPE, DOCKERHUB_TYPE, DISCORD_INVITE_TYPE] as const;
-export type SourceType = (typeof SOURCE_TYPES)[number];
 
 export const sourceSchema = z.discriminatedUnion("type", [
   htmlSourceSchema,

@@ -81,6 +81,23 @@ describe("buildPipeline", () => {
     expect(secrets.redact(hook)).toBe("[redacted]");
   });
 
+  it("retries an attempt that hangs, within the source's time limit", async () => {
+    let calls = 0;
+    const hanging = await startServer((_req, res) => {
+      if (++calls === 1) return; // never answers
+      sendHtml(res, 200, "<p class='users'>77</p>");
+    });
+    try {
+      const yaml = `sourceTimeoutMs: 3000\nsources:\n  - { name: site, type: html, url: "${hanging.url}", metrics: { USERS: { selector: .users } } }\n`;
+      const pipeline = await buildPipeline(loadConfig(yaml, {}), { logger: silentLogger(), customSources: [], tuning: { http: { backoffMs: 1 } } });
+      const snapshot = await pipeline.collect("daily");
+      expect(snapshot).toMatchObject({ metrics: { USERS: 77 }, failures: [] });
+      expect(hanging.requests).toHaveLength(2);
+    } finally {
+      await hanging.close();
+    }
+  });
+
   it("rejects a `history` that names no store", () => {
     expect(() => loadConfig(config("").replace("history: main", "history: nowhere"), { HOOK: discord.webhookUrl })).toThrow(/destinations\[2\]\.history: no destination named "nowhere"/);
   });
