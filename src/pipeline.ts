@@ -73,7 +73,7 @@ export class Pipeline {
     this.destinations = options.destinations;
     this.logger = options.logger ?? silentLogger();
     this.secrets = options.secrets ?? new Secrets();
-    assertUniqueNames(this.sources, this.destinations);
+    assertUniqueNames(this.sources, this.destinations.map((d) => d.name));
   }
 
   /** The history store reports read from. */

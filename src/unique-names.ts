@@ -1,23 +1,38 @@
 import { ConfigError } from "./errors.js";
-import type { Destination, Source } from "./types.js";
 
-/** Source, metric and destination names must each be unique: a clash is a config error, raised before any run. */
-export function assertUniqueNames(sources: Source[], destinations: Destination[]): void {
+interface Named {
+  name: string;
+  metricNames?: readonly string[];
+}
+
+/**
+ * Source, metric and destination names must each be unique. Returns one issue per clash;
+ * `where(i)` names source `i` (`sources[2]` for config entries, `customSources[0]` for code).
+ */
+export function uniqueNameIssues(sources: readonly Named[], destinationNames: readonly string[], where: (i: number) => string = (i) => `sources[${i}]`): string[] {
   const issues: string[] = [];
-  const seen = new Map<string, string>();
+  const sourceIndex = new Map<string, number>();
+  const metricOwners = new Map<string, string>();
   sources.forEach((source, i) => {
-    if (seen.has(`source:${source.name}`)) issues.push(`sources[${i}].name: "${source.name}" is used by another source; names must be unique`);
-    seen.set(`source:${source.name}`, source.name);
+    const earlier = sourceIndex.get(source.name);
+    if (earlier !== undefined) issues.push(`${where(i)}.name: "${source.name}" is already the name of ${where(earlier)}; source names must be unique`);
+    sourceIndex.set(source.name, i);
     for (const metric of source.metricNames ?? []) {
-      const owner = seen.get(`metric:${metric}`);
-      if (owner !== undefined) issues.push(`sources[${i}].metrics.${metric}: also produced by source "${owner}"; metric names must be unique across sources`);
-      else seen.set(`metric:${metric}`, source.name);
+      const owner = metricOwners.get(metric);
+      if (owner !== undefined) issues.push(`${where(i)}.metrics.${metric}: source "${owner}" already produces ${metric}; rename one of them`);
+      else metricOwners.set(metric, source.name);
     }
   });
-  const names = new Set<string>();
-  destinations.forEach((d, i) => {
-    if (names.has(d.name)) issues.push(`destinations[${i}].name: "${d.name}" is used by another destination; names must be unique`);
-    names.add(d.name);
+  const destinationIndex = new Map<string, number>();
+  destinationNames.forEach((name, i) => {
+    const earlier = destinationIndex.get(name);
+    if (earlier !== undefined) issues.push(`destinations[${i}].name: "${name}" is already used by destinations[${earlier}]; give each a distinct name`);
+    destinationIndex.set(name, i);
   });
+  return issues;
+}
+
+export function assertUniqueNames(sources: readonly Named[], destinationNames: readonly string[]): void {
+  const issues = uniqueNameIssues(sources, destinationNames);
   if (issues.length) throw new ConfigError(issues);
 }

@@ -3,6 +3,8 @@ import { parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
 import { Secrets } from "../log/secrets.js";
 import { createSource } from "../sources/registry.js";
+import { customSources } from "../custom-sources.js";
+import { uniqueNameIssues } from "../unique-names.js";
 import { destinationName, HISTORY_TYPES } from "../destinations/registry.js";
 import { interpolateEnv } from "./interpolate.js";
 import { describeIssue } from "./issues.js";
@@ -60,29 +62,14 @@ export async function loadConfigFile(path: string, env: Env): Promise<Config> {
 
 /** What the schema can't see: names that must be unique, and references between parts. */
 function crossCheck(config: ConfigData): string[] {
-  const problems: string[] = [];
-  const sourceNames = new Map<string, number>();
-  const metricOwners = new Map<string, string>();
-  config.sources.forEach((options, i) => {
-    const earlier = sourceNames.get(options.name);
-    if (earlier !== undefined) problems.push(`sources[${i}].name: "${options.name}" is already the name of sources[${earlier}]; source names must be unique`);
-    sourceNames.set(options.name, i);
-    for (const metric of createSource(options).metricNames ?? []) {
-      const owner = metricOwners.get(metric);
-      if (owner !== undefined) problems.push(`sources[${i}].metrics.${metric}: source "${owner}" already produces ${metric}; rename one of them`);
-      else metricOwners.set(metric, options.name);
-    }
-  });
-  if (config.northStar && !metricOwners.has(config.northStar)) {
-    problems.push(`northStar: "${config.northStar}" is not a metric of any source; use one of ${[...metricOwners.keys()].join(", ")}`);
+  const configSources = config.sources.map((options) => createSource(options));
+  const where = (i: number) => (i < configSources.length ? `sources[${i}]` : `customSources[${i - configSources.length}] (src/custom-sources.ts)`);
+  const sources = [...configSources, ...customSources];
+  const problems = uniqueNameIssues(sources, config.destinations.map(destinationName), where);
+  const metrics = sources.flatMap((source) => source.metricNames ?? []);
+  if (config.northStar && !metrics.includes(config.northStar)) {
+    problems.push(`northStar: "${config.northStar}" is not a metric of any source; use one of ${metrics.join(", ")}`);
   }
-  const destinationNames = new Map<string, number>();
-  config.destinations.forEach((options, i) => {
-    const name = destinationName(options);
-    const earlier = destinationNames.get(name);
-    if (earlier !== undefined) problems.push(`destinations[${i}].name: "${name}" is already used by destinations[${earlier}]; give each a distinct name`);
-    destinationNames.set(name, i);
-  });
   const checkHistory = (where: string, name: string | undefined) => {
     if (name === undefined) return;
     const target = config.destinations.find((d) => destinationName(d) === name);
