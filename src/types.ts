@@ -82,8 +82,11 @@ export interface HistoryStore {
   nearestOnOrBefore(date: string, windowDays: number): Promise<HistoryRow | undefined>;
   /** Rows dated from `from` to `to` inclusive, oldest first. */
   range(from: string, to: string): Promise<HistoryRow[]>;
-  /** Record that the weekly report of `date` was posted (creating the row if needed). */
-  markReportSent(date: string): Promise<void>;
+  /**
+   * Record that the weekly report of `date` was posted (creating the row if needed), and, in the
+   * same write, that it served as the failure alert for `alerted` sources.
+   */
+  markReportSent(date: string, alerted?: string[]): Promise<void>;
   /** Record that failure alerts for `sources` were posted on `date`. */
   markAlerted(date: string, sources: string[]): Promise<void>;
 }

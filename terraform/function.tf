@@ -79,7 +79,7 @@ resource "google_cloudfunctions2_function" "collector" {
 
     environment_variables = {
       KPI_CONFIG = local.config_path
-      # V8 sized for 256M (docs/performance.md): a small young generation, and an old generation
+      # V8 sized for 256M (README, "Performance"): a small young generation, and an old generation
       # capped so garbage DOMs of scraped pages are collected before the instance runs out.
       # bench/memory.ts runs its child with exactly this value.
       NODE_OPTIONS = "--max-old-space-size=80 --max-semi-space-size=1"

@@ -43,9 +43,10 @@ export class FileHistory implements Destination, HistoryStore {
     return this.change(snapshot.date, (row) => Object.assign(row.metrics, snapshot.metrics));
   }
 
-  markReportSent(date: string): Promise<void> {
+  markReportSent(date: string, alerted: string[] = []): Promise<void> {
     return this.change(date, (row) => {
       row.reportSent = true;
+      if (alerted.length) row.alerted = [...new Set([...(row.alerted ?? []), ...alerted])].sort();
     });
   }
 

@@ -46,9 +46,11 @@ export class MemoryHistory implements HistoryStore, Destination {
     return this.sorted().filter((r) => r.date >= from && r.date <= to);
   }
 
-  async markReportSent(date: string): Promise<void> {
-    this.recordWrite("markReportSent", [date]);
-    this.row(date).reportSent = true;
+  async markReportSent(date: string, alerted: string[] = []): Promise<void> {
+    this.recordWrite("markReportSent", [date, alerted]);
+    const row = this.row(date);
+    row.reportSent = true;
+    if (alerted.length) row.alerted = [...new Set([...(row.alerted ?? []), ...alerted])].sort();
   }
 
   async markAlerted(date: string, sources: string[]): Promise<void> {

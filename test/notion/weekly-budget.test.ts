@@ -38,4 +38,23 @@ describe("notion request budget of a whole weekly run", () => {
     expect(h.fake.requestCount).toBeLessThanOrEqual(6);
     expect(h.fake.count("PATCH /v1/data_sources/:id")).toBe(0);
   });
+
+  it("stays within 6 when a source failed: the report records the alert in the same write", async () => {
+    h = await setup();
+    discord = await startFakeDiscord();
+    h.fake.seedDays(30, { end: addDays(TODAY, -1), metrics });
+    h.fake.addColumn("Report sent", "checkbox");
+    h.fake.addColumn("Alerted", "rich_text");
+    const report = createDiscordDestination({ type: "discord", webhookUrl: discord.webhookUrl }, { secrets: h.secrets, backoffMs: 1 });
+    const pipeline = new Pipeline({
+      sources: [{ name: "s", collect: async () => metrics(30) }, { name: "broken", collect: async () => Promise.reject(new Error("layout changed")) }],
+      destinations: [h.store, report],
+      secrets: h.secrets,
+    });
+    expect((await pipeline.process("weekly-report", { date: TODAY })).ok).toBe(true);
+    expect(discord.messages).toHaveLength(1);
+    expect(JSON.stringify(discord.messages)).toContain("layout changed");
+    expect(h.fake.rows().find((r) => r.date === TODAY)).toMatchObject({ reportSent: true, alerted: ["broken"] });
+    expect(h.fake.requestCount).toBeLessThanOrEqual(6);
+  });
 });

@@ -47,8 +47,8 @@ export async function sendWeeklyReport(input: ReportInput, history: HistoryStore
   const messages = toDiscordMessages(report, messageOptions(d.options));
   await postAll(messages, d, "weekly report");
   try {
-    await history.markReportSent(input.date);
-    if (report.failures.length) await history.markAlerted(input.date, report.failures.map((f) => f.source));
+    // One write: the report also serves as the alert for the failures it lists.
+    await history.markReportSent(input.date, report.failures.map((f) => f.source));
   } catch (error) {
     throw new DestinationError(d.destination, `the weekly report of ${input.date} was posted but not recorded in history, so a redelivery would post it again: ${errorMessage(error)}`, { code: "history_write_failed", cause: error });
   }

@@ -69,13 +69,16 @@ export class NotionStore implements Destination, HistoryStore {
     return this.writeRow(`upsert of ${snapshot.date}`, snapshot.date, [this.dateColumn, ...metrics], () => metricProperties(snapshot.metrics));
   }
 
-  markReportSent(date: string): Promise<void> {
-    return this.writeRow(`markReportSent ${date}`, date, [this.dateColumn, { name: REPORT_SENT_PROPERTY, type: "checkbox" }], reportSentProperty);
+  markReportSent(date: string, alerted: string[] = []): Promise<void> {
+    const columns: Column[] = [this.dateColumn, { name: REPORT_SENT_PROPERTY, type: "checkbox" }];
+    if (!alerted.length) return this.writeRow(`markReportSent ${date}`, date, columns, reportSentProperty);
+    columns.push({ name: ALERTED_PROPERTY, type: "rich_text" });
+    return this.writeRow(`markReportSent ${date}`, date, columns, (row) => ({ ...reportSentProperty(), ...alertedProperty(mergeNames(row?.alerted, alerted)) }));
   }
 
   markAlerted(date: string, sources: string[]): Promise<void> {
     const column: Column = { name: ALERTED_PROPERTY, type: "rich_text" };
-    return this.writeRow(`markAlerted ${date}`, date, [this.dateColumn, column], (row) => alertedProperty([...new Set([...(row?.alerted ?? []), ...sources])]));
+    return this.writeRow(`markAlerted ${date}`, date, [this.dateColumn, column], (row) => alertedProperty(mergeNames(row?.alerted, sources)));
   }
 
   get(date: string): Promise<HistoryRow | undefined> {
@@ -201,4 +204,8 @@ export class NotionStore implements Destination, HistoryStore {
       throw toDestinationError(error, { destination: this.name, what, target, secrets: this.secrets });
     }
   }
+}
+
+function mergeNames(known: readonly string[] | undefined, added: readonly string[]): string[] {
+  return [...new Set([...(known ?? []), ...added])];
 }
