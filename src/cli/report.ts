@@ -2,6 +2,7 @@ import { buildPipeline } from "../build.js";
 import { ConfigError } from "../errors.js";
 import { buildWeeklyReport } from "../report/build-report.js";
 import { renderReportText } from "../report/render-text.js";
+import { isHistoryStore } from "../types.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 
 /** `kpi-collector report --date D [--dry-run]`: the weekly report of D from history, printed or posted. */
@@ -9,10 +10,12 @@ export async function reportCommand(args: { config?: string; date?: string; dryR
   const { config } = await loadCliConfig(args.config, io);
   const { logger } = cliLogger(config, io);
   const pipeline = await buildPipeline(config, { logger });
-  const history = pipeline.history;
+  const discord = config.destinations.find((d) => d.type === "discord");
+  // The discord destination's own `history` store, as in a run; else the pipeline's.
+  const named = discord?.history ? pipeline.destinations.find((d) => d.name === discord.history) : undefined;
+  const history = isHistoryStore(named) ? named : pipeline.history;
   if (!history) throw new ConfigError(["destinations: the report reads history; add a notion or file destination"]);
   const date = pipeline.runDate(args.date);
-  const discord = config.destinations.find((d) => d.type === "discord");
   if (!discord) {
     if (!args.dryRun) throw new ConfigError(["destinations: no discord destination to post to; add one, or use --dry-run to print the report"]);
     const row = await history.get(date);

@@ -81,6 +81,19 @@ describe("kpi-collector report", () => {
     expect(JSON.stringify(discord.messages)).not.toContain(discord.webhookUrl);
   });
 
+  it("reads the store the discord destination names in `history`", async () => {
+    const config = await setup();
+    const named = join(dir, "named.yaml");
+    const { readFile } = await import("node:fs/promises");
+    const text = (await readFile(config, "utf8"))
+      .replace("  - { type: file, path:", `  - { type: file, name: scratch, path: "${join(dir, "empty.csv")}" }\n  - { type: file, name: main, path:`)
+      .replace('webhookUrl: "${HOOK}" }', 'webhookUrl: "${HOOK}", history: main }');
+    await writeFile(named, text);
+    const result = await cli(["report", "--config", named, "--date", "2026-11-16", "--dry-run"], { HOOK: discord.webhookUrl });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("2026-11-02");
+  });
+
   it("names a date without history", async () => {
     const config = await setup();
     const result = await cli(["report", "--config", config, "--date", "2026-10-01", "--dry-run"], { HOOK: discord.webhookUrl });
