@@ -64,6 +64,16 @@ describe("kpi-collector CLI (as a process)", () => {
     expect(result.stderr).not.toMatch(/WEEKLY_ACTIVE_USERS\s+0/);
   });
 
+  it("run exits 1 when a destination fails, naming it", async () => {
+    const blocked = join(dir, "not-a-dir");
+    await writeFile(blocked, "a file where a folder should be");
+    const result = await cli(["run", "--config", configPath, "--date", "2026-11-16", "--only", "blog"], { ...env, DEMO_HISTORY: join(blocked, "history.csv") });
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual(expect.objectContaining({ severity: "ERROR", destination: "file" }));
+    expect(lines.at(-1)).toMatchObject({ message: "run finished", destinationsFailed: 1 });
+  });
+
   it("validate accepts a good config", async () => {
     const result = await cli(["validate", "--config", configPath], env);
     expect(result).toMatchObject({ code: 0 });

@@ -21,6 +21,21 @@ const recorder = (name: string, seen: Snapshot[], fail?: string): Destination =>
     seen.push(snapshot);
   },
 });
+/** Sources that record how many of them ran at once. */
+function trackedSources() {
+  let running = 0;
+  let peak = 0;
+  const one = (i: number): Source => ({
+    name: `s${i}`,
+    collect: async () => {
+      peak = Math.max(peak, ++running);
+      await new Promise((r) => setTimeout(r, 20));
+      running--;
+      return { [`M${i}`]: i };
+    },
+  });
+  return { make: (n: number) => Array.from({ length: n }, (_, i) => one(i)), peak: () => peak };
+}
 const fixedNow = () => new Date("2026-11-29T23:30:00Z");
 
 describe("Pipeline", () => {
@@ -66,20 +81,19 @@ describe("Pipeline", () => {
   });
 
   it("runs at most `concurrency` sources at once", async () => {
-    let running = 0;
-    let peak = 0;
-    const tracked = (i: number): Source => ({
-      name: `s${i}`,
-      collect: async () => {
-        peak = Math.max(peak, ++running);
-        await new Promise((r) => setTimeout(r, 20));
-        running--;
-        return { [`M${i}`]: i };
-      },
-    });
-    const snapshot = await new Pipeline({ sources: Array.from({ length: 10 }, (_, i) => tracked(i)), destinations: [], concurrency: 3 }).collect("daily");
+    const tracked = trackedSources();
+    const snapshot = await new Pipeline({ sources: tracked.make(10), destinations: [], concurrency: 3 }).collect("daily");
     expect(Object.keys(snapshot.metrics)).toHaveLength(10);
-    expect(peak).toBe(3);
+    expect(tracked.peak()).toBe(3);
+  });
+
+  it("runs 8 sources at once by default, and applies the pipeline-wide source timeout", async () => {
+    const tracked = trackedSources();
+    await new Pipeline({ sources: tracked.make(20), destinations: [] }).collect("daily");
+    expect(tracked.peak()).toBe(8);
+    const slow = source("slow", { S: 1 }, 5_000);
+    const snapshot = await new Pipeline({ sources: [slow], destinations: [], sourceTimeoutMs: 50 }).collect("daily");
+    expect(snapshot.failures).toEqual([{ source: "slow", error: "timed out after 50 ms" }]);
   });
 
   it("a failing destination doesn't block another, and the result says which failed", async () => {

@@ -33,6 +33,7 @@ describe.each(SOURCE_TYPES)("every source type: %s", (type) => {
     const { body, html } = CASES[type]("");
     const source = build(await serve(body, html));
     const metrics = await source.collect(sourceContext());
+    expect(source.metricNames?.length).toBeGreaterThan(0);
     expect(Object.keys(metrics).sort()).toEqual([...(source.metricNames ?? [])].sort());
     expect(Object.values(metrics).every((value) => value === 7 || value === 1)).toBe(true);
   });
