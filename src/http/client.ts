@@ -28,6 +28,8 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Overrides the client's retry options for this request. */
   retry?: Partial<RetryOptions>;
+  /** A tighter body limit for this request than the client's. */
+  maxResponseBytes?: number;
 }
 
 export interface HttpResponse {
@@ -67,6 +69,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const userAgent = options.userAgent ?? "kpi-collector";
 
   async function attempt(request: HttpRequest, method: string): Promise<HttpResponse> {
+    const limit = Math.min(maxBytes, request.maxResponseBytes ?? maxBytes);
     const headers: Record<string, string> = { "user-agent": userAgent, ...request.headers };
     if (request.basicAuth) {
       const { username, password } = request.basicAuth;
@@ -98,7 +101,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     let tooLarge = false;
     pending.on("downloadProgress", (progress) => {
       const declared = progress.total ?? 0;
-      if (progress.transferred > maxBytes || declared > maxBytes) {
+      if (progress.transferred > limit || declared > limit) {
         tooLarge = true;
         pending.cancel();
       }
@@ -108,7 +111,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       return { status: res.statusCode, url: res.url, headers: res.headers, body: res.body.toString("utf8") };
     } catch (error) {
       if (tooLarge) {
-        throw new HttpError("response_too_large", `Response larger than ${maxBytes} bytes: ${method} ${describeUrl(request.url)}`);
+        throw new HttpError("response_too_large", `Response larger than ${limit} bytes: ${method} ${describeUrl(request.url)}`);
       }
       throw error;
     }

@@ -1,7 +1,7 @@
 import type { CheerioAPI } from "cheerio/slim";
 import { z } from "zod";
 import { metricName, sourceBase } from "../config/common.js";
-import { SourceError } from "../errors.js";
+import { errorMessage, SourceError } from "../errors.js";
 import { describeUrl } from "../http/client.js";
 import type { Secrets } from "../log/secrets.js";
 import { parseNumber } from "../parse-number.js";
@@ -65,12 +65,13 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
     timeoutMs: options.timeoutMs,
     metricNames: Object.keys(options.metrics),
     async collect(context) {
-      const page = await fetchPage(options.name, context, options);
       const limit = options.maxParseBytes ?? DEFAULT_MAX_PARSE_BYTES;
-      const size = Buffer.byteLength(page.body);
-      if (size > limit) {
-        throw new SourceError(options.name, `${describeUrl(page.url)} is ${size} bytes, more than the ${limit} an html source parses (maxParseBytes); a parsed page takes about 18 times its size in memory`);
-      }
+      // The download stops at the parse limit: a page too big to parse is never held whole.
+      const page = await fetchPage(options.name, context, { ...options, maxResponseBytes: limit }).catch((error: unknown) => {
+        if (!(error instanceof SourceError) || (error.cause as { code?: string } | undefined)?.code !== "response_too_large") throw error;
+        const hint = `an html source parses at most ${limit} bytes (maxParseBytes), as a parsed page takes about 18 times its size in memory`;
+        throw new SourceError(options.name, `${errorMessage(error).replace(`[${options.name}] `, "")}; ${hint}`, { cause: error });
+      });
       const parse = await documentParser();
       const $ = parse(page.body, options.xml);
       if (options.login) assertLoggedIn(options.name, options.login, $, options.url);

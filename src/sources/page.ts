@@ -22,6 +22,8 @@ export interface PageRequest {
   body?: unknown;
   basicAuth?: z.infer<typeof basicAuth>;
   login?: LoginOptions;
+  /** A tighter body limit than the pipeline's `maxResponseBytes`. */
+  maxResponseBytes?: number;
 }
 
 /**

@@ -59,7 +59,7 @@ describe("html source", () => {
     const big = `<p class="n">7</p>${"<div>filler</div>".repeat(20_000)}`;
     const { url } = await serve({ "/big": big });
     const message = await failureOf(source(`${url}/big`, { N: { selector: ".n" } }, { maxParseBytes: 100_000 }), sourceContext());
-    expect(message).toMatch(/\/big is \d+ bytes, more than the 100000 an html source parses \(maxParseBytes\)/);
+    expect(message).toMatch(/Response larger than 100000 bytes: GET http:\/\/127\.0\.0\.1:\d+\/big; an html source parses at most 100000 bytes \(maxParseBytes\)/);
     expect(await source(`${url}/big`, { N: { selector: ".n" } }).collect(sourceContext())).toEqual({ N: 7 });
   });
 
