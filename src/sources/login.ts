@@ -1,6 +1,7 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { CookieJar } from "tough-cookie";
 import { z } from "zod";
+import { isSecretField } from "../config/secrets.js";
 import { errorMessage, HttpError, SourceError } from "../errors.js";
 import { describeUrl, type HttpRequest, type HttpResponse } from "../http/client.js";
 import type { SourceContext } from "../types.js";
@@ -36,7 +37,7 @@ export function loginFailed(source: string, reason: string, cause?: unknown): So
  * before any message could carry it.
  */
 export async function logIn(source: string, login: LoginOptions, context: SourceContext): Promise<CookieJar> {
-  context.secrets.add(...Object.values(login.fields));
+  context.secrets.add(...Object.entries(login.fields).filter(([name]) => isSecretField(name)).map(([, value]) => value));
   // Loaded only by sources that log in: a run without logins never pays for it.
   const { CookieJar: Jar } = await import("tough-cookie");
   const jar = new Jar();

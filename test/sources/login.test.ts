@@ -41,6 +41,8 @@ describe("form login", () => {
     const posted = Object.fromEntries(posts[0] ?? []);
     expect(posted).toEqual({ csrf: expect.stringMatching(/^[0-9a-f]{24}$/), email: USER, password: PASSWORD, remember: "on" });
     expect(context.secrets.list()).toEqual(expect.arrayContaining([PASSWORD, sessions[0]]));
+    // The user's email names who logged in, as the config's redaction leaves it too.
+    expect(context.secrets.redact(`user ${USER}`)).toBe(`user ${USER}`);
     expect(context.logs).toEqual([]);
   });
 
