@@ -22,9 +22,15 @@ export function parseNumber(text: string, regex?: RegExp): number | undefined {
   return Number((value * multiplier).toPrecision(12));
 }
 
-/** A JSON value as a number: numbers as they are, numeric strings parsed, anything else undefined. */
+/** A string that is one number and nothing else (around it only spaces and a `%`). */
+const WHOLE_NUMBER = new RegExp(`^\\s*${NUMBER.source}\\s*%?\\s*$`, "i");
+
+/**
+ * A JSON value as a number: numbers as they are, strings only when they are wholly a number
+ * (`"1,234"`, `" 42 "`, `"1.2k"`, `"12%"`; `"2024-01-05"` is not 2024); anything else undefined.
+ */
 export function toNumber(value: unknown): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value === "string" && value.trim() !== "") return parseNumber(value);
+  if (typeof value === "string" && WHOLE_NUMBER.test(value)) return parseNumber(value);
   return undefined;
 }

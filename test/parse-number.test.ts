@@ -35,6 +35,10 @@ describe("parseNumber", () => {
   it("toNumber accepts numbers and numeric strings only", () => {
     expect(toNumber(5)).toBe(5);
     expect(toNumber("1,024")).toBe(1024);
+    expect(toNumber(" 1.2k ")).toBe(1200);
+    expect(toNumber("12%")).toBe(12);
+    expect(toNumber("2024-05-01")).toBeUndefined();
+    expect(toNumber("about 5")).toBeUndefined();
     expect(toNumber(null)).toBeUndefined();
     expect(toNumber({})).toBeUndefined();
     expect(toNumber(Number.NaN)).toBeUndefined();

@@ -12,7 +12,6 @@ import { fetchPage, pageRequest, type PageRequest } from "./page.js";
 
 export const JSON_TYPE = "json";
 
-const WHOLE_NUMBER = /^\s*[-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)\s*[kmb]?\s*%?\s*$/i;
 
 const jsonPath = z
   .string()
@@ -91,17 +90,11 @@ export function readNumber(source: string, document: unknown, path: readonly Pat
     const where = resolved.missing === shown ? "" : ` (${resolved.missing} is not there)`;
     throw new SourceError(source, `path ${shown} is missing in the response of ${describeUrl(url)}${where}`);
   }
-  const number = jsonNumber(resolved.value);
+  const number = toNumber(resolved.value);
   if (number === undefined) {
     throw new SourceError(source, `path ${shown} holds ${describeValue(resolved.value, secrets)}, not a number (${describeUrl(url)})`);
   }
   return number;
-}
-
-/** Numbers, and strings that are wholly a number (`"1,234"`, `" 42 "`, `"1.2k"`): `"2024-01-05"` is not 2024. */
-function jsonNumber(value: unknown): number | undefined {
-  if (typeof value === "string" && !WHOLE_NUMBER.test(value)) return undefined;
-  return toNumber(value);
 }
 
 function describeValue(value: unknown, secrets?: Secrets): string {

@@ -34,7 +34,6 @@ export async function runReportCommand(
   request: ReportCommandRequest,
 ): Promise<ReportCommandResult> {
   const name = options.name ?? DISCORD_TYPE;
-  deps.secrets.addUrl(options.webhookUrl);
   const row = await deps.history.get(request.date);
   if (!row) throw new DestinationError(name, `no history row for ${request.date}: run the daily job for that date first`, { code: "history_row_missing" });
   const input = { date: row.date, metrics: row.metrics, failures: [] };
