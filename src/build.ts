@@ -7,7 +7,7 @@ import type { Secrets } from "./log/secrets.js";
 import { Pipeline, type ProgressEvent } from "./pipeline.js";
 import { createSource } from "./sources/registry.js";
 import { customSources } from "./custom-sources.js";
-import { isHistoryStore, type Destination, type HistoryStore, type Source } from "./types.js";
+import { isHistoryStore, type Destination, type Source } from "./types.js";
 
 export interface BuildDeps {
   logger: Logger;
@@ -46,7 +46,8 @@ export async function buildPipeline(config: Config, deps: BuildDeps): Promise<Pi
     byName.set(destinationName(options), await createDestination(options, { ...deps.tuning?.destinations?.[options.type], secrets, logger: deps.logger, write: deps.write, history: store }));
   }
   const destinations = config.destinations.map((options) => byName.get(destinationName(options)) as Destination);
-  const history = byName.get(config.history ?? firstHistoryName(config) ?? "");
+  // Without `history`, Pipeline takes the first store among the destinations.
+  const history = config.history ? byName.get(config.history) : undefined;
   return new Pipeline({
     sources: [...config.sources.map((options) => createSource(options)), ...(deps.customSources ?? customSources)],
     destinations,
@@ -54,18 +55,13 @@ export async function buildPipeline(config: Config, deps: BuildDeps): Promise<Pi
     sourceTimeoutMs: config.sourceTimeoutMs,
     timezone: config.timezone,
     northStar: config.northStar,
-    history: isHistoryStore(history) ? (history as HistoryStore) : undefined,
+    history: isHistoryStore(history) ? history : undefined,
     http: createHttpClient({ timeoutMs: attemptTimeoutMs(config.sourceTimeoutMs), maxResponseBytes: config.maxResponseBytes, retry: deps.tuning?.http }),
     logger: deps.logger,
     secrets,
     now: deps.now,
     onProgress: deps.onProgress,
   });
-}
-
-function firstHistoryName(config: Config): string | undefined {
-  const first = config.destinations.find((d) => HISTORY_TYPES.includes(d.type));
-  return first && destinationName(first);
 }
 
 /** A third of a source's time limit per attempt, so a hung request still leaves room for two retries. */

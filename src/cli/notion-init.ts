@@ -1,8 +1,7 @@
-import { loadConfigFile, resolveConfigPath } from "../config/load.js";
 import { ConfigError, errorMessage } from "../errors.js";
 import { Secrets } from "../log/secrets.js";
 import { createSource } from "../sources/registry.js";
-import type { CliIo } from "./context.js";
+import { loadCliConfig, type CliIo } from "./context.js";
 import { UsageError } from "./usage.js";
 
 /**
@@ -16,7 +15,7 @@ export async function notionInitCommand(args: { config?: string; parent?: string
   const secrets = new Secrets().add(token);
   let metrics: string[] = [];
   try {
-    const config = await loadConfigFile(resolveConfigPath(args.config, io.env), io.env);
+    const { config } = await loadCliConfig(args.config, io);
     metrics = config.sources.flatMap((s) => [...(createSource(s).metricNames ?? [])]);
   } catch (error) {
     io.stderr.write(`note: the config did not load (${errorMessage(error).split("\n")[0]}); creating the database without metric columns. The first run adds them.\n`);

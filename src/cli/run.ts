@@ -4,6 +4,7 @@ import { UsageError } from "./usage.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 import { terminalProgress } from "./progress.js";
 import { formatSnapshotTable } from "../destinations/console.js";
+import { summarizeRun } from "../run-summary.js";
 
 export interface RunArgs {
   config?: string;
@@ -15,6 +16,7 @@ export interface RunArgs {
 
 /** `kpi-collector run`: exit 0 when every destination wrote, 1 otherwise. */
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
+  const started = Date.now();
   const job = (args.job ?? "daily") as Job;
   if (!JOBS.includes(job)) throw new UsageError(`--job: unknown job "${args.job}"; use one of ${JOBS.join(", ")}`);
   const { config } = await loadCliConfig(args.config, io);
@@ -44,14 +46,9 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     human(formatSnapshotTable(snapshot));
     human("(dry run: nothing was written)\n");
   }
-  logger.info("run finished", {
-    job,
-    date: snapshot.date,
-    metricsCollected: Object.keys(snapshot.metrics).length,
-    sourcesFailed: snapshot.failures.length,
-    destinationsWritten: result.destinations.filter((d) => d.ok).length,
-    destinationsFailed: result.destinations.filter((d) => !d.ok).length,
-  });
+  // The same closing line as the Cloud Function's.
+  const summary = summarizeRun(result, Date.now() - started);
+  logger.info(summary.message, summary.fields);
   if (io.stdout.isTTY) {
     for (const d of result.destinations) io.stderr.write(d.ok ? `✓ ${d.destination} written\n` : `✗ ${d.destination} failed: ${d.error}\n`);
   }

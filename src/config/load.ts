@@ -7,6 +7,7 @@ import { customSources } from "../custom-sources.js";
 import { uniqueNameIssues } from "../unique-names.js";
 import { destinationName, HISTORY_TYPES } from "../destinations/registry.js";
 import { interpolateEnv } from "./interpolate.js";
+import { DEFAULT_CONFIG_PATH, resolveConfigPath } from "./path.js";
 import { describeIssue } from "./issues.js";
 import { configSchema, type ConfigData } from "./schema.js";
 import { collectSecrets } from "./secrets.js";
@@ -18,12 +19,7 @@ export interface Config extends ConfigData {
 
 export type Env = Record<string, string | undefined>;
 
-export const DEFAULT_CONFIG_PATH = "kpi.config.yaml";
-
-/** Where the config lives: `--config`, then `KPI_CONFIG`, then `kpi.config.yaml`. */
-export function resolveConfigPath(cliPath: string | undefined, env: Env): string {
-  return cliPath ?? env.KPI_CONFIG ?? DEFAULT_CONFIG_PATH;
-}
+export { DEFAULT_CONFIG_PATH, resolveConfigPath };
 
 /** Parses, interpolates `${ENV}` and validates a config, naming every problem at once. */
 export function loadConfig(text: string, env: Env, fileName = DEFAULT_CONFIG_PATH): Config {

@@ -7,7 +7,7 @@ import { eventAgeMs, formatAge } from "./event-age.js";
 import { MessageError, decodeJobRequest } from "./message.js";
 import type { FunctionOptions } from "./options.js";
 import { SetupCache, type PipelineLoader } from "./pipeline-cache.js";
-import { summarizeRun } from "./summary.js";
+import { summarizeRun } from "../run-summary.js";
 
 export interface HandlerDeps {
   /** Read once, at the first event. */

@@ -1,3 +1,4 @@
+import { resolveConfigPath } from "../config/path.js";
 import { ConfigError } from "../errors.js";
 
 /** How the Cloud Function runs; read from the environment once per cold start. */
@@ -17,7 +18,6 @@ export interface FunctionOptions {
   maxEventAgeMs: number;
 }
 
-export const DEFAULT_CONFIG_PATH = "kpi.config.yaml";
 export const DEFAULT_MAX_EVENT_AGE_MS = 6 * 60 * 60 * 1000;
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -25,7 +25,7 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 /** Each option: env, then its default, then a check that throws `ConfigError` naming the variable. */
 export function parseFunctionOptions(env: Record<string, string | undefined>): FunctionOptions {
   const issues: string[] = [];
-  const configPath = env.KPI_CONFIG?.trim() || DEFAULT_CONFIG_PATH;
+  const configPath = resolveConfigPath(undefined, env);
   let maxEventAgeMs = DEFAULT_MAX_EVENT_AGE_MS;
   const rawAge = env.KPI_MAX_EVENT_AGE?.trim();
   if (rawAge) {

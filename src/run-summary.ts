@@ -1,5 +1,5 @@
-import type { RunResult } from "../pipeline.js";
-import type { LogFields } from "../log/logger.js";
+import type { RunResult } from "./pipeline.js";
+import type { LogFields } from "./log/logger.js";
 
 export interface RunSummary {
   message: string;
