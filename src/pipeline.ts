@@ -142,6 +142,7 @@ export class Pipeline {
   }
 
   private async processNow(job: Job, options: ProcessOptions): Promise<RunResult> {
+    for (const destination of this.destinations) destination.beginRun?.();
     const snapshot = await this.collect(job, options);
     if (options.dryRun) return { snapshot, destinations: [], ok: true };
     const destinations = await this.fanOut(snapshot);

@@ -61,6 +61,12 @@ export interface Destination {
   /** The jobs it subscribes to. @default every job */
   jobs?: readonly Job[];
   write(snapshot: Snapshot, context: DestinationContext): Promise<void>;
+  /**
+   * Optional: called at the start of every run, before any destination writes or reads, so a
+   * destination that caches per run (the Notion schema and rows) starts fresh even on jobs it
+   * doesn't subscribe to. A warm Cloud Function reuses one pipeline for many runs.
+   */
+  beginRun?(): void;
 }
 
 /** One dated row of history. */

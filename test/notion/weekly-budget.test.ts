@@ -58,3 +58,20 @@ describe("notion request budget of a whole weekly run", () => {
     expect(h.fake.requestCount).toBeLessThanOrEqual(6);
   });
 });
+
+describe("a warm instance's next run", () => {
+  it("reads Notion afresh even when the store is not subscribed to the job", async () => {
+    h = await setup({}, { jobs: ["daily"] });
+    discord = await startFakeDiscord();
+    h.fake.seedDays(20, { end: TODAY, metrics });
+    let seen: unknown;
+    const reader = { name: "reader", write: async (_s: unknown, ctx: { history?: { get(d: string): Promise<unknown> } }) => void (seen = await ctx.history?.get(TODAY)) };
+    const pipeline = new Pipeline({ sources: [{ name: "s", collect: async () => metrics(1) }], destinations: [h.store, reader], history: h.store, secrets: h.secrets });
+    await pipeline.process("weekly-report", { date: TODAY });
+    expect(seen).toMatchObject({ metrics: metrics(19) });
+    // The row may have changed in Notion since: the next run must ask again, not reuse the last run's answer.
+    const queriesBefore = h.fake.count("POST /v1/data_sources/:id/query");
+    await pipeline.process("weekly-report", { date: TODAY });
+    expect(h.fake.count("POST /v1/data_sources/:id/query")).toBe(queriesBefore + 1);
+  });
+});

@@ -59,6 +59,11 @@ export class NotionStore implements Destination, HistoryStore {
     return { name: this.options.dateProperty ?? "Date", type: "date" };
   }
 
+  beginRun(): void {
+    this.forget();
+  }
+
+  /** A write starts a run too, for callers that use the store without a Pipeline. */
   async write(snapshot: Snapshot): Promise<void> {
     this.forget();
     await this.upsert(snapshot);
