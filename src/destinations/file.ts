@@ -46,13 +46,13 @@ export class FileHistory implements Destination, HistoryStore {
   markReportSent(date: string, alerted: string[] = []): Promise<void> {
     return this.change(date, (row) => {
       row.reportSent = true;
-      if (alerted.length) row.alerted = [...new Set([...(row.alerted ?? []), ...alerted])].sort();
+      if (alerted.length) row.alerted = mergeSources(row.alerted, alerted);
     });
   }
 
   markAlerted(date: string, sources: string[]): Promise<void> {
     return this.change(date, (row) => {
-      row.alerted = [...new Set([...(row.alerted ?? []), ...sources])].sort();
+      row.alerted = mergeSources(row.alerted, sources);
     });
   }
 
@@ -110,4 +110,8 @@ export class FileHistory implements Destination, HistoryStore {
 
 export function createFileDestination(options: FileOptions): FileHistory {
   return new FileHistory(options);
+}
+
+function mergeSources(known: readonly string[] | undefined, added: readonly string[]): string[] {
+  return [...new Set([...(known ?? []), ...added])].sort();
 }
