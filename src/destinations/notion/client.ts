@@ -40,7 +40,8 @@ export class NotionApi {
   readonly client: Client;
   private readonly tuning: Required<NotionTuning>;
   private readonly logger: Logger;
-  private nextSlot = 0;
+  private lastSentAt = -Infinity;
+  private paceQueue: Promise<void> = Promise.resolve();
 
   constructor(options: NotionApiOptions) {
     const { token: _token, baseUrl: _baseUrl, logger: _logger, fetch: _fetch, ...tuning } = options;
@@ -54,7 +55,11 @@ export class NotionApi {
       retry: false,
       // Our fetch aborts the connection on time; the SDK's own timer is only a backstop.
       timeoutMs: timeoutMs + 1000,
-      fetch: (url, init) => baseFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) } as typeof init),
+      // Paced here, next to the send, so the gap holds between real requests whatever the SDK awaits first.
+      fetch: async (url, init) => {
+        await this.pace();
+        return baseFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) } as typeof init);
+      },
       logLevel: LogLevel.WARN,
       logger: (level, message, extra) => this.logger.debug(`notion client ${level}: ${message}`, { ...extra }),
     });
@@ -70,7 +75,6 @@ export class NotionApi {
    */
   async call<T>(what: string, run: (client: Client) => Promise<T>, safe = true): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      await this.pace();
       try {
         return await run(this.client);
       } catch (error) {
@@ -93,13 +97,17 @@ export class NotionApi {
     return after > this.tuning.maxRetryAfterMs ? undefined : after;
   }
 
-  private async pace(): Promise<void> {
+  /** Waits until `minIntervalMs` has passed since the last request was sent, one caller at a time. */
+  private pace(): Promise<void> {
     const interval = this.tuning.minIntervalMs;
-    if (interval <= 0) return;
-    const now = Date.now();
-    const slot = Math.max(now, this.nextSlot);
-    this.nextSlot = slot + interval;
-    if (slot > now) await sleep(slot - now);
+    if (interval <= 0) return Promise.resolve();
+    const turn = this.paceQueue.then(async () => {
+      // Timers may fire a millisecond early by the wall clock, so check again after each sleep.
+      for (let wait = this.lastSentAt + interval - Date.now(); wait > 0; wait = this.lastSentAt + interval - Date.now()) await sleep(wait);
+      this.lastSentAt = Date.now();
+    });
+    this.paceQueue = turn;
+    return turn;
   }
 }
 
