@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, KpiError, errorMessage } from "../errors.js";
 import type { CliIo } from "./context.js";
 import { runCommand } from "./run.js";
-import { USAGE, UsageError } from "./usage.js";
+import { USAGE, UsageError, isUsageError, onlyNames } from "./usage.js";
 import { schemaCommand, validateCommand } from "./validate.js";
 
 const OPTIONS = {
@@ -28,7 +28,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     switch (command) {
       case "run":
-        return await runCommand({ config: values.config, job: values.job, date: values.date, only: values.only?.flatMap((names) => names.split(",").map((n) => n.trim()).filter(Boolean)), dryRun: values["dry-run"] }, io);
+        return await runCommand({ config: values.config, job: values.job, date: values.date, only: onlyNames(values.only), dryRun: values["dry-run"] }, io);
       case "validate":
         return await validateCommand({ config: values.config }, io);
       case "schema":
@@ -50,7 +50,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`${error.message}\n`);
       return 2;
     }
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (isUsageError(error)) {
       io.stderr.write(`${errorMessage(error)}\n\nRun "kpi-collector help" for usage.\n`);
       return 2;
     }

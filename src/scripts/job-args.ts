@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { JOBS, type Job } from "../types.js";
+import { isUsageError, onlyNames, UsageError } from "../cli/usage.js";
 import { decodeJobRequest, encodeJobRequest, type JobRequest } from "../function/message.js";
 
 /** The topic Terraform creates with the default `name_prefix`. */
@@ -13,8 +14,6 @@ export interface JobArgs {
   topic?: string;
   url?: string;
 }
-
-export class ScriptUsageError extends Error {}
 
 /** `<job> [--date D] [--only NAME]... [--project P] [--topic T] [--url U]`, checked the way the function checks a message. */
 export function parseJobArgs(argv: string[]): JobArgs {
@@ -31,15 +30,16 @@ export function parseJobArgs(argv: string[]): JobArgs {
     },
   });
   const [job, extra] = positionals;
-  if (!job || extra !== undefined) throw new ScriptUsageError(`give exactly one job: ${JOBS.join(" or ")}`);
+  if (!job || extra !== undefined) throw new UsageError(`give exactly one job: ${JOBS.join(" or ")}`);
   const request: JobRequest = { job: job as Job };
   if (values.date !== undefined) request.date = values.date;
-  if (values.only) request.only = values.only.flatMap((o) => o.split(",")).filter(Boolean);
+  const only = onlyNames(values.only);
+  if (only) request.only = only;
   const data = encodeJobRequest(request);
   try {
     decodeJobRequest({ message: { data } });
   } catch (error) {
-    throw new ScriptUsageError((error as Error).message);
+    throw new UsageError((error as Error).message);
   }
   return { request, data, project: values.project, topic: values.topic, url: values.url };
 }
@@ -49,8 +49,7 @@ export async function runScript(main: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await main();
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const usage = error instanceof ScriptUsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"));
+    const usage = isUsageError(error);
     process.stderr.write(`${usage ? "usage error" : "error"}: ${(error as Error).message}\n`);
     process.exitCode = usage ? 2 : 1;
   }

@@ -1,4 +1,5 @@
-import { DEFAULT_TOPIC, parseJobArgs, runScript, ScriptUsageError } from "./job-args.js";
+import { UsageError } from "../cli/usage.js";
+import { DEFAULT_TOPIC, parseJobArgs, runScript } from "./job-args.js";
 import { isMain } from "../is-main.js";
 
 /** Publishes one message; the real client in production, a fake in tests. */
@@ -12,7 +13,7 @@ export type Publisher = (project: string, topic: string, message: { data: Buffer
 export async function main(argv: string[], env: Record<string, string | undefined>, publish: Publisher, stdout: (line: string) => void): Promise<number> {
   const args = parseJobArgs(argv);
   const project = args.project ?? env.PUBSUB_PROJECT_ID ?? env.GOOGLE_CLOUD_PROJECT ?? env.CLOUDSDK_CORE_PROJECT;
-  if (!project) throw new ScriptUsageError("no project: pass --project P or set GOOGLE_CLOUD_PROJECT");
+  if (!project) throw new UsageError("no project: pass --project P or set GOOGLE_CLOUD_PROJECT");
   const topic = args.topic ?? env.KPI_TOPIC ?? DEFAULT_TOPIC;
   const id = await publish(project, topic, { data: Buffer.from(args.data, "base64"), attributes: { job: args.request.job } });
   const where = env.PUBSUB_EMULATOR_HOST ? ` (emulator ${env.PUBSUB_EMULATOR_HOST})` : "";
