@@ -4,7 +4,7 @@ import { silentLogger } from "../../log/logger.js";
 import { NotionApi } from "./client.js";
 import { parseNotionId } from "./database-id.js";
 import { toDestinationError } from "./errors.js";
-import { ALERTED_PROPERTY, NOTION_TYPE, REPORT_SENT_PROPERTY } from "./options.js";
+import { ALERTED_PROPERTY, DEFAULT_DATE_PROPERTY, NOTION_TYPE, REPORT_SENT_PROPERTY } from "./options.js";
 import { columnConfig, type Column } from "./schema-sync.js";
 import type { NotionDeps } from "./store.js";
 
@@ -30,7 +30,6 @@ type InitialProperties = NonNullable<NonNullable<CreateDatabaseParameters["initi
 
 /** The title column of databases `notion init` creates. */
 export const INIT_TITLE_PROPERTY = "Day";
-const DATE_PROPERTY = "Date";
 
 /**
  * Creates a database ready for the `notion` destination under `parent`: a title column,
@@ -41,12 +40,12 @@ export async function notionInit(options: NotionInitOptions, deps: NotionDeps): 
   deps.secrets.add(options.token);
   const pageId = parseNotionId(options.parent);
   if (!pageId) throw new ConfigError([`parent: "${options.parent}" is not a Notion page id or URL`]);
-  const reserved = [INIT_TITLE_PROPERTY, DATE_PROPERTY, REPORT_SENT_PROPERTY, ALERTED_PROPERTY];
+  const reserved = [INIT_TITLE_PROPERTY, DEFAULT_DATE_PROPERTY, REPORT_SENT_PROPERTY, ALERTED_PROPERTY];
   const clash = options.metrics.filter((m) => reserved.includes(m));
   if (clash.length) throw new ConfigError([`metrics: ${clash.join(", ")} clash with the columns kpi-collector keeps (${reserved.join(", ")})`]);
   const columns: Column[] = [
     { name: INIT_TITLE_PROPERTY, type: "title" },
-    { name: DATE_PROPERTY, type: "date" },
+    { name: DEFAULT_DATE_PROPERTY, type: "date" },
     ...[...new Set(options.metrics)].map((name): Column => ({ name, type: "number" })),
     { name: REPORT_SENT_PROPERTY, type: "checkbox" },
     { name: ALERTED_PROPERTY, type: "rich_text" },

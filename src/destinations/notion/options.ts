@@ -1,13 +1,16 @@
 import { z } from "zod";
 import { destinationBase } from "../../config/common.js";
+import { ALERTED_COLUMN, REPORT_SENT_COLUMN } from "../../history/columns.js";
 import { parseNotionId } from "./database-id.js";
 
 export const NOTION_TYPE = "notion";
 
 /** The checkbox column `markReportSent` sets. */
-export const REPORT_SENT_PROPERTY = "Report sent";
+export const REPORT_SENT_PROPERTY = REPORT_SENT_COLUMN;
 /** The rich-text column `markAlerted` writes: comma-separated source names. */
-export const ALERTED_PROPERTY = "Alerted";
+export const ALERTED_PROPERTY = ALERTED_COLUMN;
+/** The date column rows are keyed by, unless `dateProperty` names another. */
+export const DEFAULT_DATE_PROPERTY = "Date";
 
 export const notionOptionsSchema = z
   .object({

@@ -7,7 +7,7 @@ import type { Destination, HistoryRow, HistoryStore, Job, Snapshot } from "../..
 import { NotionApi, isTransient, type NotionFetch } from "./client.js";
 import { parseNotionId } from "./database-id.js";
 import { toDestinationError } from "./errors.js";
-import { ALERTED_PROPERTY, NOTION_TYPE, REPORT_SENT_PROPERTY, type NotionOptions, type NotionTuning } from "./options.js";
+import { ALERTED_PROPERTY, DEFAULT_DATE_PROPERTY, NOTION_TYPE, REPORT_SENT_PROPERTY, type NotionOptions, type NotionTuning } from "./options.js";
 import { findByDate, findNearest, findRange } from "./queries.js";
 import { alertedProperty, keyProperties, metricProperties, pageToRow, reportSentProperty, toHistoryRow, type PropertyValues, type StoredRow } from "./rows.js";
 import { ColumnTypeError, loadSchema, syncColumns, type Column, type Schema } from "./schema-sync.js";
@@ -18,6 +18,9 @@ export interface NotionDeps extends NotionTuning {
   logger?: Logger;
   fetch?: NotionFetch;
 }
+
+const REPORT_SENT: Column = { name: REPORT_SENT_PROPERTY, type: "checkbox" };
+const ALERTED: Column = { name: ALERTED_PROPERTY, type: "rich_text" };
 
 /** A create that failed in a way that may have applied it: the whole upsert is redone. */
 class UncertainWrite extends KpiError {
@@ -56,7 +59,7 @@ export class NotionStore implements Destination, HistoryStore {
   }
 
   private get dateColumn(): Column {
-    return { name: this.options.dateProperty ?? "Date", type: "date" };
+    return { name: this.options.dateProperty ?? DEFAULT_DATE_PROPERTY, type: "date" };
   }
 
   beginRun(): void {
@@ -75,15 +78,14 @@ export class NotionStore implements Destination, HistoryStore {
   }
 
   markReportSent(date: string, alerted: string[] = []): Promise<void> {
-    const columns: Column[] = [this.dateColumn, { name: REPORT_SENT_PROPERTY, type: "checkbox" }];
+    const columns: Column[] = [this.dateColumn, REPORT_SENT];
     if (!alerted.length) return this.writeRow(`markReportSent ${date}`, date, columns, reportSentProperty);
-    columns.push({ name: ALERTED_PROPERTY, type: "rich_text" });
+    columns.push(ALERTED);
     return this.writeRow(`markReportSent ${date}`, date, columns, (row) => ({ ...reportSentProperty(), ...alertedProperty(mergeNames(row?.alerted, alerted)) }));
   }
 
   markAlerted(date: string, sources: string[]): Promise<void> {
-    const column: Column = { name: ALERTED_PROPERTY, type: "rich_text" };
-    return this.writeRow(`markAlerted ${date}`, date, [this.dateColumn, column], (row) => alertedProperty(mergeNames(row?.alerted, sources)));
+    return this.writeRow(`markAlerted ${date}`, date, [this.dateColumn, ALERTED], (row) => alertedProperty(mergeNames(row?.alerted, sources)));
   }
 
   get(date: string): Promise<HistoryRow | undefined> {
@@ -144,7 +146,7 @@ export class NotionStore implements Destination, HistoryStore {
   private writeRow(what: string, date: string, required: Column[], build: (row?: StoredRow) => PropertyValues): Promise<void> {
     return this.guard(what, async () => {
       const schema = await this.loadSchema();
-      const added = await syncColumns(this.api, schema, required, [this.dateColumn, { name: REPORT_SENT_PROPERTY, type: "checkbox" }, { name: ALERTED_PROPERTY, type: "rich_text" }]);
+      const added = await syncColumns(this.api, schema, required, [this.dateColumn, REPORT_SENT, ALERTED]);
       if (added.length) this.logger.info(`notion: added columns ${added.join(", ")}`, { destination: this.name });
       for (let attempt = 1; ; attempt++) {
         try {

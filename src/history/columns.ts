@@ -1,0 +1,6 @@
+/** Columns every history store keeps beside the metrics, in the CSV file and in Notion alike. */
+
+/** Set once the weekly report of that date was posted, so a retried run doesn't post it twice. */
+export const REPORT_SENT_COLUMN = "Report sent";
+/** The sources already alerted about that date, so each failure is announced once. */
+export const ALERTED_COLUMN = "Alerted";
