@@ -1,6 +1,6 @@
 import { buildPipeline } from "../build.js";
 import { ConfigError } from "../errors.js";
-import { buildWeeklyReport } from "../report/build-report.js";
+import { buildWeeklyReport, storedReportInput } from "../report/build-report.js";
 import { renderReportText } from "../report/render-text.js";
 import { isHistoryStore } from "../types.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
@@ -18,9 +18,8 @@ export async function reportCommand(args: { config?: string; date?: string; dryR
   const date = pipeline.runDate(args.date);
   if (!discord) {
     if (!args.dryRun) throw new ConfigError(["destinations: no discord destination to post to; add one, or use --dry-run to print the report"]);
-    const row = await history.get(date);
-    if (!row) throw new ConfigError([`date: no history row for ${date}; run the daily job for that date first`]);
-    io.stdout.write(renderReportText(await buildWeeklyReport(row, history, { northStar: config.northStar })) + "\n");
+    const input = await storedReportInput(history, date);
+    io.stdout.write(renderReportText(await buildWeeklyReport(input, history, { northStar: config.northStar })) + "\n");
     return 0;
   }
   const { runReportCommand } = await import("../destinations/discord/report-command.js");

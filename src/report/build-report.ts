@@ -1,4 +1,5 @@
 import { addDays, daysBetween } from "../dates.js";
+import { KpiError } from "../errors.js";
 import type { HistoryStore, Metrics, SourceFailure } from "../types.js";
 import { clean, direction, type Direction, type MetricDisplay, type MetricFormat } from "./format.js";
 import { seriesStart, weeklySeries } from "./sparkline.js";
@@ -21,6 +22,13 @@ export interface ReportOptions {
   currency?: string;
   /** Points in each sparkline, one a week. @default 8 */
   sparklineWeeks?: number;
+}
+
+/** The input for the report of a date already in history; fails when that date has no row. */
+export async function storedReportInput(history: HistoryStore, date: string): Promise<ReportInput> {
+  const row = await history.get(date);
+  if (!row) throw new KpiError("history_row_missing", `no history row for ${date}: run the daily job for that date first`);
+  return { date: row.date, metrics: row.metrics, failures: [] };
 }
 
 /** Whether a change is good news, given `lowerIsBetter`. */

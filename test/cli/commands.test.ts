@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
@@ -84,7 +84,6 @@ describe("kpi-collector report", () => {
   it("reads the store the discord destination names in `history`", async () => {
     const config = await setup();
     const named = join(dir, "named.yaml");
-    const { readFile } = await import("node:fs/promises");
     const text = (await readFile(config, "utf8"))
       .replace("  - { type: file, path:", `  - { type: file, name: scratch, path: "${join(dir, "empty.csv")}" }\n  - { type: file, name: main, path:`)
       .replace('webhookUrl: "${HOOK}" }', 'webhookUrl: "${HOOK}", history: main }');
@@ -92,6 +91,21 @@ describe("kpi-collector report", () => {
     const result = await cli(["report", "--config", named, "--date", "2026-11-16", "--dry-run"], { HOOK: discord.webhookUrl });
     expect(result.stderr).toBe("");
     expect(result.stdout).toContain("2026-11-02");
+  });
+
+  it("without a discord destination, --dry-run still prints the report and a missing date is named", async () => {
+    const config = await setup();
+    const fileOnly = join(dir, "report-file-only.yaml");
+    await writeFile(fileOnly, (await readFile(config, "utf8")).replace(/\n  - \{ type: discord.*\n/, "\n"));
+    const printed = await cli(["report", "--config", fileOnly, "--date", "2026-11-16", "--dry-run"], {});
+    expect(printed.stderr).toBe("");
+    expect(printed.stdout).toMatch(/USERS[\s\S]*112[\s\S]*\+12 \(\+12(\.0)?%\)/);
+    const posting = await cli(["report", "--config", fileOnly, "--date", "2026-11-16"], {});
+    expect(posting.code).toBe(2);
+    expect(posting.stderr).toContain("no discord destination to post to");
+    const missing = await cli(["report", "--config", fileOnly, "--date", "2026-10-01", "--dry-run"], {});
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe("error: no history row for 2026-10-01: run the daily job for that date first\n");
   });
 
   it("names a date without history", async () => {

@@ -1,6 +1,5 @@
-import { DestinationError } from "../../errors.js";
 import { silentLogger } from "../../log/logger.js";
-import { buildWeeklyReport } from "../../report/build-report.js";
+import { buildWeeklyReport, storedReportInput } from "../../report/build-report.js";
 import { renderReportText } from "../../report/render-text.js";
 import type { HistoryStore } from "../../types.js";
 import { reportOptions, sendWeeklyReport } from "./deliver.js";
@@ -34,9 +33,7 @@ export async function runReportCommand(
   request: ReportCommandRequest,
 ): Promise<ReportCommandResult> {
   const name = options.name ?? DISCORD_TYPE;
-  const row = await deps.history.get(request.date);
-  if (!row) throw new DestinationError(name, `no history row for ${request.date}: run the daily job for that date first`, { code: "history_row_missing" });
-  const input = { date: row.date, metrics: row.metrics, failures: [] };
+  const input = await storedReportInput(deps.history, request.date);
   const render = async () => renderReportText(await buildWeeklyReport(input, deps.history, reportOptions(options, request.northStar)));
   if (request.dryRun) return { text: await render(), status: "rendered", messages: 0 };
   const logger = deps.logger ?? silentLogger();
