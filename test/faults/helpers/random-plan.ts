@@ -88,6 +88,6 @@ export function applyRunState(random: Random, serial: number, site: FaultSite, n
   if (random.chance(0.2)) notion.failNext(random.int(1, 2), status(), { method: "GET", path: "/v1/databases", retryAfter: "0" });
   if (random.chance(0.2)) notion.failNext(random.int(1, 2), status(), { method: "POST", path: "/v1/data_sources", retryAfter: "0" });
   if (random.chance(0.2)) notion.failNext(random.int(1, 2), status(), { ...writeRoute, retryAfter: "0" });
-  else if (random.chance(0.08)) notion.delayNext(500, writeRoute);
+  else if (random.chance(0.08)) notion.delayNext(2500, writeRoute);
   return state;
 }

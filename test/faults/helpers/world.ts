@@ -101,7 +101,7 @@ function configYaml(siteUrl: string, notion: FakeNotion, options: WorldOptions):
   return `
 timezone: UTC
 northStar: mrr
-sourceTimeoutMs: 3000
+sourceTimeoutMs: 10000
 ${options.top ?? ""}
 sources:
   - name: app
