@@ -8,6 +8,7 @@ export default {
   transform: {
     "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "tsconfig.json", diagnostics: { ignoreCodes: [151002] } }],
   },
-  testTimeout: 30000,
+  // Generous: a loaded CI machine is slow, and the e2e waits (up to 60 s) must report before jest gives up.
+  testTimeout: 90_000,
   globalSetup: "<rootDir>/test/global-setup.ts",
 };

@@ -80,9 +80,9 @@ describe("Notion misbehaves during full runs", () => {
 
   it("a write that times out after Notion applied it is redone without duplicating the row or the alert", async () => {
     const w = await start(true);
-    w.notion.delayNext(600, { method: "POST", path: "/v1/pages" });
-    w.notion.delayNext(600, { method: "PATCH", path: "/v1/pages" });
-    const pipeline = await w.pipeline({ tuning: { notion: { minIntervalMs: 0, backoffMs: 1, maxBackoffMs: 5, timeoutMs: 200 } } });
+    w.notion.delayNext(2500, { method: "POST", path: "/v1/pages" });
+    w.notion.delayNext(2500, { method: "PATCH", path: "/v1/pages" });
+    const pipeline = await w.pipeline({ tuning: { notion: { minIntervalMs: 0, backoffMs: 1, maxBackoffMs: 5, timeoutMs: 600 } } });
     const result = await pipeline.process("daily", { date: TUESDAY });
     guard.inspect("result", result);
     expect(result.ok).toBe(true);

@@ -5,7 +5,7 @@ import type { Metrics, Snapshot } from "../../src/types.js";
 import { startFakeNotion, type FakeNotion, type FakeNotionOptions } from "../fakes/notion-server.js";
 
 /** Fast knobs: no pacing, tiny backoffs; `Retry-After` is still honoured as sent. */
-export const FAST = { minIntervalMs: 0, backoffMs: 5, maxBackoffMs: 20, timeoutMs: 2000 } as const;
+export const FAST = { minIntervalMs: 0, backoffMs: 5, maxBackoffMs: 20, timeoutMs: 10_000 } as const;
 
 export interface Harness {
   fake: FakeNotion;

@@ -66,8 +66,8 @@ describe("notion rate limits and transient failures", () => {
   });
 
   it("never duplicates when a create times out after Notion applied it", async () => {
-    h = await setup({}, {}, { timeoutMs: 150 });
-    h.fake.delayNext(1000, { method: "POST", path: "/v1/pages" });
+    h = await setup({}, {}, { timeoutMs: 500 });
+    h.fake.delayNext(2500, { method: "POST", path: "/v1/pages" });
     await h.store.write(snapshot(TODAY, { mrr: 1, stars: 2 }), context(h));
 
     expect(h.fake.rows()).toEqual([expect.objectContaining({ date: TODAY, metrics: { mrr: 1, stars: 2 }, trashed: false })]);
@@ -77,9 +77,9 @@ describe("notion rate limits and transient failures", () => {
   });
 
   it("retries an update that timed out: it is keyed by page, so redoing it is safe", async () => {
-    h = await setup({}, {}, { timeoutMs: 150 });
+    h = await setup({}, {}, { timeoutMs: 500 });
     h.fake.seedRows([{ date: TODAY, metrics: { mrr: 1 } }]);
-    h.fake.delayNext(1000, { method: "PATCH", path: "/v1/pages" });
+    h.fake.delayNext(2500, { method: "PATCH", path: "/v1/pages" });
     await h.store.write(snapshot(TODAY, { mrr: 2 }), context(h));
     expect(h.fake.rows()).toEqual([expect.objectContaining({ metrics: { mrr: 2 } })]);
     expect(h.fake.count("PATCH /v1/pages/:id")).toBe(2);

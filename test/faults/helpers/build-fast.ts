@@ -16,8 +16,8 @@ export interface Tuning {
 /** Tiny backoffs and no request pacing; every `Retry-After` is still honoured as sent. */
 export const FAST: Required<Tuning> = {
   http: { backoffMs: 1, maxBackoffMs: 5 },
-  notion: { minIntervalMs: 0, backoffMs: 1, maxBackoffMs: 5, timeoutMs: 2000 },
-  discord: { backoffMs: 1, maxBackoffMs: 5, timeoutMs: 2000 },
+  notion: { minIntervalMs: 0, backoffMs: 1, maxBackoffMs: 5, timeoutMs: 10_000 },
+  discord: { backoffMs: 1, maxBackoffMs: 5, timeoutMs: 10_000 },
 };
 
 /** The real `buildPipeline`, with `tuning` handed to each plugin: only faster. */
