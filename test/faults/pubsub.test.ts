@@ -72,7 +72,7 @@ describe("Pub/Sub delivers jobs more than once", () => {
     const w = await start();
     const [a, b] = [await instance(w), await instance(w)];
     // Both lookups answer "no row" before either create lands, as a real race would.
-    w.notion.delayNext(200, { method: "POST", path: "/v1/data_sources", count: 2 });
+    w.notion.delayNext(2000, { method: "POST", path: "/v1/data_sources", count: 2 });
     expect(await Promise.all([a.push({ job: "daily", date: TUESDAY }, "m-6"), b.push({ job: "daily", date: TUESDAY }, "m-6")])).toEqual([204, 204]);
     expect(rowsOf(w.notion, TUESDAY)).toHaveLength(2);
 
