@@ -1,9 +1,13 @@
 const SUFFIXES: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9 };
-const NUMBER = /([-+]?\d[\d,]*(?:\.\d+)?|[-+]?\.\d+)\s*([kmb])?(?![a-z])/i;
+// The number is taken whole or not at all: it may not start or end inside a run of digits
+// (`(?<!…)`, `(?!…)`), so "24h" is 24, never 2, and "1.2.3" is no number. A suffix counts only
+// as a word of its own letter: "1.2k" is 1200, "100ms" is 100.
+const NUMBER = /(?<![\d.])([-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+))(?![.,]?\d)(?:\s*([kmb])(?![a-z]))?/i;
 
 /**
  * Reads the first number in a text as people write it on web pages:
- * `1,234`, `1.2k`, `3.4M`, `12%`, ` 42 `. Returns `undefined` when there is none.
+ * `1,234`, `1.2k`, `3.4M`, `12%`, ` 42 `. A unit after the digits is not a suffix: `24h` is 24,
+ * `100ms` is 100. Returns `undefined` when there is none.
  * A `regex` narrows the text first; its first capture group is used when it has one.
  */
 export function parseNumber(text: string, regex?: RegExp): number | undefined {

@@ -18,11 +18,22 @@ describe("parseNumber", () => {
     ["12 members", 12],
     ["\u00a0 99\u00a0", 99],
     ["$1,299.50", 1299.5],
+    // A unit letter right after the digits ends the number; it never cuts the digits short.
+    ["24h", 24],
+    ["100ms", 100],
+    ["1.5GB", 1.5],
+    ["15min", 15],
+    ["10x faster", 10],
+    ["42nd", 42],
+    ["3rd", 3],
+    ["2.5kb", 2.5],
+    ["up 7d, 1,024 views", 7],
+    ["Release 1.2.3 has 15 stars", 15],
   ])("%j -> %d", (text, expected) => {
     expect(parseNumber(text)).toBe(expected);
   });
 
-  it.each([[""], ["no digits"], ["   "], ["k"]])("%j has no number", (text) => {
+  it.each([[""], ["no digits"], ["   "], ["k"], ["1.2.3"], ["v1.2.3"]])("%j has no number", (text) => {
     expect(parseNumber(text)).toBeUndefined();
   });
 
@@ -39,6 +50,10 @@ describe("parseNumber", () => {
     expect(toNumber("12%")).toBe(12);
     expect(toNumber("2024-05-01")).toBeUndefined();
     expect(toNumber("about 5")).toBeUndefined();
+    expect(toNumber("24h")).toBeUndefined();
+    expect(toNumber("100ms")).toBeUndefined();
+    expect(toNumber("1.2.3")).toBeUndefined();
+    expect(toNumber("3.4M")).toBe(3_400_000);
     expect(toNumber(null)).toBeUndefined();
     expect(toNumber({})).toBeUndefined();
     expect(toNumber(Number.NaN)).toBeUndefined();
