@@ -45,6 +45,13 @@ describe("discordOptionsSchema", () => {
     expect(discordOptionsSchema.safeParse({ type: "discord", webhookUrl: url, ...extra }).success).toBe(false);
   });
 
+  it.each(["Discord KPIs", "my-DISCORD-bot", "Clyde", "kpiclydebot"])("refuses the username %j, which Discord itself refuses", (username) => {
+    const result = discordOptionsSchema.safeParse({ type: "discord", webhookUrl: url, username });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({ path: ["username"] });
+    expect(result.error?.issues[0]?.message).toMatch(/can't contain "discord" or "clyde"/);
+  });
+
   it("reads the webhook id, which is not secret", () => {
     expect(webhookId(url)).toBe("1234567890");
     expect(webhookId("nope")).toBeUndefined();

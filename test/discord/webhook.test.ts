@@ -91,6 +91,25 @@ describe("webhook delivery", () => {
     expect(error.discordCode).toBe(50006);
   });
 
+  it("fails like Discord on a username containing discord or clyde", async () => {
+    for (const username of ["Discord bot", "ClydeKPI"]) {
+      const error = await failure(client().execute({ ...hello, username }));
+      expect(error).toMatchObject({ code: "discord_bad_request", status: 400, discordCode: 50035 });
+      const word = username.toLowerCase().includes("discord") ? "discord" : "clyde";
+      expect(error.message).toContain(`Invalid Form Body; username: Username cannot contain "${word}"`);
+    }
+    expect(discord.messages).toHaveLength(0);
+    await client().execute({ ...hello, username: "KPI bot" });
+    expect(discord.messages[0]?.username).toBe("KPI bot");
+  });
+
+  it("takes a file as the only content, as the reference says, but not attachments alone", async () => {
+    await client().execute({ allowed_mentions: { parse: [] }, file: "report.csv" } as DiscordMessage);
+    expect(discord.messages).toHaveLength(1);
+    const error = await failure(client().execute({ allowed_mentions: { parse: [] }, attachments: [{ id: 0 }] } as DiscordMessage));
+    expect(error.discordCode).toBe(50006);
+  });
+
   it("fails on a wrong token without ever showing the token or the URL", async () => {
     const wrong = discord.webhookUrl.replace(discord.token, "wrong-token-0123456789");
     const error = await failure(client(wrong).execute(hello));

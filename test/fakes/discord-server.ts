@@ -145,7 +145,9 @@ function validate(body: Record<string, unknown>): Errors | "empty" | undefined {
     if (length(value) > limit) add(path, "BASE_TYPE_MAX_LENGTH", `Must be ${limit} or fewer in length.`);
   };
   const embeds = Array.isArray(body.embeds) ? (body.embeds as Record<string, unknown>[]) : [];
-  if (!length(body.content) && !embeds.length && !body.components && !body.attachments) return "empty";
+  if (!length(body.content) && !embeds.length && !body.components && !body.file) return "empty";
+  const reserved = typeof body.username === "string" ? /discord|clyde/i.exec(body.username)?.[0] : undefined;
+  if (reserved) add(["username"], "USERNAME_INVALID_CONTAINS", `Username cannot contain "${reserved.toLowerCase()}"`);
   max(["content"], body.content, LIMITS.content);
   if (embeds.length > LIMITS.embeds) add(["embeds"], "BASE_TYPE_MAX_LENGTH", `Must be ${LIMITS.embeds} or fewer in length.`);
   let total = 0;

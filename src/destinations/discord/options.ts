@@ -6,6 +6,9 @@ export const DISCORD_TYPE = "discord";
 /** `…/api/webhooks/ID/TOKEN`, the `/api/v10/…` form included. */
 export const WEBHOOK_PATH = /^\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/]+)\/?$/;
 
+/** Words Discord refuses anywhere in a webhook's name, in any case. */
+export const RESERVED_NAME = /discord|clyde/i;
+
 // The message never repeats the value: it is a secret.
 const webhookUrl = z.string().refine(
   (value) => {
@@ -41,8 +44,13 @@ export const discordOptionsSchema = z
     jobs: destinationBase.jobs,
     /** Compare with the row this many days earlier (or the nearest earlier within 7 more days). @default 14 */
     compareDays: z.number().int().positive().max(366).optional(),
-    /** Overrides the webhook's name. */
-    username: z.string().min(1).max(80).optional(),
+    /** Overrides the webhook's name. Discord refuses names containing "discord" or "clyde". */
+    username: z
+      .string()
+      .min(1)
+      .max(80)
+      .refine((name) => !RESERVED_NAME.test(name), { message: `can't contain "discord" or "clyde" (any case): Discord refuses such a webhook name with a 400` })
+      .optional(),
     /** Overrides the webhook's avatar. */
     avatarUrl: z.url().optional(),
     /** Labels and formats, by metric name; listed metrics come first in the report. */
