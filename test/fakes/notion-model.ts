@@ -69,6 +69,34 @@ export function newColumn(name: string, type: string, config: Record<string, unk
   return { id, name, type, config: type === "number" && !Object.keys(config).length ? { format: "number" } : config };
 }
 
+/** Changes a column's type as Notion does, converting each page's cell where the value carries over. */
+export function retypeColumn(source: FakeDataSource, column: Column, type: string): void {
+  for (const page of source.pages) {
+    const cell = page.cells.get(column.id);
+    if (cell !== undefined) page.cells.set(column.id, convertCell(cell, type));
+  }
+  column.type = type;
+}
+
+function convertCell(cell: Cell, type: string): Cell {
+  if (cell === null) return type === "checkbox" ? false : null;
+  switch (type) {
+    case "title":
+    case "rich_text":
+      return String(cell);
+    case "number": {
+      const n = typeof cell === "number" ? cell : Number(cell);
+      return typeof cell !== "boolean" && cell !== "" && Number.isFinite(n) ? n : null;
+    }
+    case "checkbox":
+      return cell === true || cell === "true" || cell === "Yes";
+    case "date":
+      return typeof cell === "string" && !Number.isNaN(Date.parse(cell)) ? cell : null;
+    default:
+      return null;
+  }
+}
+
 export function columnByName(source: FakeDataSource, name: string): Column | undefined {
   return source.columns.get(name) ?? [...source.columns.values()].find((c) => c.id === name);
 }

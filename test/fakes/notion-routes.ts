@@ -1,4 +1,4 @@
-import { columnByName, dataSourceJson, databaseJson, newColumn, notFound, pageJson, validation, writeCells } from "./notion-model.js";
+import { columnByName, dataSourceJson, databaseJson, newColumn, notFound, pageJson, retypeColumn, validation, writeCells } from "./notion-model.js";
 import { runQuery, type QueryBody } from "./notion-query.js";
 import { normalizeId, type FakeNotionState } from "./notion-state.js";
 
@@ -61,9 +61,13 @@ export function createHandlers(state: FakeNotionState): Record<string, Handler> 
         const config = (type ? change[type] ?? {} : {}) as Record<string, unknown>;
         const rename = typeof change.name === "string" ? change.name : undefined;
         if (!existing && !type) throw validation(`${name} is not a property that exists.`);
-        if (existing && type && existing.type !== type) throw validation(`Cannot change the type of property ${name} from ${existing.type} to ${type}.`);
+        // Notion retypes an existing column named with another type key; only the title stays a title.
+        const retype = existing && type && existing.type !== type ? type : undefined;
+        if (retype && existing?.type === "title") throw validation("Cannot change the type of the title property.");
+        if (retype === "title") throw validation("Databases must have exactly one title property.");
         apply.push(() => {
           const column = existing ?? newColumn(name, type as string, config);
+          if (retype) retypeColumn(source, column, retype);
           if (existing && type) column.config = config;
           source.columns.delete(column.name);
           column.name = rename ?? column.name;

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { addDays } from "../../src/dates.js";
 import { sendHtml, sendJson, startServer } from "../helpers/server.js";
 import { NotionApiError, newColumn, validation } from "./notion-model.js";
+import { DEFAULT_RETRY_AFTER, RateLimitWindow } from "./notion-rate-limit.js";
 import { ROUTES, createHandlers } from "./notion-routes.js";
 import { FakeNotionState, normalizeId, type FakeRow, type SeedRow } from "./notion-state.js";
 
@@ -30,7 +31,10 @@ export interface MatchOptions {
 }
 
 export interface FailOptions extends MatchOptions {
-  /** Sent as `Retry-After` (seconds). */
+  /**
+   * Sent as `Retry-After` (seconds or an HTTP date). On a 429 or 529 it also opens Notion's window:
+   * any request before it has passed is answered 429 again. @default "1" on a 429, none otherwise
+   */
   retryAfter?: number | string;
   /** @default Notion's code for the status */
   code?: string;
@@ -44,6 +48,8 @@ export interface RecordedRequest {
   route: string;
   body: unknown;
   status: number;
+  /** When the request arrived (`Date.now()`). */
+  at: number;
 }
 
 export interface FakeNotion {
@@ -68,7 +74,10 @@ export interface FakeNotion {
   seedDays(count: number, options?: { end?: string; metrics?: (index: number, date: string) => Record<string, number> }): void;
   /** A second, newer row for `date`, as a race between two runs leaves. */
   seedDuplicate(date: string, metrics?: Record<string, number>): void;
-  /** The next `n` matching requests fail with `status` (429/529 with `Retry-After`; 502 with an HTML body as from a proxy). */
+  /**
+   * The next `n` matching requests fail with `status` (a 429 always with `Retry-After`; 502 with an HTML
+   * body as from a proxy). Requests answered 429 because they came too early do not count.
+   */
   failNext(n: number, status: number, options?: FailOptions): void;
   /** The next `count` matching requests are applied, then answered only after `ms`. */
   delayNext(ms: number, options?: MatchOptions & { count?: number }): void;
@@ -95,6 +104,7 @@ export async function startFakeNotion(options: FakeNotionOptions = {}): Promise<
   const failures: (FailOptions & { remaining: number; status: number })[] = [];
   const delays: (MatchOptions & { remaining: number; ms: number })[] = [];
   const timers = new Set<() => void>();
+  const rateLimit = new RateLimitWindow();
 
   const matches = (rule: MatchOptions, method: string, path: string, route: string) =>
     (!rule.method || rule.method.toUpperCase() === method) && (!rule.path || path.startsWith(rule.path) || route === rule.path);
@@ -130,12 +140,21 @@ export async function startFakeNotion(options: FakeNotionOptions = {}): Promise<
     } catch {
       body = undefined;
     }
-    const record: RecordedRequest = { method, path, route: `${method} ${route}`, body, status: 0 };
+    const at = Date.now();
+    const record: RecordedRequest = { method, path, route: `${method} ${route}`, body, status: 0, at };
     requests.push(record);
+    const tooEarly = rateLimit.retryAfterFor(at);
+    if (tooEarly !== undefined) {
+      record.status = 429;
+      const [code, message] = CODES[429] as [string, string];
+      return sendJson(res, 429, errorBody(429, code, message), { "retry-after": tooEarly });
+    }
     const failure = take(failures, method, path, route);
     if (failure) {
       record.status = failure.status;
-      const headers: Record<string, string> = failure.retryAfter !== undefined ? { "retry-after": String(failure.retryAfter) } : {};
+      const retryAfter = failure.retryAfter ?? (failure.status === 429 ? DEFAULT_RETRY_AFTER : undefined);
+      const headers: Record<string, string> = retryAfter !== undefined ? { "retry-after": String(retryAfter) } : {};
+      if (retryAfter !== undefined && (failure.status === 429 || failure.status === 529)) rateLimit.open(String(retryAfter), at);
       if (failure.status === 502) return sendHtml(res, 502, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>", headers);
       const [code, message] = CODES[failure.status] ?? ["internal_server_error", "Unexpected error occurred."];
       return sendJson(res, failure.status, errorBody(failure.status, failure.code ?? code, failure.message ?? message), headers);

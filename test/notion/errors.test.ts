@@ -42,6 +42,8 @@ describe("notion errors", () => {
     const error = await failure(h.store.write(snapshot(TODAY, { mrr: 1, stars: 2 }), context(h)));
     expect(error.message).toContain('column "mrr" is a rich_text column, not number');
     expect(h.fake.count("PATCH /v1/data_sources/:id")).toBe(0);
+    // The fake retypes a column as Notion does, so this also catches a retype by any other request.
+    expect(h.fake.columns()).toEqual({ Name: "title", mrr: "rich_text" });
     expect(h.fake.rows()).toEqual([]);
   });
 
@@ -49,6 +51,7 @@ describe("notion errors", () => {
     h = await setup({ columns: { Name: "title", Date: "rich_text" } });
     const error = await failure(h.store.nearestOnOrBefore(TODAY, 7));
     expect(error.message).toContain('column "Date" is a rich_text column, not date');
+    expect(h.fake.columns()).toEqual({ Name: "title", Date: "rich_text" });
   });
 
   it("passes Notion's validation message through, with the property name, and recovers next run", async () => {

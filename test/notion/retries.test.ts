@@ -14,11 +14,19 @@ const TODAY = "2026-11-30";
 const retryLines = () => h.logs.filter((l) => l.severity === "WARNING").map((l) => l.message);
 
 describe("notion rate limits and transient failures", () => {
-  it("waits the Retry-After Notion sends on a 429", async () => {
+  // The fake answers 429 again to a request sent before Retry-After has passed, as Notion does.
+  it.each([
+    ["the Retry-After Notion sends", { retryAfter: 1 }],
+    ["Notion's usual Retry-After when the test names none", {}],
+  ])("waits %s on a 429 before sending again", async (_, failOptions) => {
     h = await setup();
-    h.fake.failNext(1, 429, { retryAfter: 1 });
+    h.fake.failNext(1, 429, failOptions);
     await h.store.write(snapshot(TODAY, { mrr: 1 }), context(h));
     expect(retryLines()).toEqual([expect.stringContaining("429 rate_limited); retry 1 of 4 in 1000 ms")]);
+    expect(h.fake.requests.map((r) => r.status)).toEqual([429, 200, 200, 200, 200, 200]);
+    const [limited, retried] = h.fake.requests;
+    // A lower bound only: the retry never leaves before the wait Notion asked for (less a timer's slack).
+    expect((retried?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(950);
     expect(h.fake.rows()).toHaveLength(1);
   });
 
