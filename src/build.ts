@@ -56,15 +56,11 @@ export async function buildPipeline(config: Config, deps: BuildDeps): Promise<Pi
     timezone: config.timezone,
     northStar: config.northStar,
     history: isHistoryStore(history) ? history : undefined,
-    http: createHttpClient({ timeoutMs: attemptTimeoutMs(config.sourceTimeoutMs), maxResponseBytes: config.maxResponseBytes, retry: deps.tuning?.http }),
+    // No per-attempt timeout here: Pipeline gives each request what is left of its source's limit.
+    http: createHttpClient({ maxResponseBytes: config.maxResponseBytes, retry: deps.tuning?.http }),
     logger: deps.logger,
     secrets,
     now: deps.now,
     onProgress: deps.onProgress,
   });
-}
-
-/** A third of a source's time limit per attempt, so a hung request still leaves room for two retries. */
-export function attemptTimeoutMs(sourceTimeoutMs: number): number {
-  return Math.max(1000, Math.floor(sourceTimeoutMs / 3));
 }

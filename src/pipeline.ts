@@ -195,8 +195,11 @@ export class Pipeline {
         reject(error);
       }, timeoutMs);
     });
+    const deadline = Date.now() + timeoutMs;
+    // Each request may take what is left of this source's limit; the client splits it among retries.
+    const sourceHttp: HttpClient = { request: (request) => http.request({ ...request, timeoutMs: request.timeoutMs ?? Math.max(1, deadline - Date.now()) }) };
     try {
-      const context = { http, signal: controller.signal, logger: this.logger.child({ source: source.name }), secrets: this.secrets };
+      const context = { http: sourceHttp, signal: controller.signal, logger: this.logger.child({ source: source.name }), secrets: this.secrets };
       const values = await Promise.race([source.collect(context), timeout]);
       return checkMetrics(values);
     } finally {

@@ -5,7 +5,7 @@ import { sleep } from "../concurrency.js";
 import { DEFAULT_RETRY, backoffDelay, parseRetryAfter, type RetryOptions } from "./retry.js";
 
 export interface HttpClientOptions {
-  /** One attempt's limit. @default 30000 */
+  /** One attempt's limit, for requests that set no `timeoutMs` of their own. @default 30000 */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
   /** Bodies larger than this are cut off with an error. @default 10 MiB */
@@ -26,6 +26,15 @@ export interface HttpRequest {
   basicAuth?: { username: string; password: string };
   cookieJar?: CookieJar;
   signal?: AbortSignal;
+  /**
+   * The time this request may take, retries included; it replaces the client's `timeoutMs`.
+   * A method that is retried splits it evenly among its attempts (a third each with the default
+   * two retries), so a hung attempt still leaves time to retry; a method that is never retried
+   * (POST) gets all of it for its one attempt. Backoff waits are not counted: `signal` bounds the
+   * whole. The pipeline sets it to what is left of the source's time limit.
+   * @default the client's `timeoutMs` for each attempt
+   */
+  timeoutMs?: number;
   /** Overrides the client's retry options for this request. */
   retry?: Partial<RetryOptions>;
   /** A tighter body limit for this request than the client's. */
@@ -68,7 +77,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const userAgent = options.userAgent ?? "kpi-collector";
 
-  async function attempt(request: HttpRequest, method: string): Promise<HttpResponse> {
+  async function attempt(request: HttpRequest, method: string, attemptTimeoutMs: number): Promise<HttpResponse> {
     const limit = Math.min(maxBytes, request.maxResponseBytes ?? maxBytes);
     const headers: Record<string, string> = { "user-agent": userAgent, ...request.headers };
     if (request.basicAuth) {
@@ -91,7 +100,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       signal: request.signal,
       throwHttpErrors: false,
       retry: { limit: 0 },
-      timeout: { request: timeoutMs },
+      timeout: { request: attemptTimeoutMs },
       followRedirect: true,
       // Browsers turn a POST answered with 301/302 into a GET; login forms rely on it.
       methodRewriting: true,
@@ -122,11 +131,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const method = (request.method ?? "GET").toUpperCase();
       const retry = { ...DEFAULT_RETRY, ...options.retry, ...request.retry };
       const retryable = retry.methods.includes(method);
+      const attemptTimeoutMs = request.timeoutMs === undefined ? timeoutMs : Math.ceil(request.timeoutMs / (retryable ? retry.limit + 1 : 1));
       for (let tries = 1; ; tries++) {
         let waitMs: number | undefined;
         let failure: unknown;
         try {
-          const response = await attempt(request, method);
+          const response = await attempt(request, method, attemptTimeoutMs);
           if (response.status < 400) return response;
           if (!retryable || !retry.statusCodes.includes(response.status)) throw statusError(response, method, request.url);
           failure = new RetryableStatus(response);

@@ -9,7 +9,7 @@ import { createLogger, silentLogger, type LogRecord } from "../../src/log/logger
 import { Secrets } from "../../src/log/secrets.js";
 import type { Source } from "../../src/types.js";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
-import { sendHtml, startServer, type TestServer } from "../helpers/server.js";
+import { sendHtml, sendJson, startServer, type TestServer } from "../helpers/server.js";
 
 let site: TestServer;
 let discord: FakeDiscord;
@@ -95,6 +95,31 @@ describe("buildPipeline", () => {
       expect(hanging.requests).toHaveLength(2);
     } finally {
       await hanging.close();
+    }
+  });
+
+  it("gives each attempt a share of the source's own timeoutMs, not of the global sourceTimeoutMs", async () => {
+    const slow = await startServer((_req, res) => void setTimeout(() => sendHtml(res, 200, "<p class='users'>88</p>"), 2500));
+    try {
+      const yaml = `sourceTimeoutMs: 1500\nsources:\n  - { name: slow, type: html, url: "${slow.url}", timeoutMs: 15000, metrics: { USERS: { selector: .users } } }\n`;
+      const pipeline = await buildPipeline(loadConfig(yaml, {}), { logger: silentLogger(), customSources: [], tuning: { http: { backoffMs: 1 } } });
+      expect(await pipeline.collect("daily")).toMatchObject({ metrics: { USERS: 88 }, failures: [] });
+      expect(slow.requests).toHaveLength(1);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("gives a POST, which is never retried, the source's whole time limit rather than a third", async () => {
+    // 3 s is more than a third of the source's 7.5 s and far more than a third of the global 1.5 s.
+    const slow = await startServer((_req, res) => void setTimeout(() => sendJson(res, 200, { count: 9 }), 3000));
+    try {
+      const yaml = `sourceTimeoutMs: 1500\nsources:\n  - { name: api, type: json, url: "${slow.url}", method: POST, body: { q: 1 }, timeoutMs: 7500, metrics: { COUNT: { path: count } } }\n`;
+      const pipeline = await buildPipeline(loadConfig(yaml, {}), { logger: silentLogger(), customSources: [] });
+      expect(await pipeline.collect("daily")).toMatchObject({ metrics: { COUNT: 9 }, failures: [] });
+      expect(slow.requests.map((r) => r.method)).toEqual(["POST"]);
+    } finally {
+      await slow.close();
     }
   });
 

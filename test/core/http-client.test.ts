@@ -44,6 +44,24 @@ describe("http client", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("shares a request's timeoutMs among a GET's attempts, so a hung attempt leaves time to retry", async () => {
+    let calls = 0;
+    server = await startServer((_req, res) => {
+      if (++calls > 1) sendJson(res, 200, { calls }); // the first never answers
+    });
+    const response = await createHttpClient({ retry: fast }).request({ url: server.url, timeoutMs: 3000 });
+    expect(JSON.parse(response.body)).toEqual({ calls: 2 });
+  });
+
+  it("lets a request's timeoutMs override the client's per-attempt limit", async () => {
+    server = await startServer((_req, res) => void setTimeout(() => sendJson(res, 200, { late: true }), 2500));
+    const client = createHttpClient({ timeoutMs: 500, retry: fast });
+    await expect(client.request({ url: server.url, retry: { limit: 0 } })).rejects.toThrow(/timed out/);
+    const response = await client.request({ url: server.url, timeoutMs: 15_000 });
+    expect(JSON.parse(response.body)).toEqual({ late: true });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it("does not retry a 404", async () => {
     server = await startServer((_req, res) => sendJson(res, 404, {}));
     await expect(createHttpClient({ retry: fast }).request({ url: server.url })).rejects.toMatchObject({ status: 404 });
