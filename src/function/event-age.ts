@@ -1,8 +1,24 @@
+import { dateInTimeZone } from "../dates.js";
+
 /** How old the event is, from its CloudEvent `time` (the publish time); undefined when it has none. */
 export function eventAgeMs(time: string | undefined, now: Date): number | undefined {
-  if (!time) return undefined;
-  const published = Date.parse(time);
-  return Number.isNaN(published) ? undefined : Math.max(0, now.getTime() - published);
+  const published = publishedAt(time);
+  return published === undefined ? undefined : Math.max(0, now.getTime() - published);
+}
+
+/**
+ * The run date of a message that names none: the day it was published, in `timeZone`.
+ * Pub/Sub redelivers for hours; a delivery after midnight must not write the next day's row.
+ * Without a readable `time` (Eventarc always sets it), the day of `now`.
+ */
+export function publishDate(time: string | undefined, timeZone: string, now: Date): string {
+  const published = publishedAt(time);
+  return dateInTimeZone(published === undefined ? now : new Date(published), timeZone);
+}
+
+function publishedAt(time: string | undefined): number | undefined {
+  const published = time ? Date.parse(time) : Number.NaN;
+  return Number.isNaN(published) ? undefined : published;
 }
 
 /** Human form for log lines: `7h 5m`, `42s`. */

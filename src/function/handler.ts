@@ -3,11 +3,12 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { ConfigError, KpiError, errorMessage } from "../errors.js";
 import { createLogger, jsonLineSink, type LogRecord, type LogSink, type Logger } from "../log/logger.js";
 import { Secrets } from "../log/secrets.js";
-import { eventAgeMs, formatAge } from "./event-age.js";
+import { eventAgeMs, formatAge, publishDate } from "./event-age.js";
 import { MessageError, decodeJobRequest } from "./message.js";
 import type { FunctionOptions } from "./options.js";
 import { SetupCache, type PipelineLoader } from "./pipeline-cache.js";
 import { summarizeRun } from "../run-summary.js";
+import type { Job } from "../types.js";
 
 export interface HandlerDeps {
   /** Read once, at the first event. */
@@ -35,17 +36,19 @@ export class RetryableEventError extends KpiError {
 export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) => Promise<void> {
   const secrets = new Secrets();
   const sink = deps.sink ?? jsonLineSink();
-  // The pipeline is built once with `root`, yet its lines belong to the event being run.
-  const currentEvent = new AsyncLocalStorage<string>();
-  const root = createLogger({ secrets, sink: (record) => sink(withEventId(record, currentEvent.getStore())) });
+  // The pipeline is built once with this logger, yet its lines belong to the event being run.
+  const current = new AsyncLocalStorage<RunContext>();
+  const logger = createLogger({ secrets, sink: (record) => sink(withRunContext(record, current.getStore())) });
   const now = deps.now ?? (() => new Date());
   const cache = new SetupCache(deps.readOptions, deps.loadPipeline);
 
-  return (event) => currentEvent.run(event.id, () => handle(event));
+  return (event) => {
+    const context: RunContext = { eventId: event.id };
+    return current.run(context, () => handle(event, context));
+  };
 
-  async function handle(event: CloudEvent<unknown>): Promise<void> {
+  async function handle(event: CloudEvent<unknown>, context: RunContext): Promise<void> {
     const started = now().getTime();
-    let logger = root;
     let request;
     try {
       request = decodeJobRequest(event.data);
@@ -54,9 +57,9 @@ export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) =
       logger.error(`message rejected: ${error.message}; acknowledged, it will not be retried`);
       return;
     }
-    logger = logger.child({ job: request.job });
+    context.job = request.job;
 
-    const outcome = await cache.get({ secrets, logger: root });
+    const outcome = await cache.get({ secrets, logger });
     if (!outcome.ok) {
       reportSetupError(logger, outcome.error, outcome.firstReport);
       return;
@@ -69,10 +72,12 @@ export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) =
       return;
     }
 
-    logger.info(`${request.job} started`, { date: request.date, only: request.only });
+    // The publish time, not the delivery time: a retry after midnight still runs the day it was published for.
+    const date = request.date ?? publishDate(event.time, pipeline.timezone ?? "UTC", now());
+    logger.info(`${request.job} started`, { date, only: request.only });
     let result;
     try {
-      result = await pipeline.process(request.job, { date: request.date, only: request.only });
+      result = await pipeline.process(request.job, { date, only: request.only });
     } catch (error) {
       const reason = secrets.redact(errorMessage(error));
       if (error instanceof ConfigError) {
@@ -93,10 +98,16 @@ export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) =
   }
 }
 
-function withEventId(record: LogRecord, eventId: string | undefined): LogRecord {
-  if (eventId === undefined || record.eventId !== undefined) return record;
-  const { severity, message, ...rest } = record;
-  return { severity, message, eventId, ...rest };
+/** What every line logged while an event runs carries; `job` once the message is decoded. */
+interface RunContext {
+  eventId: string;
+  job?: Job;
+}
+
+function withRunContext(record: LogRecord, context: RunContext | undefined): LogRecord {
+  if (!context) return record;
+  const { severity, message, eventId = context.eventId, job = context.job, ...rest } = record;
+  return job === undefined ? { severity, message, eventId, ...rest } : { severity, message, eventId, job, ...rest };
 }
 
 function reportSetupError(logger: Logger, error: unknown, firstReport: boolean): void {

@@ -7,6 +7,11 @@ import type { FunctionOptions } from "./options.js";
 /** The part of `Pipeline` the handler uses, so tests can hand in a fake. */
 export interface RunnablePipeline {
   process(job: Job, options?: ProcessOptions): Promise<RunResult>;
+  /**
+   * The config's IANA time zone: a message without a date runs for the day it was published, here.
+   * @default "UTC", as `Pipeline`'s
+   */
+  readonly timezone?: string;
 }
 
 export interface LoadContext {

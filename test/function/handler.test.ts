@@ -144,6 +144,22 @@ describe("the Pub/Sub handler", () => {
     expect(h.calls).toHaveLength(1);
   });
 
+  it.each([
+    ["23:59 of the day before, in the config's zone", "Europe/Berlin", "2024-05-05T21:59:00Z", "2024-05-05"],
+    ["just after midnight in the config's zone, still the day before in UTC", "Europe/Berlin", "2024-05-05T22:01:00Z", "2024-05-06"],
+    ["23:59 UTC, when the pipeline names no zone", undefined, "2024-05-05T23:59:00Z", "2024-05-05"],
+  ])("runs a message without a date for the day it was published: %s", async (_, timezone, time, date) => {
+    const calls: (ProcessOptions | undefined)[] = [];
+    const handler = createHandler({
+      readOptions: () => ({ ...OPTIONS, maxEventAgeMs: 24 * 3_600_000 }),
+      loadPipeline: async () => ({ timezone, process: async (job, options) => (calls.push(options), result(job)) }),
+      sink: () => {},
+      now: () => NOW,
+    });
+    await handler(pubsubEvent({ job: "daily" }, { time }));
+    expect(calls).toEqual([{ date, only: undefined }]);
+  });
+
   it("logs a config error in full once per cold start and acknowledges every event", async () => {
     const records: LogRecord[] = [];
     let loads = 0;
