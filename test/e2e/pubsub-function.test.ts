@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { addDays } from "../../src/dates.js";
+import type { LogRecord } from "../../src/log/logger.js";
 import { emulatorUnavailable } from "../helpers/emulator.js";
 import { stopAll } from "../helpers/processes.js";
-import { nodeBinary, startStack, type Stack } from "./stack.js";
+import { DELIVERY_WAIT_MS, PUBLISH_TIMEOUT_MS, nodeBinary, startStack, type Stack } from "./stack.js";
 
 const CI = !!process.env.CI && process.env.CI !== "false" && process.env.CI !== "0";
 const unavailable = emulatorUnavailable();
@@ -10,6 +11,16 @@ if (unavailable && !CI) {
   process.stderr.write(`\n[e2e] SKIPPED the end-to-end test (Pub/Sub emulator -> Functions Framework): ${unavailable}. Under CI=true this is a failure.\n\n`);
 }
 const suite = unavailable && !CI ? describe.skip : describe;
+
+/** Redeliveries after a 500 come with the emulator's backoff. */
+const REDELIVERY_WAIT_MS = 60_000;
+/**
+ * Each test's own limit, past its longest waits and publishes (a 60 s wait after one publish, or two
+ * 30 s waits after two), so a real failure prints their diagnostics instead of jest's "Exceeded timeout".
+ */
+const TEST_TIMEOUT_MS = Math.max(REDELIVERY_WAIT_MS + PUBLISH_TIMEOUT_MS, 2 * (DELIVERY_WAIT_MS + PUBLISH_TIMEOUT_MS)) + 30_000;
+/** The emulator may take 60 s to start and the function 30 s. */
+const STACK_START_TIMEOUT_MS = 150_000;
 
 const DATE = "2025-03-10";
 const BEFORE = addDays(DATE, -14);
@@ -21,7 +32,7 @@ suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}
     if (unavailable) throw new Error(`CI is set but the Pub/Sub emulator cannot run: ${unavailable}`);
     stack = await startStack();
     stack.notion.seedRows([{ date: BEFORE, metrics: { users: 1000, mrr: 2000, stars: 1200 } }]);
-  }, 120_000);
+  }, STACK_START_TIMEOUT_MS);
 
   afterAll(async () => {
     await stack?.stop();
@@ -37,7 +48,7 @@ suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}
     expect(rows).toHaveLength(1);
     expect(rows[0]!.metrics).toEqual({ users: 1200, mrr: 3400, stars: 1234 });
     expect(stack.discord.messages).toHaveLength(0);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("weekly-report: updates that row and posts one message comparing with 14 days earlier", async () => {
     stack.site.mrr = 3600;
@@ -53,27 +64,27 @@ suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}
     expect(text).toMatch(/3,600/);
     expect(text).toMatch(/\+80(\.0)?%/);
     expect(text).toMatch(/\+25(\.0)?%/);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("weekly-report published twice, as Pub/Sub may deliver: still one row and one message", async () => {
     const id = await stack.publishJob(["weekly-report", "--date", DATE]);
     await stack.waitForStatus(id, 204);
     expect(rowsOf(DATE)).toHaveLength(1);
     expect(stack.discord.messages).toHaveLength(1);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("Notion down: the function answers 500, the emulator redelivers, and the row lands once when Notion recovers", async () => {
     const date = addDays(DATE, 1);
     // Ten 503s: enough for the Notion client's own retries to give up on at least one delivery.
     stack.notion.failNext(10, 503, { retryAfter: 0 });
     const id = await stack.publishJob(["daily", "--date", date]);
-    const deliveries = await stack.waitForStatus(id, 204, 60_000);
+    const deliveries = await stack.waitForStatus(id, 204, REDELIVERY_WAIT_MS);
     expect(deliveries.filter((d) => d.status === 500).length).toBeGreaterThanOrEqual(1);
     expect(deliveries.length).toBeGreaterThanOrEqual(2);
     expect(deliveries.at(-1)!.status).toBe(204);
     expect(rowsOf(date)).toHaveLength(1);
     expect(rowsOf(date)[0]!.metrics).toEqual({ users: 1250, mrr: 3600, stars: 1234 });
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("a failing source is reported, not retried: one delivery, the other numbers stored, one alert", async () => {
     const date = addDays(DATE, 3);
@@ -89,7 +100,7 @@ suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}
     expect(stack.discord.messages).toHaveLength(2);
     expect(JSON.stringify(stack.discord.messages[1]!.body)).toMatch(/repo/);
     expect(stack.fn.output()).toMatch(/"message":"daily [0-9-]+ done: 2 metrics collected, 1 source failed \(repo\), 2\/2 destinations written"/);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("a malformed message is acknowledged once, not redelivered", async () => {
     const bad = await stack.publishRaw("{not json");
@@ -99,15 +110,16 @@ suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}
     await stack.waitForStatus(barrier, 204);
     expect(stack.deliveries.filter((d) => d.messageId === bad)).toEqual([{ messageId: bad, status: 204 }]);
     expect(stack.fn.output()).toMatch(/"severity":"ERROR","message":"message rejected: message data is not JSON/);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("never prints a secret: not the Notion token, not the webhook token", () => {
     const output = stack.fn.output();
     expect(output.length).toBeGreaterThan(0);
     expect(output).not.toContain(stack.notion.token);
     expect(output).not.toContain(stack.discord.token);
-    for (const line of output.split("\n").filter((l) => l.startsWith("{"))) {
-      expect(JSON.parse(line)).toHaveProperty("severity");
-    }
-  });
+    const records = output.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as LogRecord);
+    for (const record of records) expect(record).toHaveProperty("severity");
+    // Every line of a run names its event and job; only a message rejected before naming a job lacks one.
+    expect(records.filter((r) => !r.eventId || (!r.job && !r.message.startsWith("message rejected")))).toEqual([]);
+  }, TEST_TIMEOUT_MS);
 });

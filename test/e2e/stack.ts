@@ -16,6 +16,10 @@ import { fakeDestinationsYaml } from "../fakes/config.js";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PROJECT = "kpi-e2e";
 const TOPIC = "kpi-collector-runs";
+/** How long `waitForStatus` waits by default: one delivery, not a redelivery after a 500. */
+export const DELIVERY_WAIT_MS = 30_000;
+/** A publish script that hangs is killed, and its output shown, well before the test's own limit. */
+export const PUBLISH_TIMEOUT_MS = 30_000;
 
 /** One push the emulator made, as the relay in front of the function saw it. */
 export interface Delivery {
@@ -132,6 +136,7 @@ export async function startStack(): Promise<Stack> {
     const publishJob = async (args: string[]) => {
       const { stdout } = await run(nodeBinary(), [join(ROOT, "dist/src/scripts/publish.js"), ...args, "--project", PROJECT, "--topic", TOPIC], {
         cwd: ROOT,
+        timeout: PUBLISH_TIMEOUT_MS,
         // No GCE metadata probe: it only delays a publish to the emulator.
         env: { PATH: process.env.PATH, HOME: process.env.HOME, PUBSUB_EMULATOR_HOST: emulator.host, METADATA_SERVER_DETECTION: "none" },
       });
@@ -140,7 +145,7 @@ export async function startStack(): Promise<Stack> {
       return id;
     };
     const publishRaw = (data: string) => topic.publishMessage({ data: Buffer.from(data) });
-    const waitForStatus = (messageId: string, status: number, timeoutMs = 30_000) =>
+    const waitForStatus = (messageId: string, status: number, timeoutMs = DELIVERY_WAIT_MS) =>
       waitFor(() => (deliveries.some((d) => d.messageId === messageId && d.status === status) ? deliveries.filter((d) => d.messageId === messageId) : undefined), {
         timeoutMs,
         intervalMs: 50,
