@@ -1,12 +1,15 @@
 import { loadConfigFile, resolveConfigPath, type Config, type Env } from "../config/load.js";
+import type { Source } from "../types.js";
 import { createLogger, jsonLineSink, type Logger, type LogRecord } from "../log/logger.js";
 
 /** What every command gets: the environment and streams are passed in, so tests run commands in-process. */
 export interface CliIo {
   env: Env;
-  stdout: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
-  stderr: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
+  stdout: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean; columns?: number };
   now?: () => Date;
+  /** Sources written in TypeScript. @default `customSources` of src/custom-sources.ts */
+  customSources?: readonly Source[];
 }
 
 export async function loadCliConfig(path: string | undefined, io: CliIo): Promise<{ config: Config; path: string }> {

@@ -2,28 +2,44 @@ import type { ProgressEvent } from "../pipeline.js";
 
 type State = { status: "running" | "done" | "failed"; started: number; durationMs?: number; detail?: string };
 
+/** What the progress display needs of a terminal stream. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  columns?: number;
+}
+
+export interface TerminalProgress {
+  onProgress: (event: ProgressEvent) => void;
+  /** Leaves the final state on screen and stops redrawing; later calls do nothing. */
+  stop: () => void;
+}
+
+const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+const COLOURS: Record<string, string> = { "✓": "\x1b[32m", "✗": "\x1b[31m" };
+
 /**
  * Live per-source progress for a terminal: one line per source, redrawn in place.
- * Returns the event handler and a `stop` that leaves the final state on screen.
+ * Stop it before printing anything else to the terminal, or the next redraw moves up over it.
  */
-export function terminalProgress(stream: NodeJS.WriteStream, sourceNames: readonly string[]): { onProgress: (event: ProgressEvent) => void; stop: () => void } {
+export function terminalProgress(stream: ProgressStream, sourceNames: readonly string[]): TerminalProgress {
   const states = new Map<string, State>();
   const width = Math.max(8, ...sourceNames.map((n) => n.length));
   let drawn = 0;
-  const spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
   let frame = 0;
+  let stopped = false;
 
+  const line = (name: string): string => {
+    const state = states.get(name);
+    if (!state) return `  · ${name.padEnd(width)}  waiting`;
+    const seconds = (((state.durationMs ?? Date.now() - state.started) / 1000).toFixed(1) + " s").padStart(7);
+    const mark = state.status === "running" ? SPINNER[frame % SPINNER.length] : state.status === "done" ? "✓" : "✗";
+    return `  ${mark} ${name.padEnd(width)} ${seconds}  ${state.status === "running" ? "running" : state.detail}`;
+  };
   const draw = () => {
-    const lines = sourceNames.map((name) => {
-      const state = states.get(name);
-      if (!state) return `  · ${name.padEnd(width)}  waiting`;
-      const seconds = (((state.durationMs ?? Date.now() - state.started) / 1000).toFixed(1) + " s").padStart(7);
-      if (state.status === "running") return `  ${spinner[frame % spinner.length]} ${name.padEnd(width)} ${seconds}  running`;
-      if (state.status === "done") return `  \x1b[32m✓\x1b[0m ${name.padEnd(width)} ${seconds}  ${state.detail}`;
-      return `  \x1b[31m✗\x1b[0m ${name.padEnd(width)} ${seconds}  ${state.detail}`;
-    });
+    // Each line must fit in one row: a wrapped line would throw off the cursor-up count.
+    const lines = sourceNames.map((name) => colour(fit(line(name), (stream.columns || 120) - 1)));
     if (drawn) stream.write(`\x1b[${drawn}A`);
-    stream.write(lines.map((line) => `\x1b[2K${line.slice(0, (stream.columns || 120) + 10)}\n`).join(""));
+    stream.write(lines.map((text) => `\x1b[2K${text}\n`).join(""));
     drawn = lines.length;
   };
   const timer = setInterval(() => {
@@ -32,17 +48,33 @@ export function terminalProgress(stream: NodeJS.WriteStream, sourceNames: readon
   }, 100);
   timer.unref();
 
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(timer);
+    if (drawn || states.size) draw();
+  };
   return {
     onProgress(event) {
+      if (stopped || !sourceNames.includes("source" in event ? event.source : "")) return;
       if (event.type === "source-start") states.set(event.source, { status: "running", started: Date.now() });
       else if (event.type === "source-done") states.set(event.source, { status: "done", started: 0, durationMs: event.durationMs, detail: `${event.metrics} metric${event.metrics === 1 ? "" : "s"}` });
       else if (event.type === "source-failed") states.set(event.source, { status: "failed", started: 0, durationMs: event.durationMs, detail: event.error });
-      else return;
       draw();
     },
-    stop() {
-      clearInterval(timer);
-      draw();
-    },
+    stop,
   };
+}
+
+/** One row of at most `max` visible characters, control characters (newlines, escapes) made spaces. */
+function fit(text: string, max: number): string {
+  const chars = Array.from(text.replace(/[\x00-\x1f\x7f]+/g, " "));
+  return chars.length <= max ? chars.join("") : chars.slice(0, Math.max(0, max - 1)).join("") + "…";
+}
+
+/** Colours the status mark after the line was cut to its visible width. */
+function colour(line: string): string {
+  const mark = line.charAt(2);
+  const code = COLOURS[mark];
+  return code ? `${line.slice(0, 2)}${code}${mark}\x1b[0m${line.slice(3)}` : line;
 }

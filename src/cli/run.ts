@@ -2,7 +2,7 @@ import { buildPipeline } from "../build.js";
 import { JOBS, type Job } from "../types.js";
 import { UsageError } from "./usage.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
-import { terminalProgress } from "./progress.js";
+import { terminalProgress, type TerminalProgress } from "./progress.js";
 import { formatSnapshotTable } from "../destinations/console.js";
 import { summarizeRun } from "../run-summary.js";
 
@@ -20,26 +20,36 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const job = (args.job ?? "daily") as Job;
   if (!JOBS.includes(job)) throw new UsageError(`--job: unknown job "${args.job}"; use one of ${JOBS.join(", ")}`);
   const { config } = await loadCliConfig(args.config, io);
-  let live = false;
-  const { logger, flush } = cliLogger(config, io, () => live);
+  let progress: TerminalProgress | undefined;
+  const { logger, flush } = cliLogger(config, io, () => progress !== undefined);
+  // Collection is over before anything else reaches the terminal (the console destination's table,
+  // the dry run's): the live display stops first, then the logs it held back are printed.
+  const endProgress = () => {
+    progress?.stop();
+    progress = undefined;
+    flush();
+  };
   // Off a terminal stdout carries only JSON log lines; tables go to stderr.
-  const human = (text: string) => (io.stdout.isTTY ? io.stdout : io.stderr).write(text);
-  const names = config.sources.filter((s) => !args.only || args.only.includes(s.name)).map((s) => s.name);
-  const progress = io.stderr.isTTY ? terminalProgress(io.stderr as NodeJS.WriteStream, names) : undefined;
-  live = progress !== undefined;
+  const human = (text: string) => {
+    endProgress();
+    (io.stdout.isTTY ? io.stdout : io.stderr).write(text);
+  };
   const pipeline = await buildPipeline(config, {
     logger,
     now: io.now,
-    onProgress: progress?.onProgress,
+    onProgress: (event) => progress?.onProgress(event),
     write: human,
+    customSources: io.customSources,
   });
+  if (io.stderr.isTTY) {
+    const names = pipeline.sources.map((s) => s.name).filter((name) => !args.only || args.only.includes(name));
+    progress = terminalProgress(io.stderr, names);
+  }
   let result;
   try {
     result = await pipeline.process(job, { date: args.date, only: args.only, dryRun: args.dryRun });
   } finally {
-    progress?.stop();
-    live = false;
-    flush();
+    endProgress();
   }
   const { snapshot } = result;
   if (args.dryRun) {

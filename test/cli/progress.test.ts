@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { terminalProgress } from "../../src/cli/progress.js";
+import { FakeTerminal } from "./fake-terminal.js";
 
 describe("terminal progress", () => {
   it("shows each source waiting, running, done or failed with its time, redrawn in place", () => {
@@ -17,5 +18,22 @@ describe("terminal progress", () => {
     expect(last).toMatch(/✓.*blog\s+1\.2 s {2}1 metric\n/);
     expect(last).toMatch(/✗.*dashboard\s+0\.2 s {2}login failed/);
     expect(last).toMatch(/github\s+waiting/);
+  });
+
+  it("keeps each line to one row and stops for good", () => {
+    const terminal = new FakeTerminal(60);
+    const progress = terminalProgress(terminal, ["blog", "api"]);
+    progress.onProgress({ type: "source-done", source: "blog", durationMs: 100, metrics: 2 });
+    progress.onProgress({ type: "source-failed", source: "api", durationMs: 100, error: "line one\nline two \x1b[31mred\x1b[0m and a long tail" });
+    progress.stop();
+    terminal.write("TABLE\n");
+    progress.onProgress({ type: "source-failed", source: "blog", durationMs: 100, error: "late" });
+    progress.stop();
+    const [blog, api, ...rest] = terminal.screen();
+    expect(blog).toBe("  ✓ blog       0.1 s  2 metrics");
+    // Newlines and escapes from the error become spaces; the row is cut to 59 of the 60 columns.
+    expect(api).toBe("  ✗ api        0.1 s  line one line two  [31mred [0m and a…");
+    expect(terminal.writes.join("")).not.toContain("\x1b[31mred");
+    expect(rest).toEqual(["TABLE", ""]);
   });
 });
