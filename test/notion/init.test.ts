@@ -51,6 +51,17 @@ describe("kpi-collector notion init", () => {
     expect((error as Error).message).not.toContain("ntn_not_the_right_one_42");
   });
 
+  it("a create that timed out is not retried, and the error does not claim it was", async () => {
+    fake = await startFakeNotion();
+    fake.delayNext(2500, { method: "POST", path: "/v1/databases" });
+    const options = { token: fake.token, parent: fake.parentPageId, metrics: ["mrr"], baseUrl: fake.url };
+    const error = await notionInit(options, { ...deps(), timeoutMs: 500 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DestinationError);
+    expect((error as Error).message).toMatch(/^\[notion\] notion init failed: timed out or connection lost/);
+    expect((error as Error).message).toContain("look in the parent page");
+    expect(fake.count("POST /v1/databases")).toBe(1);
+  });
+
   it("refuses a parent that is no id and metrics that clash with its own columns", async () => {
     fake = await startFakeNotion();
     await expect(notionInit({ token: fake.token, parent: "my page", metrics: [], baseUrl: fake.url }, deps())).rejects.toThrow(ConfigError);

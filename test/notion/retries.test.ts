@@ -102,11 +102,24 @@ describe("notion rate limits and transient failures", () => {
     expect(h.fake.requestCount).toBe(3);
   });
 
-  it("gives up at once on a Retry-After longer than it may wait", async () => {
-    h = await setup({}, {}, { maxRetryAfterMs: 5000 });
-    h.fake.failNext(1, 429, { retryAfter: 3600 });
+  it.each([
+    ["on a Retry-After longer than it may wait", { maxRetryAfterMs: 5000 }, 3600],
+    ["when the wait would cross the retry-time budget", { maxRetryTimeMs: 500 }, 1],
+  ])("gives up at once %s, without claiming it retried", async (_, tuning, retryAfter) => {
+    h = await setup({}, {}, tuning);
+    h.fake.failNext(1, 429, { retryAfter });
     const error = await h.store.write(snapshot(TODAY, { mrr: 1 }), context(h)).catch((e: unknown) => e);
-    expect((error as Error).message).toContain("429 rate_limited");
+    expect((error as Error).message).toMatch(/^\[notion\] upsert of 2026-11-30 failed: 429 rate_limited/);
     expect(h.fake.requestCount).toBe(1);
+  });
+
+  it("stops retrying when the next wait would cross the retry-time budget, and says it retried", async () => {
+    // The first wait (1 s) fits in 1.9 s; the second would end at 2 s or later.
+    h = await setup({}, {}, { maxRetryTimeMs: 1900 });
+    h.fake.failNext(10, 429, { retryAfter: 1 });
+    const error = await h.store.write(snapshot(TODAY, { mrr: 1 }), context(h)).catch((e: unknown) => e);
+    expect((error as Error).message).toBe("[notion] upsert of 2026-11-30 failed after retries: 429 rate_limited: You have been rate limited. Please try again in a few minutes.");
+    expect(h.fake.requests.map((r) => r.status)).toEqual([429, 429]);
+    expect(retryLines()).toHaveLength(1);
   });
 });

@@ -18,6 +18,15 @@ export interface NotionApiOptions extends NotionTuning {
 const TRANSIENT_STATUS = new Set([409, 500, 502, 503, 504]);
 const OVERLOAD_STATUS = new Set([429, 529]);
 
+/** A request that was retried and failed again: `last` is its final error. */
+export class RetriesExhausted extends Error {
+  readonly code = "notion_retries_exhausted";
+
+  constructor(readonly last: unknown, readonly retries: number) {
+    super(`failed after ${retries} retries`, { cause: last });
+  }
+}
+
 /** The server asked to slow down: nothing was applied, so any request may be sent again. */
 export function isRateLimited(error: unknown): boolean {
   return isHTTPResponseError(error) && OVERLOAD_STATUS.has(error.status);
@@ -65,36 +74,37 @@ export class NotionApi {
     });
   }
 
-  get maxRetries(): number {
-    return this.tuning.maxRetries;
-  }
-
   /**
    * Runs one request. Rate limits are always retried after `Retry-After`; 5xx and timeouts
    * only when `safe` (reads and idempotent writes); the caller redoes unsafe ones whole.
+   * Once retried, a final failure is thrown as `RetriesExhausted`.
    */
   async call<T>(what: string, run: (client: Client) => Promise<T>, safe = true): Promise<T> {
+    const startedAt = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         return await run(this.client);
       } catch (error) {
-        const limited = isRateLimited(error);
-        if (!limited && !(safe && isTransient(error))) throw error;
-        if (attempt > this.tuning.maxRetries) throw error;
-        const waitMs = this.retryDelay(error, attempt);
-        if (waitMs === undefined) throw error;
+        if (!isRateLimited(error) && !(safe && isTransient(error))) throw error;
+        const waitMs = this.nextWait(error, attempt, startedAt);
+        if (waitMs === undefined) throw giveUp(error, attempt);
         this.logger.warn(`notion: ${what} failed (${describeFailure(error)}); retry ${attempt} of ${this.tuning.maxRetries} in ${waitMs} ms`);
         await sleep(waitMs);
       }
     }
   }
 
-  /** How long to wait before retry `attempt`, or `undefined` when `Retry-After` is too long to wait. */
-  retryDelay(error: unknown, attempt: number): number | undefined {
+  /**
+   * How long to wait before retry `attempt` of a request first sent at `startedAt`, or `undefined`
+   * to fail now: out of retries, `Retry-After` too long, or the wait would end past `maxRetryTimeMs`.
+   */
+  nextWait(error: unknown, attempt: number, startedAt: number): number | undefined {
+    if (attempt > this.tuning.maxRetries) return undefined;
     const header = isHTTPResponseError(error) ? headerOf(error.headers, "retry-after") : undefined;
     const after = parseRetryAfter(header);
-    if (after === undefined) return backoffDelay(attempt, this.tuning);
-    return after > this.tuning.maxRetryAfterMs ? undefined : after;
+    if (after !== undefined && after > this.tuning.maxRetryAfterMs) return undefined;
+    const waitMs = after ?? backoffDelay(attempt, this.tuning);
+    return Date.now() - startedAt + waitMs > this.tuning.maxRetryTimeMs ? undefined : waitMs;
   }
 
   /** Waits until `minIntervalMs` has passed since the last request was sent, one caller at a time. */
@@ -109,6 +119,11 @@ export class NotionApi {
     this.paceQueue = turn;
     return turn;
   }
+}
+
+/** The error to throw when retry `attempt` will not happen: marked as retried when one was. */
+export function giveUp(error: unknown, attempt: number): unknown {
+  return attempt > 1 ? new RetriesExhausted(error, attempt - 1) : error;
 }
 
 export function describeFailure(error: unknown): string {

@@ -1,7 +1,7 @@
 import { APIErrorCode, isHTTPResponseError } from "@notionhq/client";
 import { DestinationError, KpiError, errorMessage } from "../../errors.js";
 import type { Secrets } from "../../log/secrets.js";
-import { describeFailure, isRateLimited, isTransient } from "./client.js";
+import { RetriesExhausted, describeFailure, isTransient } from "./client.js";
 
 export const SHARE_HINT = "open the database page in Notion, then its ••• menu > Connections > add your integration";
 
@@ -14,15 +14,21 @@ export interface ErrorContext {
   secrets: Secrets;
   /** Replaces the "database not found" advice, e.g. for a parent page. */
   notFound?: string;
+  /** Added when a write that is never retried timed out or lost its connection: it may have been applied. */
+  uncertain?: string;
 }
 
 /**
  * One clear `DestinationError` for any failure: the message says what to do, never
  * carries the token (it is redacted), and keeps Notion's own message where it helps.
  */
-export function toDestinationError(error: unknown, context: ErrorContext): DestinationError {
-  if (error instanceof DestinationError) return error;
+export function toDestinationError(thrown: unknown, context: ErrorContext): DestinationError {
+  if (thrown instanceof DestinationError) return thrown;
   const { destination, what, target, secrets } = context;
+  // Only a request that was actually sent again is said to have failed "after retries".
+  const retried = thrown instanceof RetriesExhausted;
+  const error = retried ? thrown.last : thrown;
+  const failed = `${what} failed${retried ? " after retries" : ""}`;
   const make = (code: string, message: string) =>
     new DestinationError(destination, secrets.redact(message), { cause: error, code });
   if (error instanceof KpiError) return make(error.code, `${what}: ${error.message}`);
@@ -37,9 +43,11 @@ export function toDestinationError(error: unknown, context: ErrorContext): Desti
       case APIErrorCode.ValidationError:
         return make("notion_validation", `Notion rejected ${what} (400 validation_error): ${error.message}`);
     }
-    const retried = isRateLimited(error) || isTransient(error) ? " after retries" : "";
-    return make("notion_http", `${what} failed${retried}: ${error.status} ${error.code}: ${error.message}`);
+    return make("notion_http", `${failed}: ${error.status} ${error.code}: ${error.message}`);
   }
-  if (isTransient(error)) return make("notion_unavailable", `${what} failed after retries: ${describeFailure(error)}`);
+  if (isTransient(error)) {
+    const uncertain = !retried && context.uncertain ? ` (${context.uncertain})` : "";
+    return make("notion_unavailable", `${failed}: ${describeFailure(error)}${uncertain}`);
+  }
   return make("notion_failed", `${what} failed: ${errorMessage(error)}`);
 }

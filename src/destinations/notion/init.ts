@@ -68,6 +68,7 @@ export async function notionInit(options: NotionInitOptions, deps: NotionDeps): 
       what: "notion init",
       target: `page ${pageId}`,
       secrets: deps.secrets,
+      uncertain: "it is not retried, since Notion may have created the database anyway: look in the parent page before running notion init again",
       notFound: `parent page not found or not shared with the integration (page ${pageId}): open the page in Notion, then its ••• menu > Connections > add your integration`,
     });
   }

@@ -43,6 +43,12 @@ export interface NotionTuning {
   maxBackoffMs?: number;
   /** A `Retry-After` longer than this fails the run instead of waiting. @default 120000 */
   maxRetryAfterMs?: number;
+  /**
+   * The time one request may spend on retries, counted from its first attempt: a wait that would
+   * end past it is not started, and the request fails with its last error. One failing request
+   * thus takes at most this, plus `minIntervalMs` and `timeoutMs` for the last attempt. @default 60000
+   */
+  maxRetryTimeMs?: number;
   /** Spacing between requests; Notion allows about 3 a second on average. 0 turns the limiter off. @default 340 */
   minIntervalMs?: number;
   /** One attempt's limit. @default 30000 */
@@ -54,6 +60,7 @@ export const DEFAULT_TUNING: Required<NotionTuning> = {
   backoffMs: 1000,
   maxBackoffMs: 30_000,
   maxRetryAfterMs: 120_000,
+  maxRetryTimeMs: 60_000,
   minIntervalMs: 340,
   timeoutMs: 30_000,
 };

@@ -4,7 +4,7 @@ import { ConfigError, KpiError } from "../../errors.js";
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import type { Destination, HistoryRow, HistoryStore, Job, Snapshot } from "../../types.js";
-import { NotionApi, isTransient, type NotionFetch } from "./client.js";
+import { NotionApi, giveUp, isTransient, type NotionFetch } from "./client.js";
 import { parseNotionId } from "./database-id.js";
 import { toDestinationError } from "./errors.js";
 import { ALERTED_PROPERTY, DEFAULT_DATE_PROPERTY, NOTION_TYPE, REPORT_SENT_PROPERTY, type NotionOptions, type NotionTuning } from "./options.js";
@@ -148,14 +148,15 @@ export class NotionStore implements Destination, HistoryStore {
       const schema = await this.loadSchema();
       const added = await syncColumns(this.api, schema, required, [this.dateColumn, REPORT_SENT, ALERTED]);
       if (added.length) this.logger.info(`notion: added columns ${added.join(", ")}`, { destination: this.name });
+      const startedAt = Date.now();
       for (let attempt = 1; ; attempt++) {
         try {
           return await this.writeOnce(schema, date, build);
         } catch (error) {
           if (!(error instanceof UncertainWrite)) throw error;
           this.seen.delete(date);
-          const waitMs = this.api.retryDelay(error.failure, attempt);
-          if (attempt > this.api.maxRetries || waitMs === undefined) throw error.failure;
+          const waitMs = this.api.nextWait(error.failure, attempt, startedAt);
+          if (waitMs === undefined) throw giveUp(error.failure, attempt);
           this.logger.warn(`notion: creating the row of ${date} may have failed; redoing the upsert in ${waitMs} ms`, { destination: this.name });
           await sleep(waitMs);
         }
