@@ -2,6 +2,7 @@ import { mapWithConcurrency } from "./concurrency.js";
 import { dateInTimeZone, isIsoDate } from "./dates.js";
 import { ConfigError, errorMessage } from "./errors.js";
 import { assertUniqueNames } from "./unique-names.js";
+import { claimMetrics } from "./metric-owners.js";
 import { createHttpClient, type HttpClient } from "./http/client.js";
 import { silentLogger, type Logger } from "./log/logger.js";
 import { Secrets } from "./log/secrets.js";
@@ -27,6 +28,10 @@ export interface PipelineOptions {
   onProgress?: (event: ProgressEvent) => void;
 }
 
+/**
+ * What a run is doing, as it happens. A `source-done` can be followed by a `source-failed` for the
+ * same source: metric names clashing with another source's are found once every source is in.
+ */
 export type ProgressEvent =
   | { type: "source-start"; source: string }
   | { type: "source-done"; source: string; durationMs: number; metrics: number }
@@ -98,25 +103,33 @@ export class Pipeline {
     }
     const selected = only ? this.sources.filter((s) => only.includes(s.name)) : this.sources;
     const http = this.options.http ?? createHttpClient();
-    const metrics: Metrics = {};
     const failures: SourceFailure[] = [];
-    await mapWithConcurrency(selected, this.options.concurrency ?? 8, async (source) => {
+    const collected = await mapWithConcurrency(selected, this.options.concurrency ?? 8, async (source) => {
       const started = Date.now();
       this.options.onProgress?.({ type: "source-start", source: source.name });
       try {
         const values = await this.collectOne(source, http);
-        Object.assign(metrics, values);
         const durationMs = Date.now() - started;
         this.logger.info(`source ${source.name}: ${plural(Object.keys(values).length, "metric")}`, { job, source: source.name, durationMs });
         this.options.onProgress?.({ type: "source-done", source: source.name, durationMs, metrics: Object.keys(values).length });
+        return { source, metrics: values, durationMs };
       } catch (error) {
         const reason = this.secrets.redact(errorMessage(error).replace(`[${source.name}] `, ""));
         failures.push({ source: source.name, error: reason });
         const durationMs = Date.now() - started;
         this.logger.warn(`source ${source.name} failed: ${reason}`, { job, source: source.name, durationMs });
         this.options.onProgress?.({ type: "source-failed", source: source.name, durationMs, error: reason });
+        return undefined;
       }
     });
+    // Settled in config order once all are in, so finishing order never decides a clash.
+    const { metrics, clashes } = claimMetrics(this.sources, collected.filter((c) => c !== undefined));
+    for (const clash of clashes) {
+      failures.push(clash);
+      const durationMs = collected.find((c) => c?.source.name === clash.source)?.durationMs ?? 0;
+      this.logger.warn(`source ${clash.source} failed: ${clash.error}`, { job, source: clash.source, durationMs });
+      this.options.onProgress?.({ type: "source-failed", source: clash.source, durationMs, error: clash.error });
+    }
     failures.sort((a, b) => a.source.localeCompare(b.source));
     return { date, job, metrics: sortKeys(metrics), failures };
   }

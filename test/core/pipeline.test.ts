@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { ConfigError } from "../../src/errors.js";
 import { Secrets } from "../../src/log/secrets.js";
-import { Pipeline } from "../../src/pipeline.js";
+import { Pipeline, type ProgressEvent } from "../../src/pipeline.js";
 import type { Destination, Snapshot, Source } from "../../src/types.js";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,6 +13,8 @@ const source = (name: string, metrics: Record<string, number>, delayMs = 0): Sou
   metricNames: Object.keys(metrics),
   collect: () => new Promise((resolve) => setTimeout(() => resolve(metrics), delayMs).unref()),
 });
+/** A source that doesn't declare `metricNames`, as TypeScript sources may. */
+const undeclared = (name: string, metrics: Record<string, number>, delayMs = 0): Source => ({ ...source(name, metrics, delayMs), metricNames: undefined });
 const failing = (name: string, message: string): Source => ({ name, collect: async () => Promise.reject(new Error(message)) });
 const recorder = (name: string, seen: Snapshot[], fail?: string): Destination => ({
   name,
@@ -147,5 +149,33 @@ describe("Pipeline", () => {
     const secrets = new Secrets().add("hunter22");
     const snapshot = await new Pipeline({ sources: [failing("s", "login with hunter22 failed")], destinations: [], secrets }).collect("daily");
     expect(snapshot.failures[0]?.error).toBe("login with [redacted] failed");
+  });
+
+  describe("metric names are unique at run time too", () => {
+    it.each([
+      ["the first finishes first", 0, 200],
+      ["the first finishes last", 200, 0],
+    ])("the later of two sources returning the same name fails, naming both (%s)", async (_, delayA, delayB) => {
+      const events: ProgressEvent[] = [];
+      const sources = [undeclared("a", { USERS: 1, A: 1 }, delayA), undeclared("b", { USERS: 2, B: 2 }, delayB)];
+      const snapshot = await new Pipeline({ sources, destinations: [], onProgress: (e) => events.push(e) }).collect("daily");
+      expect(snapshot.metrics).toEqual({ A: 1, USERS: 1 });
+      expect(snapshot.failures).toEqual([{ source: "b", error: expect.stringMatching(/^USERS is also produced by source "a"; .*"b"/) }]);
+      expect(events.filter((e) => "source" in e && e.source === "b").at(-1)).toMatchObject({ type: "source-failed", source: "b" });
+    });
+
+    it("a name returned beyond a source's metricNames belongs to the source that declares it", async () => {
+      const extra: Source = { ...source("a", { A: 1 }), collect: async () => ({ A: 1, B: 9 }) };
+      const snapshot = await new Pipeline({ sources: [extra, source("b", { B: 2 }, 50)], destinations: [] }).collect("daily");
+      expect(snapshot.metrics).toEqual({ B: 2 });
+      expect(snapshot.failures).toEqual([{ source: "a", error: expect.stringMatching(/^B is also produced by source "b"; /) }]);
+    });
+
+    it("a source left out claims none of its names", async () => {
+      const sources = [undeclared("a", { X: 1 }), undeclared("b", { X: 2, Y: 2 }), undeclared("c", { Y: 3 })];
+      const snapshot = await new Pipeline({ sources, destinations: [] }).collect("daily");
+      expect(snapshot.metrics).toEqual({ X: 1, Y: 3 });
+      expect(snapshot.failures.map((f) => f.source)).toEqual(["b"]);
+    });
   });
 });
