@@ -1,14 +1,20 @@
 import { addDays, daysBetween } from "../dates.js";
 import { KpiError } from "../errors.js";
-import type { HistoryStore, Metrics, SourceFailure } from "../types.js";
-import { clean, direction, type Direction, type MetricDisplay, type MetricFormat } from "./format.js";
+import type { HistoryRow, HistoryStore, Metrics, SourceFailure } from "../types.js";
+import { difference, direction, type Direction, type MetricDisplay, type MetricFormat } from "./format.js";
 import { seriesStart, weeklySeries } from "./sparkline.js";
+
+/** A source that failed this run. */
+export interface ReportFailure extends SourceFailure {
+  /** The metrics the source declares (`Source.metricNames`), when known: the report shows them as missing. */
+  metrics?: readonly string[];
+}
 
 /** What a weekly report is built from: a run's snapshot, or a history row. */
 export interface ReportInput {
   date: string;
   metrics: Metrics;
-  failures?: readonly SourceFailure[];
+  failures?: readonly ReportFailure[];
 }
 
 export interface ReportOptions {
@@ -40,8 +46,10 @@ export interface MetricLine {
   format: MetricFormat;
   lowerIsBetter: boolean;
   value?: number;
-  /** The value at the comparison date. */
+  /** The value of the latest row in the comparison window that has this metric. */
   previous?: number;
+  /** The date of that row; it can be earlier than the report's `comparisonDate`. */
+  comparisonDate?: string;
   delta?: number;
   /** Relative change in percent; absent when `previous` is missing or 0. */
   percent?: number;
@@ -54,20 +62,27 @@ export interface MetricLine {
 export interface WeeklyReport {
   date: string;
   compareDays: number;
-  /** The date of the row compared with; absent when none was found. */
+  /** The latest date any metric is compared with; absent when no metric has a value to compare with. */
   comparisonDate?: string;
-  /** No earlier history at all: this report is the first. */
+  /** No earlier row with any value: this report is the first. */
   baseline: boolean;
   currency: string;
   northStar?: MetricLine;
-  /** Every metric except the north star, listed ones first, then by name. */
+  /**
+   * Every metric except the north star, listed ones first, then by name: those measured this run,
+   * those a failed source declares, and those listed in `metrics` that have a comparison value.
+   * Other numbers in history (a column added by hand) get no line.
+   */
   metrics: MetricLine[];
   failures: SourceFailure[];
 }
 
 export const COMPARE_WINDOW_DAYS = 7;
 
-/** Reads history only through the `HistoryStore` interface: one `range` call, plus a `nearestOnOrBefore` when the range doesn't reach back to the comparison window. */
+/**
+ * Reads history only through the `HistoryStore` interface: one `range` call, plus a second
+ * `range` over the comparison window when the sparklines' range doesn't reach back to it.
+ */
 export async function buildWeeklyReport(input: ReportInput, history: HistoryStore, options: ReportOptions = {}): Promise<WeeklyReport> {
   const compareDays = options.compareDays ?? 14;
   const weeks = options.sparklineWeeks ?? 8;
@@ -76,50 +91,58 @@ export async function buildWeeklyReport(input: ReportInput, history: HistoryStor
   const earliest = addDays(target, -COMPARE_WINDOW_DAYS);
   // The sparklines' range usually covers the comparison window too; then one read serves both.
   const covered = earliest >= from;
-  const [rows, nearest] = await Promise.all([
-    history.range(from, input.date),
-    covered ? undefined : history.nearestOnOrBefore(target, COMPARE_WINDOW_DAYS),
-  ]);
-  const comparison = covered ? rows.filter((r) => r.date <= target && r.date >= earliest).at(-1) : nearest;
+  const [rows, older] = await Promise.all([history.range(from, input.date), covered ? undefined : history.range(earliest, target)]);
+  const window = (older ?? rows).filter((r) => r.date <= target && r.date >= earliest);
   const earlier = rows.filter((r) => r.date < input.date);
-  const previous = comparison?.metrics ?? {};
   const display = options.metrics ?? {};
-  const names = new Set([...Object.keys(input.metrics), ...Object.keys(previous)]);
+  const names = new Set([
+    ...Object.keys(input.metrics),
+    ...(input.failures ?? []).flatMap((f) => f.metrics ?? []),
+    ...Object.keys(display).filter((n) => latestWith(window, n)),
+  ]);
   const ordered = [
     ...Object.keys(display).filter((n) => names.has(n)),
     ...[...names].filter((n) => !(n in display)).sort(),
   ];
   const lines = ordered.map((name) => {
     const shown = display[name] ?? {};
+    const row = latestWith(window, name);
     const line: MetricLine = {
       name,
       label: shown.label ?? name,
       format: shown.format ?? "number",
       lowerIsBetter: shown.lowerIsBetter ?? false,
       value: input.metrics[name],
-      previous: previous[name],
+      previous: row?.metrics[name],
+      comparisonDate: row?.date,
       verdict: "unknown",
       weekly: weeklySeries(earlier, input.date, weeks, name, input.metrics),
     };
     return compare(line);
   });
   const northStar = lines.find((l) => l.name === options.northStar);
+  const comparisonDate = lines.map((l) => l.comparisonDate).reduce<string | undefined>((a, b) => (b && (!a || b > a) ? b : a), undefined);
   return {
     date: input.date,
     compareDays,
-    comparisonDate: comparison?.date,
-    baseline: !comparison && earlier.length === 0,
+    comparisonDate,
+    baseline: !comparisonDate && !earlier.some((r) => Object.keys(r.metrics).length),
     currency: options.currency ?? "USD",
     northStar,
     metrics: lines.filter((l) => l !== northStar),
-    failures: [...(input.failures ?? [])],
+    failures: (input.failures ?? []).map((f) => ({ source: f.source, error: f.error })),
   };
+}
+
+/** Rows where every source failed, or made by `markReportSent`, have no values: they are skipped. */
+function latestWith(rows: readonly HistoryRow[], metric: string): HistoryRow | undefined {
+  return rows.findLast((r) => r.metrics[metric] !== undefined);
 }
 
 function compare(line: MetricLine): MetricLine {
   const { value, previous } = line;
   if (value === undefined || previous === undefined) return line;
-  const delta = clean(clean(value) - clean(previous));
+  const delta = difference(value, previous);
   const dir = direction(delta);
   const good = line.lowerIsBetter ? "down" : "up";
   return {

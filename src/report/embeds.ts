@@ -15,7 +15,7 @@ const MAX_REASON = 300;
 /** The report as webhook bodies, in order, each within every Discord limit. */
 export function toDiscordMessages(report: WeeklyReport, options: MessageOptions = {}): DiscordMessage[] {
   const color = reportColor(report);
-  const embeds = packFields(headerEmbed(report, color), report.metrics.map((m) => metricField(m, report.currency)), color);
+  const embeds = packFields(headerEmbed(report, color), report.metrics.map((m) => metricField(m, report)), color);
   if (report.failures.length) embeds.push(...failureEmbeds("Sources that failed this run", report.failures, COLORS.worse));
   return packMessages(embeds, options);
 }
@@ -28,7 +28,7 @@ export function reportColor(report: WeeklyReport): number {
 function headerEmbed(report: WeeklyReport, color: number): DiscordEmbed {
   const lines: string[] = [];
   if (report.northStar) {
-    const [now, was] = metricText(report.northStar, report.currency);
+    const [now, was] = metricText(report.northStar, report);
     lines.push(`⭐ **${escapeMarkdown(report.northStar.label)}**: ${now}`, was);
   }
   lines.push(comparisonText(report));
@@ -39,26 +39,30 @@ export function comparisonText(report: WeeklyReport): string {
   if (report.baseline) return "No earlier history: this report is the baseline.";
   const age = comparisonAge(report);
   if (report.comparisonDate === undefined) return `No row from the ${report.compareDays} to ${report.compareDays + 7} days before to compare with.`;
-  if (age === report.compareDays) return `Compared with **${report.comparisonDate}** (${age} days earlier).`;
-  return `Compared with **${report.comparisonDate}** (${age} days earlier, the nearest row before ${report.compareDays} days).`;
+  const when = age === report.compareDays ? `${age} days earlier` : `${age} days earlier, the nearest row before ${report.compareDays} days`;
+  const mixed = [report.northStar, ...report.metrics].some((l) => l?.comparisonDate && l.comparisonDate !== report.comparisonDate);
+  const note = mixed ? " A metric missing there is compared with the latest earlier row that has it, dated below." : "";
+  return `Compared with **${report.comparisonDate}** (${when}).${note}`;
 }
 
-/** Two lines: the value with its change, then the earlier value and the trend. */
-function metricText(line: MetricLine, currency: string): [string, string] {
+/** Two lines: the value with its change, then the earlier value (dated when not the report's comparison date) and the trend. */
+function metricText(line: MetricLine, report: WeeklyReport): [string, string] {
+  const { currency } = report;
   const now = `**${formatValue(line.value, line.format, currency)}**`;
   let change: string;
   if (line.value === undefined) change = "(no value this run)";
   else if (line.delta === undefined) change = `(change ${NOT_AVAILABLE})`;
   else change = `${ARROWS[line.direction ?? "same"]} ${formatDelta(line.delta, line.format, currency)} (${formatPercentChange(line.percent)})`;
   const spark = sparkline(line.weekly);
-  const was = `was ${formatValue(line.previous, line.format, currency)}${spark ? ` · \`${spark}\`` : ""}`;
+  const dated = line.comparisonDate && line.comparisonDate !== report.comparisonDate ? ` on ${line.comparisonDate}` : "";
+  const was = `was ${formatValue(line.previous, line.format, currency)}${dated}${spark ? ` · \`${spark}\`` : ""}`;
   return [`${now} ${change}`, was];
 }
 
-function metricField(line: MetricLine, currency: string): NonNullable<DiscordEmbed["fields"]>[number] {
+function metricField(line: MetricLine, report: WeeklyReport): NonNullable<DiscordEmbed["fields"]>[number] {
   return {
     name: truncate(escapeMarkdown(line.label), L.fieldName),
-    value: truncate(metricText(line, currency).join("\n"), L.fieldValue),
+    value: truncate(metricText(line, report).join("\n"), L.fieldValue),
     inline: true,
   };
 }

@@ -47,6 +47,15 @@ describe("discord destination", () => {
     expect((await history.get(DATE))?.reportSent).toBe(true);
   });
 
+  it("shows a failed source's declared metrics as missing, but no column added to history by hand", async () => {
+    await history.upsert({ date: "2024-05-27", job: "daily", metrics: { "Typed by hand": 3 }, failures: [] });
+    const failures = [{ source: "app", error: "layout changed", metrics: ["users"] }];
+    await destination().write(snapshot({ metrics: { mrr: 1100 }, failures }), context());
+    const text = JSON.stringify(discord.messages[0]?.embeds);
+    expect(text).toContain("n/a** (no value this run)\\nwas 50");
+    expect(text).not.toContain("Typed by hand");
+  });
+
   it("sends one report when the weekly job is delivered twice", async () => {
     const discordDestination = destination();
     await discordDestination.write(snapshot(), context());

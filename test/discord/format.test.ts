@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { direction, formatDelta, formatPercentChange, formatValue } from "../../src/report/format.js";
+import { difference, direction, formatDelta, formatPercentChange, formatValue } from "../../src/report/format.js";
 import { sparkline, weeklySeries } from "../../src/report/sparkline.js";
 import type { HistoryRow } from "../../src/types.js";
 
@@ -13,6 +13,10 @@ describe("formatValue", () => {
     [1234, "currency", "$1,234"],
     [1234.5, "currency", "$1,234.50"],
     [-40, "currency", "-$40"],
+    [1234567890123, "number", "1,234,567,890,123"],
+    [987654321987.65, "currency", "$987,654,321,987.65"],
+    [123456789012345.5, "number", "123,456,789,012,345.5"],
+    [1234.001, "currency", "$1,234"],
     [undefined, "number", "n/a"],
     [Number.NaN, "number", "n/a"],
     [Number.POSITIVE_INFINITY, "percent", "n/a"],
@@ -32,6 +36,9 @@ describe("formatDelta and formatPercentChange", () => {
     [0, "number", "±0"],
     [1.5, "percent", "+1.5 pp"],
     [-40, "currency", "-$40"],
+    [1234567890123, "number", "+1,234,567,890,123"],
+    [-987654321987.65, "currency", "-$987,654,321,987.65"],
+    [1e-17, "number", "±0"],
     [undefined, "number", "n/a"],
   ] as const)("delta %p as %s -> %s", (delta, format, expected) => {
     expect(formatDelta(delta, format)).toBe(expected);
@@ -48,6 +55,18 @@ describe("formatDelta and formatPercentChange", () => {
     [Number.NaN, "n/a"],
   ])("percent %p -> %s", (percent, expected) => {
     expect(formatPercentChange(percent)).toBe(expected);
+  });
+
+  it.each([
+    [0.1 + 0.2, 0.3, 0],
+    [0.1 + 0.2, 0.1, 0.2],
+    [1234567890123, 1234567890000, 123],
+    [987654321987.65, 987654321000, 987.65],
+    [-0.5, -0.5, 0],
+    [5, 0, 5],
+    [0, 0, 0],
+  ])("difference(%p, %p) is %p, float noise dropped, every real digit kept", (value, previous, expected) => {
+    expect(Object.is(difference(value, previous), expected)).toBe(true);
   });
 
   it("gives the direction of a change", () => {

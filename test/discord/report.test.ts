@@ -57,7 +57,8 @@ describe("buildWeeklyReport: changes", () => {
 
   it("writes n/a for a zero or missing baseline, never Infinity or NaN", async () => {
     const report = await buildWeeklyReport(
-      { date: DATE, metrics: { fromZero: 12, added: 7, gone: 0 } },
+      // `removed` belongs to a source that failed this run.
+      { date: DATE, metrics: { fromZero: 12, added: 7, gone: 0 }, failures: [{ source: "old", error: "down", metrics: ["removed"] }] },
       historyWith({ fromZero: 0, gone: 3, removed: 4 }),
       {},
     );
