@@ -86,12 +86,17 @@ export class Pipeline {
     return this.options.history ?? this.destinations.find(isHistoryStore);
   }
 
+  /** The IANA time zone run dates are taken in. */
+  get timezone(): string {
+    return this.options.timezone ?? "UTC";
+  }
+
   runDate(date?: string): string {
     if (date !== undefined) {
       if (!isIsoDate(date)) throw new ConfigError([`date: "${date}" is not a date; use YYYY-MM-DD`]);
       return date;
     }
-    return dateInTimeZone((this.options.now ?? (() => new Date()))(), this.options.timezone ?? "UTC");
+    return dateInTimeZone((this.options.now ?? (() => new Date()))(), this.timezone);
   }
 
   async collect(job: Job, options: ProcessOptions = {}): Promise<Snapshot> {

@@ -20,7 +20,6 @@ export function configFileLoader(env: Record<string, string | undefined>, option
     const { buildPipeline } = await import("../build.js");
     const config = await loadConfigFile(resolve(options.root ?? process.cwd(), functionOptions.configPath), env);
     // One redaction list: the handler's logger redacts what the config and the sources add to it.
-    const pipeline = await buildPipeline(config, { logger, secrets, tuning: options.tuning });
-    return { process: (job, run) => pipeline.process(job, run), timezone: config.timezone };
+    return buildPipeline(config, { logger, secrets, tuning: options.tuning });
   };
 }
