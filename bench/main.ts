@@ -24,7 +24,8 @@ const RESULTS = join(ROOT, "bench/results.json");
 
 /**
  * `npm run bench [NAME...]`: runs the benchmarks one after another against local servers,
- * prints a table and, when all of them ran, writes bench/results.json. Exit 1 when a target is missed.
+ * prints a table and, when all of them were selected and every one ran, writes bench/results.json.
+ * Exit 1 when a target is missed or a benchmark failed to run.
  */
 async function main(names: string[]): Promise<number> {
   const unknown = names.filter((n) => !(n in BENCHES));
@@ -51,17 +52,20 @@ async function main(names: string[]): Promise<number> {
   process.stdout.write(`\n${formatTable(figures)}`);
   for (const e of errors) process.stdout.write(`\n${e.bench} FAILED to run: ${e.error}\n`);
   const missed = figures.filter((f) => verdict(f) === "FAIL");
-  if (selected.length === Object.keys(BENCHES).length) {
+  const all = selected.length === Object.keys(BENCHES).length;
+  if (all && !errors.length) {
     const results = {
       ranAt: new Date().toISOString(),
       machine: { ...machine, loadAverageAtEnd: describeMachine().loadAverage },
       figures: figures.map((f) => ({ ...f, result: verdict(f) || undefined })),
-      errors,
     };
-    // Written whole or not at all: an interrupted run leaves the last results.
+    // Written whole or not at all: an interrupted or failed run leaves the last results.
     await writeFile(`${RESULTS}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
     await rename(`${RESULTS}.tmp`, RESULTS);
-    process.stdout.write(`\nWrote ${RESULTS}\n`);
+    process.stdout.write(`\nWrote ${RESULTS}${missed.length ? ` (${missed.length} target${missed.length > 1 ? "s" : ""} missed)` : ""}\n`);
+  } else {
+    const why = all ? `${errors.length} benchmark${errors.length > 1 ? "s" : ""} failed to run` : "only some benchmarks were selected";
+    process.stdout.write(`\nNOT written: ${RESULTS} (${why}); it keeps the last complete run\n`);
   }
   return missed.length || errors.length ? 1 : 0;
 }

@@ -1,65 +1,81 @@
-import { buildPipeline } from "../src/build.js";
-import { loadConfig } from "../src/config/load.js";
-import { silentLogger } from "../src/log/logger.js";
+import type { AddressInfo } from "node:net";
+import { REPORT_PREFIX, type MemoryReport, type MemorySample } from "./memory-report.js";
+import { builtUrl } from "./paths.js";
+
+function sample(ms: number): MemorySample {
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  return { ms, rss, heapTotal, heapUsed, external, arrayBuffers };
+}
+
+/** An Eventarc delivery of a Pub/Sub message: a binary-mode CloudEvent. */
+function postEvent(base: string, job: string): Promise<Response> {
+  const id = `bench-${Date.now()}`;
+  const time = new Date().toISOString();
+  return fetch(base, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "ce-specversion": "1.0",
+      "ce-type": "google.cloud.pubsub.topic.v1.messagePublished",
+      "ce-source": "//pubsub.googleapis.com/projects/kpi/topics/kpi-collector-runs",
+      "ce-id": id,
+      "ce-time": time,
+    },
+    body: JSON.stringify({
+      subscription: "projects/kpi/subscriptions/eventarc-kpi-collector",
+      message: { data: Buffer.from(JSON.stringify({ job })).toString("base64"), attributes: {}, messageId: id, publishTime: time },
+    }),
+  });
+}
 
 /**
- * Run by memory.ts in a child process, so only the collector's memory counts:
- * `count` html sources on `url`/page/N through loadConfig and buildPipeline, one daily run.
- * Prints one JSON line with the peak RSS.
+ * Run by memory.ts in a child process, as the deployed function runs: it imports the built entry
+ * dist/src/index.js (the Functions Framework, express and the handler), serves it with the
+ * framework's own server and posts one Pub/Sub CloudEvent, as Eventarc does. The handler then loads
+ * the config file named by KPI_CONFIG and runs the job. Only src modules built by `npm run build`
+ * load, never the benchmark's own copy. Prints the handler's JSON log lines, then one
+ * `MEMORY_REPORT {...}` line.
  */
-export interface MemoryReport {
-  /** process.resourceUsage().maxRSS: the kernel's high-water mark, in bytes. */
-  maxRssBytes: number;
-  /** The largest of the RSS samples taken every 5 ms. */
-  sampledPeakRssBytes: number;
-  peakHeapUsedBytes: number;
-  /** The V8 heap's committed size and the memory outside it (Buffers), at the largest RSS sample. */
-  heapTotalAtPeakBytes: number;
-  externalAtPeakBytes: number;
-  /** RSS with the modules loaded, before the run. */
-  baselineRssBytes: number;
-  metrics: number;
-  failures: string[];
-  ms: number;
-}
-
-function htmlConfig(url: string, count: number): string {
-  const sources = Array.from({ length: count }, (_, i) =>
-    `  - name: page${i}\n    type: html\n    url: ${url}/page/${i}\n    metrics:\n      ROWS_${i}: { selector: "tr.row", extract: count }\n      TOTAL_${i}: { selector: "#total" }`).join("\n");
-  return `sources:\n${sources}\ndestinations:\n  - type: console\n`;
-}
-
-async function main(url: string, count: number): Promise<MemoryReport> {
+async function main(): Promise<MemoryReport> {
+  const startRssBytes = process.memoryUsage.rss();
+  await import(builtUrl("index.js"));
+  // After the entry, which loads the same framework module and registers the function in it.
+  const { getTestServer } = await import("@google-cloud/functions-framework/testing");
+  const server = getTestServer("kpiCollector");
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baselineRssBytes = process.memoryUsage.rss();
-  let sampledPeakRssBytes = baselineRssBytes;
-  let peakHeapUsedBytes = 0;
-  let atPeak = { heapTotal: 0, external: 0 };
-  const sampler = setInterval(() => {
-    const usage = process.memoryUsage();
-    if (usage.rss > sampledPeakRssBytes) atPeak = usage;
-    sampledPeakRssBytes = Math.max(sampledPeakRssBytes, usage.rss);
-    peakHeapUsedBytes = Math.max(peakHeapUsedBytes, usage.heapUsed);
-  }, 5);
   const started = performance.now();
+  const seconds = new Map<number, MemorySample>();
+  let atPeak = sample(0);
+  const maxima = { ...atPeak };
+  const take = () => {
+    const s = sample(Math.round(performance.now() - started));
+    if (s.rss > atPeak.rss) atPeak = s;
+    for (const key of ["rss", "heapTotal", "heapUsed", "external", "arrayBuffers"] as const) maxima[key] = Math.max(maxima[key], s[key]);
+    const second = Math.floor(s.ms / 1000);
+    if (s.rss > (seconds.get(second)?.rss ?? 0)) seconds.set(second, s);
+  };
+  const sampler = setInterval(take, 5);
   try {
-    const pipeline = await buildPipeline(loadConfig(htmlConfig(url, count), {}), { logger: silentLogger(), write: () => {} });
-    const result = await pipeline.process("daily");
+    const response = await postEvent(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, "daily");
+    await response.text();
+    take();
+    const { ms: _ms, ...max } = maxima;
     return {
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
-      sampledPeakRssBytes,
-      peakHeapUsedBytes,
-      heapTotalAtPeakBytes: atPeak.heapTotal,
-      externalAtPeakBytes: atPeak.external,
+      atPeak,
+      maxima: max,
+      startRssBytes,
       baselineRssBytes,
-      metrics: Object.keys(result.snapshot.metrics).length,
-      failures: result.snapshot.failures.map((f) => `${f.source}: ${f.error}`),
+      timeline: [...seconds.values()],
+      status: response.status,
       ms: performance.now() - started,
     };
   } finally {
     clearInterval(sampler);
+    server.closeAllConnections();
+    server.close();
   }
 }
 
-const [url, count] = process.argv.slice(2);
-if (!url || !count) throw new Error("usage: memory-child.js URL COUNT");
-process.stdout.write(`${JSON.stringify(await main(url, Number(count)))}\n`);
+process.stdout.write(`${REPORT_PREFIX}${JSON.stringify(await main())}\n`);
