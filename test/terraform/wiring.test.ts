@@ -3,6 +3,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { convertFiles } from "@cdktf/hcl2json";
 import { JOBS } from "../../src/types.js";
+import { DEFAULT_TUNING as NOTION_DEFAULTS } from "../../src/destinations/notion/options.js";
+import { configSchema } from "../../src/config/schema.js";
+
+const DEFAULT_SOURCE_TIMEOUT_MS = configSchema.shape.sourceTimeoutMs.parse(undefined);
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const TF_DIR = join(ROOT, "terraform");
@@ -76,6 +80,11 @@ describe("terraform: function", () => {
     expect(s.max_instance_request_concurrency).toBe(1);
     expect(s.available_memory).toBe("256M");
     expect(s.timeout_seconds).toBeLessThan(540);
+    // Long enough for the worst run the defaults allow: the sources' limit, then four Notion
+    // requests (an uncertain create redone: query + create; then the report's history read)
+    // each using its whole retry budget and one last attempt.
+    const notionRequestMs = NOTION_DEFAULTS.maxRetryTimeMs + NOTION_DEFAULTS.minIntervalMs + NOTION_DEFAULTS.timeoutMs;
+    expect(s.timeout_seconds * 1000).toBeGreaterThanOrEqual(DEFAULT_SOURCE_TIMEOUT_MS + 4 * notionRequestMs);
     expect(s.ingress_settings).toBe("ALLOW_INTERNAL_ONLY");
     expect(s.environment_variables.KPI_CONFIG).toBe("${local.config_path}");
     expect(local("config_path")).toMatch(/(^|\/)kpi\.config\.yaml$/);
