@@ -1,4 +1,4 @@
-import { loadConfigFile, resolveConfigPath, type Config, type Env } from "../config/load.js";
+import { loadConfigFile, resolveConfigPath, type Config, type Env, type LoadOptions } from "../config/load.js";
 import type { Source } from "../types.js";
 import { createLogger, jsonLineSink, type Logger, type LogRecord } from "../log/logger.js";
 
@@ -12,9 +12,12 @@ export interface CliIo {
   customSources?: readonly Source[];
 }
 
-export async function loadCliConfig(path: string | undefined, io: CliIo): Promise<{ config: Config; path: string }> {
+/** Loads the config; destinations a dry run leaves out (see `LoadOptions.leaveOut`) are warned about on stderr. */
+export async function loadCliConfig(path: string | undefined, io: CliIo, options: LoadOptions = {}): Promise<{ config: Config; path: string }> {
   const resolved = resolveConfigPath(path, io.env);
-  return { config: await loadConfigFile(resolved, io.env), path: resolved };
+  const config = await loadConfigFile(resolved, io.env, options);
+  for (const destination of config.leftOut ?? []) io.stderr.write(`warning: ${destination.message}\n`);
+  return { config, path: resolved };
 }
 
 /**

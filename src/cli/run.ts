@@ -19,7 +19,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const started = Date.now();
   const job = (args.job ?? "daily") as Job;
   if (!JOBS.includes(job)) throw new UsageError(`--job: unknown job "${args.job}"; use one of ${JOBS.join(", ")}`);
-  const { config } = await loadCliConfig(args.config, io);
+  // A dry run writes nowhere, so a destination's unset variables don't stop it.
+  const { config } = await loadCliConfig(args.config, io, args.dryRun ? { leaveOut: () => true } : {});
   let progress: TerminalProgress | undefined;
   const { logger, flush } = cliLogger(config, io, () => progress !== undefined);
   // Collection is over before anything else reaches the terminal (the console destination's table,

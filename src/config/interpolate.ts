@@ -4,9 +4,17 @@ const PLACEHOLDER = /\$\$\{|\$\{([^}]*)\}/g;
 /** Environment variable names that hold credentials, whatever key they land in. */
 const SECRET_ENV_NAME = /TOKEN|SECRET|PASS|KEY|WEBHOOK|COOKIE|AUTH/i;
 
+/** A `${NAME}` that could not be filled in. */
+export interface EnvIssue {
+  path: PathSegment[];
+  message: string;
+  /** The variable that is not set; absent for a malformed reference. */
+  missing?: string;
+}
+
 export interface Interpolated {
   value: unknown;
-  issues: string[];
+  issues: EnvIssue[];
   /** Values that came from secret-looking environment variables. */
   secretValues: string[];
 }
@@ -16,7 +24,7 @@ export interface Interpolated {
  * `$${` stays a literal `${`. A missing variable is an issue naming it and the place.
  */
 export function interpolateEnv(tree: unknown, env: Record<string, string | undefined>): Interpolated {
-  const issues: string[] = [];
+  const issues: EnvIssue[] = [];
   const secretValues: string[] = [];
   const walk = (node: unknown, path: PathSegment[]): unknown => {
     if (typeof node === "string") {
@@ -25,11 +33,11 @@ export function interpolateEnv(tree: unknown, env: Record<string, string | undef
         const key = (name ?? "").trim();
         const value = env[key];
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-          issues.push(`${formatPath(path)}: "\${${key}}" is not a valid environment variable reference; use \${NAME}`);
+          issues.push({ path, message: `${formatPath(path)}: "\${${key}}" is not a valid environment variable reference; use \${NAME}` });
           return "";
         }
         if (value === undefined || value === "") {
-          issues.push(`${formatPath(path)}: environment variable ${key} is not set (export ${key}=... before running)`);
+          issues.push({ path, missing: key, message: `${formatPath(path)}: environment variable ${key} is not set (export ${key}=... before running)` });
           return "";
         }
         if (SECRET_ENV_NAME.test(key)) secretValues.push(value);

@@ -15,6 +15,13 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out || "(config)";
 }
 
+/** `path` is `prefix` or lies inside it. */
+export function isUnder(path: readonly PathSegment[], prefix: readonly PathSegment[]): boolean {
+  const a = formatPath(path);
+  const b = formatPath(prefix);
+  return a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
+}
+
 function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   let node = root;
   for (const segment of path) {

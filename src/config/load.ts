@@ -2,48 +2,69 @@ import { readFile } from "node:fs/promises";
 import { parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
 import { Secrets } from "../log/secrets.js";
-import { createSource } from "../sources/registry.js";
-import { customSources } from "../custom-sources.js";
-import { uniqueNameIssues } from "../unique-names.js";
-import { destinationName, HISTORY_TYPES } from "../destinations/registry.js";
+import { crossCheck } from "./cross-check.js";
 import { interpolateEnv } from "./interpolate.js";
 import { DEFAULT_CONFIG_PATH, resolveConfigPath } from "./path.js";
-import { describeIssue } from "./issues.js";
+import { describeIssue, isUnder } from "./issues.js";
+import { destinationsToLeaveOut, type LeftOutDestination } from "./leave-out.js";
 import { configSchema, type ConfigData } from "./schema.js";
 import { collectSecrets } from "./secrets.js";
+
+export type { LeftOutDestination };
 
 export interface Config extends ConfigData {
   /** Every credential the config holds, for redaction. */
   secrets: Secrets;
+  /** Destinations a dry run left out (see `LoadOptions.leaveOut`). */
+  leftOut?: LeftOutDestination[];
 }
 
 export type Env = Record<string, string | undefined>;
 
 export { DEFAULT_CONFIG_PATH, resolveConfigPath };
 
+export interface LoadOptions {
+  /**
+   * For a dry run: destinations of the types this accepts whose `${VAR}`s are unset are left out
+   * (listed in `Config.leftOut`) instead of failing the config. @default none
+   */
+  leaveOut?: (type: string) => boolean;
+}
+
 /** Parses, interpolates `${ENV}` and validates a config, naming every problem at once. */
-export function loadConfig(text: string, env: Env, fileName = DEFAULT_CONFIG_PATH): Config {
+export function loadConfig(text: string, env: Env, fileName = DEFAULT_CONFIG_PATH, options: LoadOptions = {}): Config {
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length) {
     throw new ConfigError(document.errors.map((e) => `${fileName}:${e.linePos?.[0].line ?? "?"}:${e.linePos?.[0].col ?? "?"}: ${e.message.split("\n")[0]}`));
   }
   const raw: unknown = document.toJS();
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError([`${fileName}: expected a map with sources and destinations`]);
-  const { value, issues, secretValues } = interpolateEnv(raw, env);
-  const parsed = configSchema.safeParse(value);
-  if (!parsed.success) {
-    issues.push(...parsed.error.issues.map((issue) => describeIssue(issue, value)));
-    throw new ConfigError(issues);
-  }
-  if (issues.length) throw new ConfigError(issues);
-  const config = parsed.data;
-  const secrets = collectSecrets(config).add(...secretValues);
-  const problems = crossCheck(config);
+  const { value, issues: envIssues, secretValues } = interpolateEnv(raw, env);
+  const tree = value as Record<string, unknown>;
+  const leftOut = options.leaveOut ? destinationsToLeaveOut(tree, envIssues, options.leaveOut) : [];
+  const leftOutPaths = leftOut.map((d) => ["destinations", d.index]);
+  const parsed = configSchema.safeParse(tree);
+  // A field whose variable is unset already has its problem named; the schema's complaint about the blank is noise.
+  const schemaIssues = parsed.success ? [] : parsed.error.issues.filter((issue) => !envIssues.some((e) => isUnder(issue.path, e.path)));
+  const problems = [
+    ...envIssues.filter((issue) => !leftOutPaths.some((path) => isUnder(issue.path, path))).map((issue) => issue.message),
+    ...schemaIssues.map((issue) => describeIssue(issue, tree)),
+    ...crossCheck(tree, new Set(leftOut.map((d) => d.name))),
+  ];
+  const secrets = collectSecrets(tree).add(...secretValues);
   if (problems.length) throw new ConfigError(problems.map((p) => secrets.redact(p)));
-  return { ...config, secrets };
+  const config = leftOut.length ? configSchema.parse(withoutLeftOut(tree, leftOut)) : (parsed.data as ConfigData);
+  return { ...config, secrets, leftOut };
 }
 
-export async function loadConfigFile(path: string, env: Env): Promise<Config> {
+/** The tree without the left-out destinations; with none left, the default (console) applies. */
+function withoutLeftOut(tree: Record<string, unknown>, leftOut: readonly LeftOutDestination[]): Record<string, unknown> {
+  const kept = (tree.destinations as unknown[]).filter((_, i) => !leftOut.some((d) => d.index === i));
+  const { destinations: _, ...rest } = tree;
+  return kept.length ? { ...rest, destinations: kept } : rest;
+}
+
+export async function loadConfigFile(path: string, env: Env, options: LoadOptions = {}): Promise<Config> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -53,26 +74,5 @@ export async function loadConfigFile(path: string, env: Env): Promise<Config> {
       code === "ENOENT" ? `${path}: file not found; create it (see README "Configuration") or pass --config FILE` : `${path}: cannot read (${code ?? String(error)})`,
     ]);
   }
-  return loadConfig(text, env, path);
-}
-
-/** What the schema can't see: names that must be unique, and references between parts. */
-function crossCheck(config: ConfigData): string[] {
-  const configSources = config.sources.map((options) => createSource(options));
-  const where = (i: number) => (i < configSources.length ? `sources[${i}]` : `customSources[${i - configSources.length}] (src/custom-sources.ts)`);
-  const sources = [...configSources, ...customSources];
-  const problems = uniqueNameIssues(sources, config.destinations.map(destinationName), where);
-  const metrics = sources.flatMap((source) => source.metricNames ?? []);
-  if (config.northStar && !metrics.includes(config.northStar)) {
-    problems.push(`northStar: "${config.northStar}" is not a metric of any source; use one of ${metrics.join(", ")}`);
-  }
-  const checkHistory = (where: string, name: string | undefined) => {
-    if (name === undefined) return;
-    const target = config.destinations.find((d) => destinationName(d) === name);
-    if (!target) problems.push(`${where}: no destination named "${name}"`);
-    else if (!HISTORY_TYPES.includes(target.type)) problems.push(`${where}: destination "${name}" is a ${target.type} destination; use a ${HISTORY_TYPES.join(" or ")} destination`);
-  };
-  checkHistory("history", config.history);
-  config.destinations.forEach((d, i) => checkHistory(`destinations[${i}].history`, "history" in d ? d.history : undefined));
-  return problems;
+  return loadConfig(text, env, path, options);
 }

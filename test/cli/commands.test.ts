@@ -6,6 +6,7 @@ import { main } from "../../src/cli/main.js";
 import { FileHistory } from "../../src/destinations/file.js";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
 import { startFakeNotion, type FakeNotion } from "../fakes/notion-server.js";
+import { sendJson, startServer } from "../helpers/server.js";
 
 /** Runs a command in-process with captured streams. */
 async function cli(args: string[], env: Record<string, string>) {
@@ -60,6 +61,15 @@ describe("kpi-collector report", () => {
     );
     return config;
   };
+  /** The setup's config with an empty store first and the discord destination reading the other, `main`. */
+  const namedHistory = async (file: string, discordOptions = "") => {
+    const text = (await readFile(await setup(), "utf8"))
+      .replace("  - { type: file, path:", `  - { type: file, name: scratch, path: "${join(dir, "empty.csv")}" }\n  - { type: file, name: main, path:`)
+      .replace('webhookUrl: "${HOOK}" }', `webhookUrl: "\${HOOK}", history: main${discordOptions} }`);
+    const path = join(dir, file);
+    await writeFile(path, text);
+    return path;
+  };
 
   it("--dry-run prints the report from history and posts nothing", async () => {
     const config = await setup();
@@ -82,12 +92,7 @@ describe("kpi-collector report", () => {
   });
 
   it("reads the store the discord destination names in `history`", async () => {
-    const config = await setup();
-    const named = join(dir, "named.yaml");
-    const text = (await readFile(config, "utf8"))
-      .replace("  - { type: file, path:", `  - { type: file, name: scratch, path: "${join(dir, "empty.csv")}" }\n  - { type: file, name: main, path:`)
-      .replace('webhookUrl: "${HOOK}" }', 'webhookUrl: "${HOOK}", history: main }');
-    await writeFile(named, text);
+    const named = await namedHistory("named.yaml");
     const result = await cli(["report", "--config", named, "--date", "2026-11-16", "--dry-run"], { HOOK: discord.webhookUrl });
     expect(result.stderr).toBe("");
     expect(result.stdout).toContain("2026-11-02");
@@ -108,10 +113,46 @@ describe("kpi-collector report", () => {
     expect(missing.stderr).toBe("error: no history row for 2026-10-01: run the daily job for that date first\n");
   });
 
+  it("--dry-run needs no webhook: the discord destination is left out with a warning, its options still apply", async () => {
+    const named = await namedHistory("named-no-hook.yaml", ", metrics: { USERS: { label: Active users } }");
+    const result = await cli(["report", "--config", named, "--date", "2026-11-16", "--dry-run"], {});
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("warning: destinations[2] (discord) is left out of this dry run: environment variable HOOK is not set\n");
+    expect(result.stdout).toContain("2026-11-02");
+    expect(result.stdout).toMatch(/Active users[\s\S]*112/);
+    const posting = await cli(["report", "--config", named, "--date", "2026-11-16"], {});
+    expect(posting.code).toBe(2);
+    expect(posting.stderr).toContain("environment variable HOOK is not set");
+  });
+
   it("names a date without history", async () => {
     const config = await setup();
     const result = await cli(["report", "--config", config, "--date", "2026-10-01", "--dry-run"], { HOOK: discord.webhookUrl });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("no history row for 2026-10-01");
+  });
+});
+
+describe("kpi-collector run --dry-run", () => {
+  it("runs without the destinations' variables: nothing is written, so they are warnings", async () => {
+    const site = await startServer((_req, res) => sendJson(res, 200, { n: 42 }));
+    try {
+      const config = join(dir, "dry-run.yaml");
+      await writeFile(
+        config,
+        `sources:\n  - { name: s, type: json, url: "${site.url}/", metrics: { USERS: { path: n } } }\ndestinations:\n  - { type: notion, token: "\${NOTION_TOKEN}", database: 0123456789abcdef0123456789abcdef }\n  - { type: discord, webhookUrl: "\${DISCORD_WEBHOOK_URL}" }\n`,
+      );
+      const result = await cli(["run", "--config", config, "--dry-run", "--date", "2026-11-16"], {});
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain("warning: destinations[0] (notion) is left out of this dry run: environment variable NOTION_TOKEN is not set\n");
+      expect(result.stderr).toContain("warning: destinations[1] (discord) is left out of this dry run: environment variable DISCORD_WEBHOOK_URL is not set\n");
+      expect(result.stderr).toMatch(/USERS\s+42/);
+      expect(result.stderr).toContain("(dry run: nothing was written)");
+      const real = await cli(["run", "--config", config, "--date", "2026-11-16"], {});
+      expect(real.code).toBe(2);
+      expect(real.stderr).toContain("NOTION_TOKEN is not set");
+    } finally {
+      await site.close();
+    }
   });
 });

@@ -90,6 +90,26 @@ describe("loadConfig: invalid configs name the exact place", () => {
     expect(issues).toContain("sources[0].token: environment variable GITHUB_TOKEN is not set (export GITHUB_TOKEN=... before running)");
   });
 
+  it("names an unset variable once, without the schema's complaint about the blank it leaves", () => {
+    const issues = errorsOf(`sources:\n  - name: s\n    type: html\n    url: \${SITE}\n    metrics: { A: { selector: a } }\ndestinations:\n  - { type: discord, webhookUrl: "\${HOOK}" }\n`);
+    expect(issues).toEqual([
+      "sources[0].url: environment variable SITE is not set (export SITE=... before running)",
+      "destinations[0].webhookUrl: environment variable HOOK is not set (export HOOK=... before running)",
+    ]);
+  });
+
+  it("checks names across the entries that parse while others don't", () => {
+    const broken = `  - name: broken\n    type: html\n    metrics: { NORTH: { selector: a } }\n`;
+    const issues = errorsOf(`timezone: Nope\nnorthStar: NORTH\nsources:\n${blog}${broken}${blog.replace("name: blog", "name: blog2")}destinations:\n  - type: console\n  - type: console\n  - { type: file, path: "" }\n`);
+    expect(issues).toEqual([
+      "timezone: not a time zone; use an IANA name such as UTC or Europe/Berlin",
+      "sources[1].url: required",
+      "destinations[2].path: must not be empty",
+      'sources[2].metrics.BLOG_POSTS: source "blog" already produces BLOG_POSTS; rename one of them',
+      'destinations[1].name: "console" is already used by destinations[0]; give each a distinct name',
+    ]);
+  });
+
   it("reports YAML syntax errors with line and column", () => {
     expect(errorsOf("sources:\n  - name: [unclosed\n")[0]).toMatch(/^kpi\.config\.yaml:\d+:\d+: /);
   });
@@ -100,5 +120,43 @@ describe("configJsonSchema", () => {
     const schema = JSON.stringify(configJsonSchema());
     for (const type of ["html", "json", "github", "npm", "pypi", "dockerhub", "discord-invite", "console", "file", "notion", "discord"]) expect(schema).toContain(`"const":"${type}"`);
     expect(configJsonSchema()).toMatchObject({ type: "object", properties: { sources: { type: "array" } } });
+  });
+});
+
+describe("loadConfig: a dry run leaves out destinations whose variables are unset", () => {
+  const yaml = `history: notes
+sources:
+${blog}destinations:
+  - { type: file, name: notes, path: "\${HISTORY}" }
+  - type: notion
+    token: \${NOTION_TOKEN}
+    database: 0123456789abcdef0123456789abcdef
+  - { type: discord, webhookUrl: "\${DISCORD_WEBHOOK_URL}", history: notes, compareDays: 7 }
+`;
+
+  it("warns instead of failing, and keeps what is complete", () => {
+    const config = loadConfig(yaml, { HISTORY: "h.csv" }, "kpi.config.yaml", { leaveOut: () => true });
+    expect(config.leftOut?.map((d) => d.message)).toEqual([
+      "destinations[1] (notion) is left out of this dry run: environment variable NOTION_TOKEN is not set",
+      "destinations[2] (discord) is left out of this dry run: environment variable DISCORD_WEBHOOK_URL is not set",
+    ]);
+    expect(config.leftOut?.[1]?.entry).toMatchObject({ type: "discord", compareDays: 7, history: "notes" });
+    expect(config.destinations).toEqual([{ type: "file", name: "notes", path: "h.csv" }]);
+    expect(config.history).toBe("notes");
+  });
+
+  it("falls back to the console when every destination is left out, and accepts references to them", () => {
+    const config = loadConfig(yaml, {}, "kpi.config.yaml", { leaveOut: () => true });
+    expect(config.leftOut).toHaveLength(3);
+    expect(config.destinations).toEqual([{ type: "console" }]);
+  });
+
+  it("only for the types it is asked to, and never for a malformed reference or another mistake", () => {
+    expect(errorsOf(yaml, { HISTORY: "h.csv" })).toHaveLength(2);
+    const discordOnly = () => loadConfig(yaml, { HISTORY: "h.csv" }, "kpi.config.yaml", { leaveOut: (type) => type === "discord" });
+    expect(discordOnly).toThrow(/: destinations\[1\]\.token: environment variable NOTION_TOKEN is not set/);
+    const all = (text: string) => () => loadConfig(text, {}, "kpi.config.yaml", { leaveOut: () => true });
+    expect(all(yaml.replace("\${NOTION_TOKEN}", "\${NOTION TOKEN}"))).toThrow(/destinations\[1\]\.token: "\$\{NOTION TOKEN\}" is not a valid/);
+    expect(all(yaml.replace("compareDays: 7", "compareDays: -7"))).toThrow(/destinations\[2\]\.compareDays: must be at least/);
   });
 });

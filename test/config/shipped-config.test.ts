@@ -12,4 +12,14 @@ describe("the shipped kpi.config.yaml", () => {
     expect(metrics).toContain(config.northStar);
     expect(config.secrets.redact(JSON.stringify(config))).not.toMatch(/ntn_test_token_123|tok_abc123/);
   });
+
+  it("loads for a dry run without them: the destinations that need them are left out with a warning", async () => {
+    const text = await readFile(new URL("../../kpi.config.yaml", import.meta.url), "utf8");
+    const config = loadConfig(text, {}, "kpi.config.yaml", { leaveOut: () => true });
+    expect(config.leftOut?.map((d) => d.message)).toEqual([
+      "destinations[0] (notion) is left out of this dry run: environment variable NOTION_TOKEN is not set",
+      "destinations[1] (discord) is left out of this dry run: environment variable DISCORD_WEBHOOK_URL is not set",
+    ]);
+    expect(config.sources.length).toBeGreaterThan(0);
+  });
 });

@@ -1,0 +1,48 @@
+import { customSources } from "../custom-sources.js";
+import { destinationName, destinationSchema, HISTORY_TYPES, type DestinationOptions } from "../destinations/registry.js";
+import { createSource, sourceSchema } from "../sources/registry.js";
+import { uniqueNameIssues } from "../unique-names.js";
+
+/** Entries of a list that passed their own schema, by their index; undefined where one did not. */
+function parseEach<T>(list: unknown, parse: (item: unknown) => { success: true; data: T } | { success: false }): (T | undefined)[] {
+  return Array.isArray(list) ? list.map((item) => {
+    const result = parse(item);
+    return result.success ? result.data : undefined;
+  }) : [];
+}
+
+/**
+ * What the schema can't see: names that must be unique, and references between parts.
+ * Runs on the entries that parse even when others don't, so one `validate` names every problem;
+ * a check that needs every entry (is northStar anyone's metric?) waits until they all parse.
+ * `leftOut` names destinations a dry run left out: references to them are not errors.
+ */
+export function crossCheck(tree: Record<string, unknown>, leftOut: ReadonlySet<string> = new Set()): string[] {
+  const sourceOptions = parseEach(tree.sources, (item) => sourceSchema.safeParse(item));
+  const destinations = parseEach(tree.destinations, (item) => destinationSchema.safeParse(item));
+  // An entry that failed its schema stands in under a name nothing can clash with, so indices stay right.
+  const configSources: { name: string; metricNames?: readonly string[] }[] = sourceOptions.map((options, i) => (options ? createSource(options) : { name: `\0unparsed ${i}` }));
+  const where = (i: number) => (i < configSources.length ? `sources[${i}]` : `customSources[${i - configSources.length}] (src/custom-sources.ts)`);
+  const sources = [...configSources, ...customSources];
+  const names = destinations.map((d, i) => (d ? destinationName(d) : `\0unparsed ${i}`));
+  const problems = uniqueNameIssues(sources, names, where);
+
+  const northStar = tree.northStar;
+  if (typeof northStar === "string" && sourceOptions.length && sourceOptions.every(Boolean)) {
+    const metrics = sources.flatMap((source) => source.metricNames ?? []);
+    if (!metrics.includes(northStar)) problems.push(`northStar: "${northStar}" is not a metric of any source; use one of ${metrics.join(", ")}`);
+  }
+  const allDestinations = destinations.every(Boolean);
+  const checkHistory = (at: string, name: unknown) => {
+    if (typeof name !== "string" || leftOut.has(name)) return;
+    const target = destinations.find((d): d is DestinationOptions => d !== undefined && destinationName(d) === name);
+    if (!target) {
+      if (allDestinations) problems.push(`${at}: no destination named "${name}"`);
+    } else if (!HISTORY_TYPES.includes(target.type)) {
+      problems.push(`${at}: destination "${name}" is a ${target.type} destination; use a ${HISTORY_TYPES.join(" or ")} destination`);
+    }
+  };
+  checkHistory("history", tree.history);
+  destinations.forEach((d, i) => checkHistory(`destinations[${i}].history`, d && "history" in d ? d.history : undefined));
+  return problems;
+}
