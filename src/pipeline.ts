@@ -120,7 +120,7 @@ export class Pipeline {
         return { source, metrics: values, durationMs };
       } catch (error) {
         const reason = this.secrets.redact(errorMessage(error).replace(`[${source.name}] `, ""));
-        failures.push({ source: source.name, error: reason });
+        failures.push({ source: source.name, error: reason, ...(source.metricNames ? { metrics: [...source.metricNames] } : {}) });
         const durationMs = Date.now() - started;
         this.logger.warn(`source ${source.name} failed: ${reason}`, { job, source: source.name, durationMs });
         this.options.onProgress?.({ type: "source-failed", source: source.name, durationMs, error: reason });

@@ -13,6 +13,8 @@ export interface SourceFailure {
   source: string;
   /** A short reason, already redacted. */
   error: string;
+  /** The metrics the source declares (`Source.metricNames`), when known: the report shows them as missing. */
+  metrics?: readonly string[];
 }
 
 /** What one run gathered: every source fans in here. */

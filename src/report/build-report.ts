@@ -4,17 +4,11 @@ import type { HistoryRow, HistoryStore, Metrics, SourceFailure } from "../types.
 import { difference, direction, type Direction, type MetricDisplay, type MetricFormat } from "./format.js";
 import { seriesStart, weeklySeries } from "./sparkline.js";
 
-/** A source that failed this run. */
-export interface ReportFailure extends SourceFailure {
-  /** The metrics the source declares (`Source.metricNames`), when known: the report shows them as missing. */
-  metrics?: readonly string[];
-}
-
 /** What a weekly report is built from: a run's snapshot, or a history row. */
 export interface ReportInput {
   date: string;
   metrics: Metrics;
-  failures?: readonly ReportFailure[];
+  failures?: readonly SourceFailure[];
 }
 
 export interface ReportOptions {

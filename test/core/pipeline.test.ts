@@ -73,7 +73,7 @@ describe("Pipeline", () => {
     const slow: Source = { ...source("slow", { S: 1 }, 5_000), timeoutMs: 50 };
     const snapshot = await new Pipeline({ sources: [slow, source("fast", { F: 1 })], destinations: [] }).collect("daily");
     expect(snapshot.metrics).toEqual({ F: 1 });
-    expect(snapshot.failures[0]).toEqual({ source: "slow", error: "timed out after 50 ms" });
+    expect(snapshot.failures[0]).toEqual({ source: "slow", error: "timed out after 50 ms", metrics: ["S"] });
   });
 
   it("rejects non-numeric metric values from a custom source", async () => {
@@ -95,7 +95,7 @@ describe("Pipeline", () => {
     expect(tracked.peak()).toBe(8);
     const slow = source("slow", { S: 1 }, 5_000);
     const snapshot = await new Pipeline({ sources: [slow], destinations: [], sourceTimeoutMs: 50 }).collect("daily");
-    expect(snapshot.failures).toEqual([{ source: "slow", error: "timed out after 50 ms" }]);
+    expect(snapshot.failures).toEqual([{ source: "slow", error: "timed out after 50 ms", metrics: ["S"] }]);
   });
 
   it("a failing destination doesn't block another, and the result says which failed", async () => {

@@ -1,7 +1,7 @@
 import { DestinationError, errorMessage } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
-import { buildWeeklyReport, type ReportFailure, type ReportInput, type ReportOptions, type WeeklyReport } from "../../report/build-report.js";
+import { buildWeeklyReport, type ReportInput, type ReportOptions, type WeeklyReport } from "../../report/build-report.js";
 import { COLORS, type DiscordMessage } from "../../report/discord-limits.js";
 import { failureEmbeds, packMessages, toDiscordMessages, type MessageOptions } from "../../report/embeds.js";
 import type { HistoryStore, Snapshot, SourceFailure } from "../../types.js";
@@ -80,7 +80,7 @@ export function alertMessages(snapshot: Pick<Snapshot, "date" | "job">, failures
 }
 
 /** The pipeline redacts reasons already; a custom caller may not have. A failed source's metric names stay for the report. */
-function redactFailures(failures: readonly ReportFailure[], secrets: Secrets): ReportFailure[] {
+function redactFailures(failures: readonly SourceFailure[], secrets: Secrets): SourceFailure[] {
   return failures.map((f) => ({ ...f, error: secrets.redact(f.error) }));
 }
 

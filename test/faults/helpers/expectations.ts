@@ -45,7 +45,8 @@ export function reportsOf(discord: FakeDiscord, date: string): FakeDiscordMessag
 export function expectIsolatedFailure(world: World, result: RunResult, source: string, absent: readonly string[], reason: RegExp): string {
   const { snapshot } = result;
   expect(result.destinations.filter((d) => !d.ok)).toEqual([]);
-  expect(snapshot.failures).toEqual([{ source, error: expect.stringMatching(reason) }]);
+  // The failure names the metrics the source declares, so the weekly report can show them as missing.
+  expect(snapshot.failures).toEqual([{ source, error: expect.stringMatching(reason), metrics: [...absent] }]);
   expect(Object.keys(snapshot.metrics).sort()).toEqual([...HEALTHY_METRICS]);
   const row = rowOf(world.notion, snapshot.date);
   expect(row.metrics).toEqual(snapshot.metrics);
