@@ -12,6 +12,8 @@ import { failureText, runNode } from "./run-node.js";
 const PAGES = 200;
 const PAGE_BYTES = 1024 * 1024;
 const LIMIT_MIB = 150;
+/** The target is judged on the median of this many runs: one run's peak varies by a few MiB with GC timing. */
+const DEPLOYED_RUNS = 3;
 
 /** A customer table of about 1 MiB with the total at the very end, so a selector walks it all. */
 export function bigPage(bytes = PAGE_BYTES): string {
@@ -79,7 +81,8 @@ export async function measureChild(url: string, options: ChildOptions): Promise<
     const report = JSON.parse(reportLine.slice(REPORT_PREFIX.length)) as MemoryReport;
     const summary = lines.map(jsonRecord).find((r): r is RunSummaryRecord => r !== undefined && "metricsCollected" in r);
     if (report.status >= 300 || !summary || summary.sourcesFailed.length || summary.destinationsFailed.length || summary.metricsCollected !== pages * 2) {
-      throw new Error(`memory: the event (${what}) answered ${report.status}; run summary ${JSON.stringify(summary)}\n${run.stdout.slice(-2000)}`);
+      const problems = lines.filter((line) => /"severity":"(WARNING|ERROR)"/.test(line)).slice(0, 5);
+      throw new Error(`memory: the event (${what}) answered ${report.status}; run summary ${JSON.stringify(summary)}\n${problems.join("\n")}`);
     }
     return report;
   } finally {
@@ -106,21 +109,24 @@ export async function benchMemory(): Promise<Figure[]> {
   const nodeOptions = await functionNodeOptions();
   const server = await startServer((_req, res) => sendHtml(res, 200, page));
   try {
-    const deployed = await measureChild(server.url, { nodeOptions });
+    const runs: MemoryReport[] = [];
+    for (let i = 0; i < DEPLOYED_RUNS; i++) runs.push(await measureChild(server.url, { nodeOptions }));
+    // The run whose peak is the median stands for all: its breakdown explains the figure judged.
+    const deployed = [...runs].sort((a, b) => a.maxRssBytes - b.maxRssBytes)[Math.floor(DEPLOYED_RUNS / 2)] as MemoryReport;
     const plain = await measureChild(server.url, { nodeOptions: undefined });
     const detail = (report: MemoryReport) => ({
       pages: PAGES,
       pageBytes: Buffer.byteLength(page),
       runMs: round(report.ms),
-      status: report.status,
       atPeakMiB: mibFields(report.atPeak),
       maximaMiB: mibFields(report.maxima),
-      timelineMiB: report.timeline.map((s) => ({ s: Math.floor(s.ms / 1000), ...mibFields(s) })),
+      /** The largest RSS sample of each second: "second: rss heapTotal heapUsed external arrayBuffers" in MiB. */
+      timelineMiB: report.timeline.map((t) => `${Math.floor(t.ms / 1000)}: ${Object.values(mibFields(t)).join(" ")}`),
     });
     return [
-      { bench: "memory", name: `peak RSS, ${PAGES} html sources × 1 MiB, built entry under the Functions Framework (child's maxRSS, NODE_OPTIONS="${nodeOptions}" as deployed)`, value: mib(deployed.maxRssBytes), unit: "MiB", target: { max: LIMIT_MIB, text: `< ${LIMIT_MIB} MiB` }, detail: detail(deployed) },
-      { bench: "memory", name: "at the peak RSS sample: heapTotal / external (sampled every 5 ms), as deployed", value: mib(deployed.atPeak.heapTotal), unit: "MiB", detail: { externalMiB: mib(deployed.atPeak.external), heapUsedMiB: mib(deployed.atPeak.heapUsed) } },
-      { bench: "memory", name: "peak heap used, as deployed", value: mib(deployed.maxima.heapUsed), unit: "MiB" },
+      { bench: "memory", name: `peak RSS, ${PAGES} html sources × 1 MiB, built entry under the Functions Framework (child's maxRSS, median of ${DEPLOYED_RUNS}, NODE_OPTIONS="${nodeOptions}" as deployed)`, value: mib(deployed.maxRssBytes), unit: "MiB", target: { max: LIMIT_MIB, text: `< ${LIMIT_MIB} MiB` }, detail: { runsMiB: runs.map((r) => mib(r.maxRssBytes)), ...detail(deployed) } },
+      { bench: "memory", name: "heapTotal at the peak RSS sample (sampled every 5 ms), as deployed", value: mib(deployed.atPeak.heapTotal), unit: "MiB", detail: { externalMiB: mib(deployed.atPeak.external), heapUsedMiB: mib(deployed.atPeak.heapUsed) } },
+      { bench: "memory", name: "largest external (Buffers) of the run, as deployed", value: mib(deployed.maxima.external), unit: "MiB", detail: { arrayBuffersMiB: mib(deployed.maxima.arrayBuffers) } },
       { bench: "memory", name: "RSS of an idle instance: entry imported, server listening", value: mib(deployed.baselineRssBytes), unit: "MiB", detail: { bareNodeRssMiB: mib(deployed.startRssBytes) } },
       { bench: "memory", name: `collection of ${PAGES} pages, as deployed`, value: round(deployed.ms), unit: "ms" },
       { bench: "memory", name: "peak RSS with V8's default flags (no NODE_OPTIONS)", value: mib(plain.maxRssBytes), unit: "MiB", detail: detail(plain) },
