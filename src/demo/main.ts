@@ -11,7 +11,8 @@ import { seedDemoHistory } from "./seed.js";
 import { DEMO_API_TOKEN, DEMO_PASSWORD, DEMO_USER, startDemoSite } from "./site.js";
 
 export const DEMO_HISTORY = ".kpi/demo-history.csv";
-const SEED_DAYS = 35;
+/** Enough for every point of the report's eight-week sparklines (the oldest reads 55 days back). */
+const SEED_DAYS = 63;
 
 /**
  * `npm run demo`: the main job on the embedded default config, offline and without credentials,
@@ -46,8 +47,9 @@ export async function runDemo(out: (text: string) => void = (t) => process.stdou
     const failed = [...daily.destinations, ...weekly.destinations].filter((d) => !d.ok);
     for (const record of warnings) out(`${record.severity.toLowerCase()}: ${record.message}\n`);
     out(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. History: ${historyPath}\n`);
-    out(`Next: edit kpi.config.yaml (your sources; Notion and Discord read NOTION_TOKEN and DISCORD_WEBHOOK_URL from the environment),\n`);
-    out(`then "npx kpi-collector validate" and "npx kpi-collector run --dry-run". The README has the rest.\n`);
+    out(`Next: edit the sources in kpi.config.yaml and see their numbers with "npx kpi-collector run --dry-run" (it writes nothing,\n`);
+    out(`so it needs no Notion or Discord credentials); then export NOTION_TOKEN and DISCORD_WEBHOOK_URL and check everything\n`);
+    out(`with "npx kpi-collector validate". The README has the rest.\n`);
     return failed.length || daily.snapshot.failures.length ? 1 : 0;
   } finally {
     await site.close();

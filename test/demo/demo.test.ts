@@ -16,9 +16,13 @@ describe("npm run demo", () => {
     expect(output).toContain(`KPI snapshot ${today} (daily): 7 metrics, 0 failed sources`);
     expect(output).toContain(`Compared with ${addDays(today, -14)} (14 days earlier).`);
     expect(output).toMatch(/WEEKLY_ACTIVE_USERS: [\d,]+ [▲▼=]/);
+    // Enough history for every week of every sparkline: eight bars, no gaps.
+    const sparklines = [...output.matchAll(/was [\d,.]+ · (\S+)/g)].map((m) => m[1]);
+    expect(sparklines).toHaveLength(7);
+    for (const line of sparklines) expect(line).toMatch(/^[▁▂▃▄▅▆▇█]{8}$/);
     const rows = (await readFile(history, "utf8")).trim().split("\n");
-    // The header, 35 seeded days and today's row, written twice (daily, then weekly-report) but kept once.
-    expect(rows).toHaveLength(37);
+    // The header, 63 seeded days and today's row, written twice (daily, then weekly-report) but kept once.
+    expect(rows).toHaveLength(65);
     expect(rows.at(-1)).toMatch(new RegExp(`^${today},\\d`));
     for (const secret of [DEMO_PASSWORD, DEMO_API_TOKEN]) expect(output).not.toContain(secret);
   });
