@@ -23,6 +23,20 @@ describe("http client", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
+  it("decodes a character whose bytes arrive in two chunks, and a POST without a body completes", async () => {
+    server = await startServer(async (req, res) => {
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+      const euro = Buffer.from("€", "utf8");
+      res.write(Buffer.concat([Buffer.from(`${req.method} 5`), euro.subarray(0, 1)]));
+      // The rest of the character only after the first chunk has surely been read.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      res.end(Buffer.concat([euro.subarray(1), Buffer.from(" ok")]));
+    });
+    const client = createHttpClient({ retry: fast });
+    expect((await client.request({ url: server.url })).body).toBe("GET 5€ ok");
+    expect((await client.request({ url: server.url, method: "POST" })).body).toBe("POST 5€ ok");
+  });
+
   it("retries a 500 on GET, then succeeds", async () => {
     let calls = 0;
     server = await startServer((_req, res) => sendJson(res, ++calls === 1 ? 500 : 200, { calls }));
