@@ -84,7 +84,7 @@ resource "google_cloudfunctions2_function" "collector" {
       # V8 sized for 256M (README, "Performance"): a small young generation, and an old generation
       # capped so garbage DOMs of scraped pages are collected before the instance runs out.
       # bench/memory.ts runs its child with exactly this value.
-      NODE_OPTIONS = "--max-old-space-size=80 --max-semi-space-size=1"
+      NODE_OPTIONS = "--max-old-space-size=72 --max-semi-space-size=1"
     }
 
     dynamic "secret_environment_variables" {

@@ -13,7 +13,7 @@ import { fetchPage, pageRequest } from "./page.js";
 export const HTML_TYPE = "html";
 
 /** Sized for a 256 MB function whose heap is capped at 80 MB (terraform/function.tf). */
-export const DEFAULT_MAX_PARSE_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_MAX_PARSE_BYTES = 1.5 * 1024 * 1024;
 
 export const htmlMetricSchema = z
   .object({
@@ -46,7 +46,7 @@ export const htmlSourceSchema = z
       .int()
       .positive()
       .optional()
-      .describe("A larger page fails this source instead of being parsed: a parsed page takes about 18 times its size in memory. @default 2 MiB"),
+      .describe("A larger page fails this source instead of being parsed: a parsed page takes about 18 times its size in memory. @default 1.5 MiB"),
     metrics: z
       .record(metricName, htmlMetricSchema)
       .refine((metrics) => Object.keys(metrics).length > 0, "name at least one metric")
