@@ -1,6 +1,7 @@
 import { mapWithConcurrency } from "./concurrency.js";
 import { dateInTimeZone, isIsoDate } from "./dates.js";
 import { ConfigError, errorMessage } from "./errors.js";
+import { collectSource } from "./collect-source.js";
 import { assertUniqueNames } from "./unique-names.js";
 import { claimMetrics } from "./metric-owners.js";
 import { createHttpClient, type HttpClient } from "./http/client.js";
@@ -113,7 +114,7 @@ export class Pipeline {
       const started = Date.now();
       this.options.onProgress?.({ type: "source-start", source: source.name });
       try {
-        const values = await this.collectOne(source, http);
+        const values = await collectSource(source, { http, timeoutMs: source.timeoutMs ?? this.options.sourceTimeoutMs ?? 30_000, logger: this.logger, secrets: this.secrets });
         const durationMs = Date.now() - started;
         this.logger.info(`source ${source.name}: ${plural(Object.keys(values).length, "metric")}`, { job, source: source.name, durationMs });
         this.options.onProgress?.({ type: "source-done", source: source.name, durationMs, metrics: Object.keys(values).length });
@@ -201,37 +202,6 @@ export class Pipeline {
       return { destination: destination.name, ok: false, error: reason, durationMs };
     }
   }
-
-  private async collectOne(source: Source, http: HttpClient): Promise<Metrics> {
-    const timeoutMs = source.timeoutMs ?? this.options.sourceTimeoutMs ?? 30_000;
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new Error(`timed out after ${timeoutMs} ms`);
-        controller.abort(error);
-        reject(error);
-      }, timeoutMs);
-    });
-    const deadline = Date.now() + timeoutMs;
-    // Each request may take what is left of this source's limit; the client splits it among retries.
-    const sourceHttp: HttpClient = { request: (request) => http.request({ ...request, timeoutMs: request.timeoutMs ?? Math.max(1, deadline - Date.now()) }) };
-    try {
-      const context = { http: sourceHttp, signal: controller.signal, logger: this.logger.child({ source: source.name }), secrets: this.secrets };
-      const values = await Promise.race([source.collect(context), timeout]);
-      return checkMetrics(values);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-}
-
-function checkMetrics(values: unknown): Metrics {
-  if (!values || typeof values !== "object") throw new Error("collect() returned no metrics object");
-  for (const [name, value] of Object.entries(values)) {
-    if (typeof value !== "number" || !Number.isFinite(value)) throw new Error(`metric ${name} is not a finite number (${String(value)})`);
-  }
-  return values as Metrics;
 }
 
 function sortKeys(metrics: Metrics): Metrics {
