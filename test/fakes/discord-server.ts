@@ -113,7 +113,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 function fail(res: ServerResponse, status: number, options: FailOptions): void {
   if (status !== 429) return sendJson(res, status, { message: `${status}: Server Error`, code: 0 });
   const seconds = options.retryAfter ?? 0.05;
-  const headers = { "retry-after": String(seconds), "x-ratelimit-scope": "user", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": String(seconds) };
+  const headers = { "retry-after": String(seconds), "x-ratelimit-scope": "user", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": String(seconds), "x-ratelimit-reset": resetAt(seconds) };
   if (options.headerOnly) {
     res.writeHead(429, headers);
     return void res.end();
@@ -125,7 +125,12 @@ function rateHeaders(rateLimit: FakeDiscordOptions["rateLimit"], bucket: { start
   const limit = rateLimit?.limit ?? 5;
   const remaining = rateLimit ? Math.max(0, limit - bucket.used) : limit - 1;
   const resetAfter = rateLimit ? Math.max(0, rateLimit.windowMs - (Date.now() - bucket.start)) / 1000 : 2;
-  return { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(remaining), "x-ratelimit-reset-after": resetAfter.toFixed(3), "x-ratelimit-bucket": "fake" };
+  return { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(remaining), "x-ratelimit-reset": resetAt(resetAfter), "x-ratelimit-reset-after": resetAfter.toFixed(3), "x-ratelimit-bucket": "fake" };
+}
+
+/** `X-RateLimit-Reset`: when the bucket resets, in epoch seconds with a fraction, as Discord sends it. */
+function resetAt(afterSeconds: number): string {
+  return (Date.now() / 1000 + afterSeconds).toFixed(3);
 }
 
 /** Discord counts characters, not UTF-16 units. */
