@@ -14,8 +14,8 @@ resource "google_monitoring_notification_channel" "email" {
   depends_on = [google_project_service.api]
 }
 
-# Log-based alert: any ERROR line from the function (a failed source, a failed destination,
-# an unhandled exception) sends one email per hour at most.
+# Log-based alert: any ERROR line from the function (a failed destination, a failed run,
+# a rejected message, an invalid config; a failed source is a WARNING) sends one email an hour at most.
 resource "google_monitoring_alert_policy" "errors" {
   count = local.alerts_enabled ? 1 : 0
 
