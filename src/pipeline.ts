@@ -168,12 +168,14 @@ export class Pipeline {
     return { snapshot, destinations, ok: destinations.every((d) => d.ok) };
   }
 
-  /** The history store writes first, so destinations that read it see today's row. */
+  /**
+   * History stores write first, so destinations that read one (the default, or one a destination
+   * names) see today's row, and no store's upsert races a reader's write to the same date.
+   */
   async fanOut(snapshot: Snapshot): Promise<DestinationResult[]> {
     const subscribed = this.destinations.filter((d) => !d.jobs || d.jobs.includes(snapshot.job));
-    const history = this.history;
-    const first = subscribed.filter((d) => d === (history as unknown));
-    const rest = subscribed.filter((d) => d !== (history as unknown));
+    const first = subscribed.filter(isHistoryStore);
+    const rest = subscribed.filter((d) => !isHistoryStore(d));
     const results = await Promise.all(first.map((d) => this.writeOne(d, snapshot)));
     results.push(...(await Promise.all(rest.map((d) => this.writeOne(d, snapshot)))));
     return results;

@@ -128,6 +128,18 @@ describe("Pipeline", () => {
     expect(seenByReader).toMatchObject({ date: "2026-11-29", metrics: { A: 9 } });
   });
 
+  it("writes every history store before the other destinations, not only the default one", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kpi-p-"));
+    const main = new FileHistory({ type: "file", name: "main", path: join(dir, "main.csv") });
+    const other = new FileHistory({ type: "file", name: "other", path: join(dir, "other.csv") });
+    let seenInOther: unknown;
+    // Like a discord destination whose `history` names the second store.
+    const reader: Destination = { name: "reader", write: async (snapshot) => void (seenInOther = await other.get(snapshot.date)) };
+    const result = await new Pipeline({ sources: [source("s", { A: 9 })], destinations: [reader, main, other], now: fixedNow }).process("daily");
+    expect(result.ok).toBe(true);
+    expect(seenInOther).toMatchObject({ date: "2026-11-29", metrics: { A: 9 } });
+  });
+
   it("dry run collects but writes nothing", async () => {
     const seen: Snapshot[] = [];
     const result = await new Pipeline({ sources: [source("s", { A: 1 })], destinations: [recorder("d", seen)] }).process("daily", { dryRun: true });
