@@ -1,7 +1,9 @@
 import type { RunResult } from "./pipeline.js";
-import type { LogFields } from "./log/logger.js";
+import type { LogFields, Logger } from "./log/logger.js";
 
 export interface RunSummary {
+  /** ERROR when a destination failed, WARNING when only sources did. */
+  level: "error" | "warn" | "info";
   message: string;
   fields: LogFields & {
     date: string;
@@ -10,6 +12,11 @@ export interface RunSummary {
     destinationsWritten: string[];
     destinationsFailed: string[];
   };
+}
+
+/** Logs the summary at its level: the CLI and the function end every run with this line. */
+export function logRunSummary(logger: Logger, summary: RunSummary): void {
+  logger[summary.level](summary.message, summary.fields);
 }
 
 /** The one line a run ends with: metrics collected, sources failed, destinations written. */
@@ -25,6 +32,7 @@ export function summarizeRun(result: RunResult, durationMs: number): RunSummary 
     `${destinationsWritten.length}/${result.destinations.length} destinations written${destinationsFailed.length ? ` (failed: ${destinationsFailed.join(", ")})` : ""}`,
   ];
   return {
+    level: !result.ok ? "error" : sourcesFailed.length ? "warn" : "info",
     message: `${snapshot.job} ${snapshot.date} done: ${parts.join(", ")}`,
     fields: { job: snapshot.job, date: snapshot.date, durationMs, metricsCollected, sourcesFailed, destinationsWritten, destinationsFailed },
   };

@@ -4,7 +4,7 @@ import { UsageError } from "./usage.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 import { terminalProgress, type TerminalProgress } from "./progress.js";
 import { formatSnapshotTable } from "../destinations/console.js";
-import { summarizeRun } from "../run-summary.js";
+import { logRunSummary, summarizeRun } from "../run-summary.js";
 
 export interface RunArgs {
   config?: string;
@@ -59,7 +59,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   }
   // The same closing line as the Cloud Function's.
   const summary = summarizeRun(result, Date.now() - started);
-  logger.info(summary.message, summary.fields);
+  logRunSummary(logger, summary);
   if (io.stdout.isTTY) {
     for (const d of result.destinations) io.stderr.write(d.ok ? `✓ ${d.destination} written\n` : `✗ ${d.destination} failed: ${d.error}\n`);
   }

@@ -7,7 +7,7 @@ import { eventAgeMs, formatAge, publishDate } from "./event-age.js";
 import { MessageError, decodeJobRequest } from "./message.js";
 import type { FunctionOptions } from "./options.js";
 import { SetupCache, type PipelineLoader } from "./pipeline-cache.js";
-import { summarizeRun } from "../run-summary.js";
+import { logRunSummary, summarizeRun } from "../run-summary.js";
 import type { Job } from "../types.js";
 
 export interface HandlerDeps {
@@ -89,8 +89,7 @@ export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) =
     }
 
     const summary = summarizeRun(result, now().getTime() - started);
-    const log = !result.ok ? logger.error : summary.fields.sourcesFailed.length ? logger.warn : logger.info;
-    log(summary.message, summary.fields);
+    logRunSummary(logger, summary);
     if (!result.ok) {
       const failed = result.destinations.filter((d) => !d.ok).map((d) => `${d.destination}: ${d.error ?? "failed"}`);
       throw new RetryableEventError(secrets.redact(`destinations failed, Pub/Sub will redeliver: ${failed.join("; ")}`));

@@ -71,7 +71,8 @@ describe("kpi-collector CLI (as a process)", () => {
     expect(result.code).toBe(1);
     const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toContainEqual(expect.objectContaining({ severity: "ERROR", destination: "file" }));
-    expect(lines.at(-1)).toMatchObject({ message: expect.stringContaining("done:"), destinationsFailed: ["file"] });
+    // The same closing line, at the same severity, as the Cloud Function logs.
+    expect(lines.at(-1)).toMatchObject({ severity: "ERROR", message: expect.stringContaining("done:"), destinationsFailed: ["file"] });
   });
 
   it("validate accepts a good config", async () => {
