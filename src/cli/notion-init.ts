@@ -1,7 +1,8 @@
 import { ConfigError, errorMessage } from "../errors.js";
 import { Secrets } from "../log/secrets.js";
 import { createSource } from "../sources/registry.js";
-import { loadCliConfig, type CliIo } from "./context.js";
+import { loadConfigFile, resolveConfigPath } from "../config/load.js";
+import type { CliIo } from "./context.js";
 import { UsageError } from "./usage.js";
 
 /**
@@ -11,11 +12,12 @@ import { UsageError } from "./usage.js";
 export async function notionInitCommand(args: { config?: string; parent?: string; title?: string }, io: CliIo): Promise<number> {
   if (!args.parent) throw new UsageError("--parent: required; the id or URL of a Notion page shared with your integration");
   const token = io.env.NOTION_TOKEN;
-  if (!token) throw new ConfigError(["NOTION_TOKEN: environment variable is not set; create an integration at https://www.notion.so/my-integrations and export its token"]);
+  if (!token) throw new ConfigError(["NOTION_TOKEN: environment variable is not set; create an integration at https://www.notion.so/profile/integrations and export its token"]);
   const secrets = new Secrets().add(token);
   let metrics: string[] = [];
   try {
-    const { config } = await loadCliConfig(args.config, io);
+    // Only the sources matter here: destinations whose variables are unset (the webhook, say) are left out.
+    const config = await loadConfigFile(resolveConfigPath(args.config, io.env), io.env, { leaveOut: () => true });
     metrics = config.sources.flatMap((s) => [...(createSource(s).metricNames ?? [])]);
   } catch (error) {
     io.stderr.write(`note: the config did not load (${errorMessage(error).split("\n")[0]}); creating the database without metric columns. The first run adds them.\n`);

@@ -32,7 +32,8 @@ afterAll(async () => {
 describe("kpi-collector notion init", () => {
   it("creates a database with a number column per configured metric and prints its id", async () => {
     const config = join(dir, "init.yaml");
-    await writeFile(config, `sources:\n  - { name: gh, type: github, repo: a/b }\n`);
+    // The webhook's variable is unset, as in README step 3: only the sources matter to init.
+    await writeFile(config, `sources:\n  - { name: gh, type: github, repo: a/b }\ndestinations:\n  - { type: discord, webhookUrl: "\${DISCORD_WEBHOOK_URL}" }\n`);
     const result = await cli(["notion", "init", "--parent", notion.parentPageId, "--config", config], { NOTION_TOKEN: notion.token, NOTION_BASE_URL: notion.url });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
