@@ -4,6 +4,7 @@ import { z } from "zod";
 import { destinationBase } from "../config/common.js";
 import { addDays } from "../dates.js";
 import { DestinationError, errorMessage } from "../errors.js";
+import { mergeAlerted } from "../history/columns.js";
 import { formatHistoryCsv, parseHistoryCsv } from "../history/csv.js";
 import type { Destination, HistoryRow, HistoryStore, Snapshot } from "../types.js";
 
@@ -46,13 +47,13 @@ export class FileHistory implements Destination, HistoryStore {
   markReportSent(date: string, alerted: string[] = []): Promise<void> {
     return this.change(date, (row) => {
       row.reportSent = true;
-      if (alerted.length) row.alerted = mergeSources(row.alerted, alerted);
+      if (alerted.length) row.alerted = mergeAlerted(row.alerted, alerted);
     });
   }
 
   markAlerted(date: string, sources: string[]): Promise<void> {
     return this.change(date, (row) => {
-      row.alerted = mergeSources(row.alerted, sources);
+      row.alerted = mergeAlerted(row.alerted, sources);
     });
   }
 
@@ -110,8 +111,4 @@ export class FileHistory implements Destination, HistoryStore {
 
 export function createFileDestination(options: FileOptions): FileHistory {
   return new FileHistory(options);
-}
-
-function mergeSources(known: readonly string[] | undefined, added: readonly string[]): string[] {
-  return [...new Set([...(known ?? []), ...added])].sort();
 }

@@ -4,3 +4,8 @@
 export const REPORT_SENT_COLUMN = "Report sent";
 /** The sources already alerted about that date, so each failure is announced once. */
 export const ALERTED_COLUMN = "Alerted";
+
+/** The `Alerted` sources after `added` were alerted about: each once, sorted, in every store. */
+export function mergeAlerted(known: readonly string[] | undefined, added: readonly string[]): string[] {
+  return [...new Set([...(known ?? []), ...added])].sort();
+}

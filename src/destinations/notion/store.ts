@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import type { Destination, HistoryRow, HistoryStore, Job, Snapshot } from "../../types.js";
 import { NotionApi, giveUp, isTransient, type NotionFetch } from "./client.js";
+import { mergeAlerted } from "../../history/columns.js";
 import { parseNotionId } from "./database-id.js";
 import { toDestinationError } from "./errors.js";
 import { ALERTED_PROPERTY, DEFAULT_DATE_PROPERTY, NOTION_TYPE, REPORT_SENT_PROPERTY, type NotionOptions, type NotionTuning } from "./options.js";
@@ -81,11 +82,11 @@ export class NotionStore implements Destination, HistoryStore {
     const columns: Column[] = [this.dateColumn, REPORT_SENT];
     if (!alerted.length) return this.writeRow(`markReportSent ${date}`, date, columns, reportSentProperty);
     columns.push(ALERTED);
-    return this.writeRow(`markReportSent ${date}`, date, columns, (row) => ({ ...reportSentProperty(), ...alertedProperty(mergeNames(row?.alerted, alerted)) }));
+    return this.writeRow(`markReportSent ${date}`, date, columns, (row) => ({ ...reportSentProperty(), ...alertedProperty(mergeAlerted(row?.alerted, alerted)) }));
   }
 
   markAlerted(date: string, sources: string[]): Promise<void> {
-    return this.writeRow(`markAlerted ${date}`, date, [this.dateColumn, ALERTED], (row) => alertedProperty(mergeNames(row?.alerted, sources)));
+    return this.writeRow(`markAlerted ${date}`, date, [this.dateColumn, ALERTED], (row) => alertedProperty(mergeAlerted(row?.alerted, sources)));
   }
 
   get(date: string): Promise<HistoryRow | undefined> {
@@ -214,6 +215,3 @@ export class NotionStore implements Destination, HistoryStore {
   }
 }
 
-function mergeNames(known: readonly string[] | undefined, added: readonly string[]): string[] {
-  return [...new Set([...(known ?? []), ...added])];
-}
