@@ -6,6 +6,12 @@ import type { Secrets } from "../log/secrets.js";
 export const httpUrl = z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" });
 
 /**
+ * The largest page parsed: a parsed page takes about 18 times its size in memory, and the
+ * 256 MB function caps its heap at 72 MB (terraform/function.tf; test/terraform/heap-cap.test.ts).
+ */
+export const DEFAULT_MAX_PARSE_BYTES = 1.5 * 1024 * 1024;
+
+/**
  * Parses HTML, or XML (RSS, Atom) with `xml`. cheerio is imported on first use, so a run
  * without html sources or logins never loads it, and `cheerio/slim` uses htmlparser2,
  * a much smaller DOM than parse5.

@@ -6,14 +6,12 @@ import { describeUrl } from "../http/client.js";
 import type { Secrets } from "../log/secrets.js";
 import { parseNumber } from "../parse-number.js";
 import type { Metrics, Source } from "../types.js";
-import { documentParser, regexPattern, select, snippet } from "./extract.js";
+import { DEFAULT_MAX_PARSE_BYTES, documentParser, regexPattern, select, snippet } from "./extract.js";
 import { assertLoggedIn } from "./login.js";
 import { fetchPage, pageRequest } from "./page.js";
 
 export const HTML_TYPE = "html";
 
-/** Sized for a 256 MB function whose heap is capped at 80 MB (terraform/function.tf). */
-export const DEFAULT_MAX_PARSE_BYTES = 1.5 * 1024 * 1024;
 
 export const htmlMetricSchema = z
   .object({

@@ -5,7 +5,7 @@ import { isSecretField } from "../config/secrets.js";
 import { errorMessage, HttpError, SourceError } from "../errors.js";
 import { describeUrl, type HttpRequest, type HttpResponse } from "../http/client.js";
 import type { SourceContext } from "../types.js";
-import { httpUrl, loadDocument, select } from "./extract.js";
+import { DEFAULT_MAX_PARSE_BYTES, httpUrl, loadDocument, select } from "./extract.js";
 
 export const loginSchema = z
   .object({
@@ -41,7 +41,8 @@ export async function logIn(source: string, login: LoginOptions, context: Source
   // Loaded only by sources that log in: a run without logins never pays for it.
   const { CookieJar: Jar } = await import("tough-cookie");
   const jar = new Jar();
-  const send = (request: HttpRequest) => requestWithJar(context, jar, request);
+  // The login pages are parsed too: no larger than an html source's page may be.
+  const send = (request: HttpRequest) => requestWithJar(context, jar, { maxResponseBytes: DEFAULT_MAX_PARSE_BYTES, ...request });
 
   let page: HttpResponse;
   try {

@@ -96,6 +96,16 @@ describe("http client", () => {
     await expect(createHttpClient({ maxResponseBytes: 64 * 1024 }).request({ url: server.url })).rejects.toMatchObject({ code: "response_too_large" });
   });
 
+  it("refuses a declared Content-Length over the cap before the body comes", async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain", "content-length": String(256 * 1024) });
+      // The headers only: the body never comes, so only the declared length can end this early.
+      res.flushHeaders();
+    });
+    const request = createHttpClient({ maxResponseBytes: 64 * 1024 }).request({ url: server.url, timeoutMs: 20_000 });
+    await expect(request).rejects.toMatchObject({ code: "response_too_large" });
+  });
+
   it("names a refused connection", async () => {
     server = await startServer((_req, res) => sendJson(res, 200, {}));
     const url = server.url;

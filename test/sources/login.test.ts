@@ -3,6 +3,8 @@ import { createHtmlSource, htmlSourceSchema } from "../../src/sources/html.js";
 import { createJsonSource, jsonSourceSchema } from "../../src/sources/json.js";
 import { PASSWORD, USER, startLoginSite, type LoginSite, type LoginSiteOptions } from "../fixtures/login-site.js";
 import { failureOf, sourceContext } from "./helpers.js";
+import { DEFAULT_MAX_PARSE_BYTES } from "../../src/sources/extract.js";
+import { sendHtml, startServer } from "../helpers/server.js";
 
 let site: LoginSite | undefined;
 afterEach(async () => site?.close());
@@ -44,6 +46,18 @@ describe("form login", () => {
     // The user's email names who logged in, as the config's redaction leaves it too.
     expect(context.secrets.redact(`user ${USER}`)).toBe(`user ${USER}`);
     expect(context.logs).toEqual([]);
+  });
+
+  it("a json source's login page is parsed no larger than an html page may be: the source fails, not the process", async () => {
+    const filler = "<div>filler</div>".repeat(Math.ceil((DEFAULT_MAX_PARSE_BYTES + 1) / 17));
+    const server = await startServer((_req, res) => sendHtml(res, 200, `<form id="login"></form>${filler}`));
+    try {
+      const api = createJsonSource(jsonSourceSchema.parse({ type: "json", name: "api", url: `${server.url}/api`, login: login(server.url), metrics: { N: { path: "n" } } }));
+      const message = await failureOf(api, sourceContext());
+      expect(message).toMatch(new RegExp(`login failed for source api: the login page could not be fetched: Response larger than ${DEFAULT_MAX_PARSE_BYTES} bytes`));
+    } finally {
+      await server.close();
+    }
   });
 
   it("reads a JSON API behind the login", async () => {
