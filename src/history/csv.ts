@@ -1,7 +1,7 @@
 import type { HistoryRow } from "../types.js";
 import { ALERTED_COLUMN, REPORT_SENT_COLUMN } from "./columns.js";
 
-export const DATE_COLUMN = "date";
+const DATE_COLUMN = "date";
 
 /** The history CSV: one row per date, one column per metric; an empty cell is a missing value, never 0. */
 export function parseHistoryCsv(text: string): HistoryRow[] {

@@ -71,7 +71,7 @@ export interface WeeklyReport {
   failures: SourceFailure[];
 }
 
-export const COMPARE_WINDOW_DAYS = 7;
+const COMPARE_WINDOW_DAYS = 7;
 
 /**
  * Reads history only through the `HistoryStore` interface: one `range` call, plus a second

@@ -35,7 +35,7 @@ function headerEmbed(report: WeeklyReport, color: number): DiscordEmbed {
   return { title: `Weekly KPI report — ${report.date}`, description: truncate(lines.join("\n"), L.description), color };
 }
 
-export function comparisonText(report: WeeklyReport): string {
+function comparisonText(report: WeeklyReport): string {
   if (report.baseline) return "No earlier history: this report is the baseline.";
   const age = comparisonAge(report);
   if (report.comparisonDate === undefined) return `No row from the ${report.compareDays} to ${report.compareDays + 7} days before to compare with.`;

@@ -3,7 +3,7 @@ import type { HistoryRow, Metrics } from "../types.js";
 
 const BARS = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] as const;
 /** Marks a week without a value, so the bars keep their places. */
-export const SPARK_GAP = "·";
+const SPARK_GAP = "·";
 
 /** Bars scaled from the series' own minimum to maximum; a flat series sits in the middle. */
 export function sparkline(values: readonly (number | undefined)[]): string {

@@ -83,7 +83,7 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
 }
 
 /** Reads one metric; a selector matching nothing or text without a number is an error, never 0. */
-export function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricOptions, url: string, secrets?: Secrets): number {
+function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricOptions, url: string, secrets?: Secrets): number {
   const fail = (message: string) => new SourceError(source, `${message} (${describeUrl(url)})`);
   let matches: ReturnType<CheerioAPI>;
   try {

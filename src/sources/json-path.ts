@@ -63,8 +63,6 @@ function readBracket(path: string, start: number, segments: PathSegment[]): numb
   return end + 1;
 }
 
-/** Writes segments back as a path, for messages. */
-
 /** Walks `segments` into `value`; when a step is missing, says which prefix was not there. */
 export function resolvePath(value: unknown, segments: readonly PathSegment[]): Resolved {
   let current = value;

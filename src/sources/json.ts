@@ -83,7 +83,7 @@ async function parseJson(source: string, request: PageRequest, response: HttpRes
 }
 
 /** The number at `path`; a missing path or a value that is not a number is an error, never 0. */
-export function readNumber(source: string, document: unknown, path: readonly PathSegment[], url: string, secrets?: Secrets): number {
+function readNumber(source: string, document: unknown, path: readonly PathSegment[], url: string, secrets?: Secrets): number {
   const shown = formatPath(path);
   const resolved = resolvePath(document, path);
   if (!resolved.found) {

@@ -22,7 +22,7 @@ export function reportOptions(options: DiscordOptions, northStar?: string): Repo
   return { compareDays: options.compareDays, metrics: options.metrics, currency: options.currency, northStar };
 }
 
-export function messageOptions(options: DiscordOptions): MessageOptions {
+function messageOptions(options: DiscordOptions): MessageOptions {
   return { username: options.username, avatarUrl: options.avatarUrl };
 }
 

@@ -14,7 +14,7 @@ export interface DiscordDeps extends WebhookDeliveryOptions {
   history?: HistoryStore;
 }
 
-export const DEFAULT_REPORT_JOBS: readonly Job[] = ["weekly-report"];
+const DEFAULT_REPORT_JOBS: readonly Job[] = ["weekly-report"];
 
 /**
  * Posts the weekly report on the jobs in `options.jobs`, and, while `alertOnFailure` is on,

@@ -4,10 +4,10 @@ import { destinationBase, metricName } from "../../config/common.js";
 export const DISCORD_TYPE = "discord";
 
 /** `…/api/webhooks/ID/TOKEN`, the `/api/v10/…` form included. */
-export const WEBHOOK_PATH = /^\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/]+)\/?$/;
+const WEBHOOK_PATH = /^\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/]+)\/?$/;
 
 /** Words Discord refuses anywhere in a webhook's name, in any case. */
-export const RESERVED_NAME = /discord|clyde/i;
+const RESERVED_NAME = /discord|clyde/i;
 
 // The message never repeats the value: it is a secret.
 const webhookUrl = z.string().refine(

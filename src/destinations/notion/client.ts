@@ -28,7 +28,7 @@ export class RetriesExhausted extends Error {
 }
 
 /** The server asked to slow down: nothing was applied, so any request may be sent again. */
-export function isRateLimited(error: unknown): boolean {
+function isRateLimited(error: unknown): boolean {
   return isHTTPResponseError(error) && OVERLOAD_STATUS.has(error.status);
 }
 

@@ -3,7 +3,7 @@ import { DestinationError, KpiError, errorMessage } from "../../errors.js";
 import type { Secrets } from "../../log/secrets.js";
 import { RetriesExhausted, describeFailure, isTransient } from "./client.js";
 
-export const SHARE_HINT = "open the database page in Notion, then its ••• menu > Connections > add your integration";
+const SHARE_HINT = "open the database page in Notion, then its ••• menu > Connections > add your integration";
 
 export interface ErrorContext {
   destination: string;

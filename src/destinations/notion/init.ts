@@ -29,7 +29,7 @@ export interface NotionInitResult {
 type InitialProperties = NonNullable<NonNullable<CreateDatabaseParameters["initial_data_source"]>["properties"]>;
 
 /** The title column of databases `notion init` creates. */
-export const INIT_TITLE_PROPERTY = "Day";
+const INIT_TITLE_PROPERTY = "Day";
 
 /**
  * Creates a database ready for the `notion` destination under `parent`: a title column,

@@ -8,7 +8,7 @@ type Filter = NonNullable<QueryDataSourceParameters["filter"]>;
 type Sorts = NonNullable<QueryDataSourceParameters["sorts"]>;
 
 /** Notion's largest page. */
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 
 const OLDEST_FIRST = { timestamp: "created_time", direction: "ascending" } as const;
 

@@ -21,7 +21,7 @@ export const discordInviteSourceSchema = presetSchema(
 export type DiscordInviteSourceOptions = z.infer<typeof discordInviteSourceSchema>;
 
 /** `https://discord.gg/abc123` → `abc123`. */
-export function inviteCode(codeOrLink: string): string {
+function inviteCode(codeOrLink: string): string {
   return codeOrLink.replace(/\/+$/, "").split("/").pop() ?? codeOrLink;
 }
 

@@ -31,7 +31,7 @@ interface PresetOptions {
 }
 
 /** `zenml-github` → `ZENML_GITHUB`; `myApp` → `MY_APP`. */
-export function upperSnake(name: string): string {
+function upperSnake(name: string): string {
   return name
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .replace(/[^A-Za-z0-9]+/g, "_")
@@ -40,7 +40,7 @@ export function upperSnake(name: string): string {
 }
 
 /** Each key's metric name, or `undefined` when `metrics:` skips it. */
-export function presetMetricNames<K extends string>(options: PresetOptions, keys: readonly K[]): Record<K, string | undefined> {
+function presetMetricNames<K extends string>(options: PresetOptions, keys: readonly K[]): Record<K, string | undefined> {
   const prefix = upperSnake(options.name);
   const names = {} as Record<K, string | undefined>;
   for (const key of keys) {
