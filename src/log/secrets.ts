@@ -15,7 +15,7 @@ export class Secrets {
     for (const value of values) {
       if (!value || value.length < MIN_SECRET_LENGTH) continue;
       this.values.add(value);
-      // Secrets often travel encoded: in a URL, or inside a basic-auth header.
+      // Secrets often travel encoded: in a URL, or in a JSON string.
       this.values.add(encodeURIComponent(value));
       this.values.add(JSON.stringify(value).slice(1, -1));
       this.ordered = undefined;
@@ -35,10 +35,6 @@ export class Secrets {
       // not a URL: the whole value is already registered
     }
     return this;
-  }
-
-  get size(): number {
-    return this.values.size;
   }
 
   list(): string[] {
