@@ -4,8 +4,7 @@ import { loadCliConfig, type CliIo } from "./context.js";
 /** `kpi-collector validate`: the config and every variable it needs. Problems surface as a ConfigError. */
 export async function validateCommand(args: { config?: string }, io: CliIo): Promise<number> {
   const { config, path } = await loadCliConfig(args.config, io);
-  const metrics = config.sources.length;
-  io.stdout.write(`${path} is valid: ${metrics} source(s), ${config.destinations.length} destination(s), time zone ${config.timezone}.\n`);
+  io.stdout.write(`${path} is valid: ${config.sources.length} source(s), ${config.destinations.length} destination(s), time zone ${config.timezone}.\n`);
   return 0;
 }
 
