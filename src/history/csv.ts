@@ -2,7 +2,8 @@ import { isIsoDate } from "../dates.js";
 import type { HistoryRow } from "../types.js";
 import { ALERTED_COLUMN, REPORT_SENT_COLUMN } from "./columns.js";
 
-const DATE_COLUMN = "date";
+/** The first column, which keys rows. */
+export const DATE_COLUMN = "date";
 
 /**
  * The history CSV: one row per date, one column per metric; an empty cell is a missing value, never 0.
