@@ -9,8 +9,7 @@ export const DEFAULT_NUMBER_LOCALE = "en";
 
 /** The outcome of reading a number; on failure, `found` is the text that is not one number. */
 export type NumberReading =
-  | { ok: true; value: number }
-  | { ok: false; problem: "none" | "no_match" | "not_whole" | "malformed" | "not_finite"; found?: string };
+  { ok: true; value: number } | { ok: false; problem: "none" | "no_match" | "not_whole" | "malformed" | "not_finite"; found?: string };
 
 export interface NumberOptions {
   /** Narrows the text first; its first capture group is used when it has one. */
@@ -99,7 +98,8 @@ function findToken(text: string): Token | undefined {
     const c = text.charAt(end);
     if (isDigit(c)) end++;
     else if ((GROUP_ONLY + ".," + JOINERS).includes(c) && isDigit(text[end + 1])) end++;
-    else if ((c === "e" || c === "E") && /^[eE][-+\u2212]?\d/.test(text.slice(end, end + 3))) end += MINUS.includes(text.charAt(end + 1)) || text[end + 1] === "+" ? 2 : 1;
+    else if ((c === "e" || c === "E") && /^[eE][-+\u2212]?\d/.test(text.slice(end, end + 3)))
+      end += MINUS.includes(text.charAt(end + 1)) || text[end + 1] === "+" ? 2 : 1;
     else break;
   }
   const tokenText = text.slice(start, end);

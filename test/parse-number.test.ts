@@ -165,7 +165,14 @@ describe("describeProblem", () => {
 });
 
 describe("isKnownLocale", () => {
-  it.each([["en", true], ["de-CH", true], ["fr", true], ["en_US", false], ["", false], ["not a locale", false]])("%j -> %s", (locale, known) => {
+  it.each([
+    ["en", true],
+    ["de-CH", true],
+    ["fr", true],
+    ["en_US", false],
+    ["", false],
+    ["not a locale", false],
+  ])("%j -> %s", (locale, known) => {
     expect(isKnownLocale(locale)).toBe(known);
   });
 });

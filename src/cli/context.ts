@@ -1,7 +1,7 @@
 import { loadConfigFile, resolveConfigPath, type Config, type Env, type LoadOptions } from "../config/load.js";
 import type { Source } from "../types.js";
 import { createLogger, jsonLineSink, type Logger, type LogRecord } from "../log/logger.js";
-import { printable, printableLine } from "../printable.js";
+import { printableLine } from "../printable.js";
 
 /** What every command gets: the environment and streams are passed in, so tests run commands in-process. */
 export interface CliIo {

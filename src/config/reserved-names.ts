@@ -28,7 +28,10 @@ function storeColumns(destinations: readonly (DestinationOptions | undefined)[])
     const name = d.name ?? d.type;
     columns.push(
       { column: d.dateProperty ?? DEFAULT_DATE_PROPERTY, owner: `the date column of notion destination "${name}"` },
-      { column: d.titleProperty ?? INIT_TITLE_PROPERTY, owner: `the title column of notion destination "${name}"${d.titleProperty ? "" : " (as notion init names it)"}` },
+      {
+        column: d.titleProperty ?? INIT_TITLE_PROPERTY,
+        owner: `the title column of notion destination "${name}"${d.titleProperty ? "" : " (as notion init names it)"}`,
+      },
     );
   }
   return columns;
@@ -48,7 +51,10 @@ export function reservedNameIssues(
   sources.forEach((source, i) => {
     for (const metric of source.metricNames ?? []) {
       const clash = columns.find(({ column }) => column.toLowerCase() === metric.toLowerCase());
-      if (clash) issues.push(`${where(i)}.metrics.${metric}: the metric name "${metric}" is ${clash.owner} "${clash.column}" (names are compared ignoring case); rename the metric`);
+      if (clash)
+        issues.push(
+          `${where(i)}.metrics.${metric}: the metric name "${metric}" is ${clash.owner} "${clash.column}" (names are compared ignoring case); rename the metric`,
+        );
     }
   });
   return issues;

@@ -18,7 +18,10 @@ let config: string;
 beforeAll(async () => {
   site = await startServer((_, res) => sendJson(res, 200, { n: HOSTILE }));
   config = join(await mkdtemp(join(tmpdir(), "kpi-ctl-")), "kpi.config.yaml");
-  await writeFile(config, `sources:\n  - { name: api, type: json, url: "${site.url}/stats", metrics: { USERS: { path: n } } }\ndestinations:\n  - type: console\n`);
+  await writeFile(
+    config,
+    `sources:\n  - { name: api, type: json, url: "${site.url}/stats", metrics: { USERS: { path: n } } }\ndestinations:\n  - type: console\n`,
+  );
 });
 afterAll(async () => site.close());
 
@@ -33,8 +36,18 @@ describe("control characters from servers", () => {
   });
 
   it("are escaped in the table written off a terminal (to stderr)", async () => {
-    const stdout = { writes: [] as string[], write(text: string) { this.writes.push(text); } };
-    const stderr = { writes: [] as string[], write(text: string) { this.writes.push(text); } };
+    const stdout = {
+      writes: [] as string[],
+      write(text: string) {
+        this.writes.push(text);
+      },
+    };
+    const stderr = {
+      writes: [] as string[],
+      write(text: string) {
+        this.writes.push(text);
+      },
+    };
     await runCommand({ config, date: "2026-11-16" }, { env: {}, stdout, stderr });
     const table = stderr.writes.join("");
     expect(table).toContain("Failed sources");
@@ -42,7 +55,12 @@ describe("control characters from servers", () => {
   });
 
   it("are escaped in the CLI's error lines", async () => {
-    const stderr = { writes: [] as string[], write(text: string) { this.writes.push(text); } };
+    const stderr = {
+      writes: [] as string[],
+      write(text: string) {
+        this.writes.push(text);
+      },
+    };
     const stdout = { write: () => true };
     expect(await main(["validate", "--config", `missing${HOSTILE}.yaml`], { env: {}, stdout, stderr })).toBe(2);
     const text = stderr.writes.join("");
@@ -51,7 +69,12 @@ describe("control characters from servers", () => {
   });
 
   it("keep a failure to one line in the console table", () => {
-    const table = formatSnapshotTable({ date: "2026-11-16", job: "daily", metrics: {}, failures: [{ source: "api", error: "bad\nKPI snapshot forged\r" }] } as never);
+    const table = formatSnapshotTable({
+      date: "2026-11-16",
+      job: "daily",
+      metrics: {},
+      failures: [{ source: "api", error: "bad\nKPI snapshot forged\r" }],
+    } as never);
     expect(table).toContain("  ✗ api: bad\\nKPI snapshot forged\\r\n");
   });
 });

@@ -29,11 +29,11 @@ const NOTION = `  - type: notion
 
 describe("metric names that are a history store's own columns", () => {
   it.each([
-    ["date", "the date column of the file store \"date\""],
-    ["Date", "the date column of the file store \"date\""],
-    ["DATE", "the date column of the file store \"date\""],
-    ["Alerted", "a column every history store keeps \"Alerted\""],
-    ["alerted", "a column every history store keeps \"Alerted\""],
+    ["date", 'the date column of the file store "date"'],
+    ["Date", 'the date column of the file store "date"'],
+    ["DATE", 'the date column of the file store "date"'],
+    ["Alerted", 'a column every history store keeps "Alerted"'],
+    ["alerted", 'a column every history store keeps "Alerted"'],
   ])("refuses %s, naming the metric and the column", (metric, column) => {
     expect(errorsOf(withMetric(metric))).toEqual([
       `sources[0].metrics.${metric}: the metric name "${metric}" is ${column} (names are compared ignoring case); rename the metric`,

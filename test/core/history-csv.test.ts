@@ -28,11 +28,17 @@ describe("history CSV", () => {
     ["NaN", "NaN"],
     ["a trailing zero", "1.50"],
   ])("refuses %s, naming the line and the column", (_, cell) => {
-    expect(() => parseHistoryCsv(`${HEADER}\n2026-01-01,7,,\n2026-01-02,${cell},,\n`)).toThrow(/^line 3, column STARS: .* is not a number as kpi-collector writes it/);
+    expect(() => parseHistoryCsv(`${HEADER}\n2026-01-01,7,,\n2026-01-02,${cell},,\n`)).toThrow(
+      /^line 3, column STARS: .* is not a number as kpi-collector writes it/,
+    );
   });
 
   it.each([
-    ["a line cut short mid-row", `${HEADER}\n2026-01-01,7,,\n2026-01-02,12\n`, /^line 3 has 2 cells where the header has 4; the line is cut short or malformed/],
+    [
+      "a line cut short mid-row",
+      `${HEADER}\n2026-01-01,7,,\n2026-01-02,12\n`,
+      /^line 3 has 2 cells where the header has 4; the line is cut short or malformed/,
+    ],
     ["a last line without its newline", `${HEADER}\n2026-01-01,7,,\n2026-01-02,12,,`, /^line 3 is cut short \(no newline at its end\)/],
     ["an extra cell", `${HEADER}\n2026-01-01,7,,,x\n`, /^line 2 has 5 cells/],
     ["a cut date", `${HEADER}\n2026-01,7,,\n`, /^line 2: "2026-01" is not a date/],
