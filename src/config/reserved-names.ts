@@ -50,7 +50,8 @@ export function reservedNameIssues(
   const issues: string[] = [];
   sources.forEach((source, i) => {
     for (const metric of source.metricNames ?? []) {
-      const clash = columns.find(({ column }) => column.toLowerCase() === metric.toLowerCase());
+      // The column of the very same spelling first, so "Date" is named as Notion's, "date" as the CSV's.
+      const clash = columns.find(({ column }) => column === metric) ?? columns.find(({ column }) => column.toLowerCase() === metric.toLowerCase());
       if (clash)
         issues.push(
           `${where(i)}.metrics.${metric}: the metric name "${metric}" is ${clash.owner} "${clash.column}" (names are compared ignoring case); rename the metric`,

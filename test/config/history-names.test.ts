@@ -30,7 +30,7 @@ const NOTION = `  - type: notion
 describe("metric names that are a history store's own columns", () => {
   it.each([
     ["date", 'the date column of the file store "date"'],
-    ["Date", 'the date column of the file store "date"'],
+    ["Date", 'the date column of the notion store "Date"'],
     ["DATE", 'the date column of the file store "date"'],
     ["Alerted", 'a column every history store keeps "Alerted"'],
     ["alerted", 'a column every history store keeps "Alerted"'],
