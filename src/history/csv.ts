@@ -1,5 +1,5 @@
 import type { HistoryRow } from "../types.js";
-import { ALERTED_COLUMN, REPORT_SENT_COLUMN } from "./columns.js";
+import { ALERTED_COLUMN, REPORTED_TO_COLUMN, REPORT_SENT_COLUMN, formatReportMark, parseReportMarks } from "./columns.js";
 
 const DATE_COLUMN = "date";
 
@@ -17,6 +17,7 @@ export function parseHistoryCsv(text: string): HistoryRow[] {
       if (i === 0 || cell === "") return;
       if (column === REPORT_SENT_COLUMN) row.reportSent = cell === "true";
       else if (column === ALERTED_COLUMN) row.alerted = cell.split(";").filter(Boolean);
+      else if (column === REPORTED_TO_COLUMN) row.reportedTo = parseReportMarks(cell.split(";"));
       else {
         const value = Number(cell);
         if (!Number.isFinite(value)) throw new Error(`line ${index + 2}, column ${column}: "${cell}" is not a number`);
@@ -29,15 +30,18 @@ export function parseHistoryCsv(text: string): HistoryRow[] {
 
 export function formatHistoryCsv(rows: HistoryRow[]): string {
   const metrics = [...new Set(rows.flatMap((row) => Object.keys(row.metrics)))].sort();
-  const header = [DATE_COLUMN, ...metrics, REPORT_SENT_COLUMN, ALERTED_COLUMN];
+  // A file from before `Reported to` keeps its `Report sent` column, so those reports stay marked.
+  const legacy = rows.some((row) => row.reportSent);
+  const header = [DATE_COLUMN, ...metrics, ...(legacy ? [REPORT_SENT_COLUMN] : []), ALERTED_COLUMN, REPORTED_TO_COLUMN];
   const body = [...rows]
     .sort((a, b) => a.date.localeCompare(b.date))
     .map((row) =>
       [
         row.date,
         ...metrics.map((m) => (row.metrics[m] === undefined ? "" : String(row.metrics[m]))),
-        row.reportSent ? "true" : "",
+        ...(legacy ? [row.reportSent ? "true" : ""] : []),
         (row.alerted ?? []).join(";"),
+        (row.reportedTo ?? []).map(formatReportMark).join(";"),
       ].join(","),
     );
   return [header.join(","), ...body].join("\n") + "\n";

@@ -21,7 +21,7 @@ describe("notion request budget of a whole weekly run", () => {
     discord = await startFakeDiscord();
     h.fake.seedDays(days, { end: addDays(TODAY, -1), metrics });
     // The columns `notion init` creates; a database without them pays one schema update, once.
-    h.fake.addColumn("Report sent", "checkbox");
+    h.fake.addColumn("Reported to", "rich_text");
     h.fake.addColumn("Alerted", "rich_text");
     const report = createDiscordDestination({ type: "discord", webhookUrl: discord.webhookUrl }, { secrets: h.secrets, backoffMs: 1 });
     const pipeline = new Pipeline({
@@ -34,7 +34,7 @@ describe("notion request budget of a whole weekly run", () => {
     expect(result.ok).toBe(true);
     expect(discord.messages).toHaveLength(1);
     if (days >= 14) expect(JSON.stringify(discord.messages)).toContain(addDays(TODAY, -14));
-    expect(h.fake.rows().find((r) => r.date === TODAY)).toMatchObject({ reportSent: true, metrics: metrics(days) });
+    expect(h.fake.rows().find((r) => r.date === TODAY)).toMatchObject({ reportedTo: ["discord"], metrics: metrics(days) });
     expect(h.fake.requestCount).toBeLessThanOrEqual(6);
     expect(h.fake.count("PATCH /v1/data_sources/:id")).toBe(0);
   });
@@ -43,7 +43,7 @@ describe("notion request budget of a whole weekly run", () => {
     h = await setup();
     discord = await startFakeDiscord();
     h.fake.seedDays(30, { end: addDays(TODAY, -1), metrics });
-    h.fake.addColumn("Report sent", "checkbox");
+    h.fake.addColumn("Reported to", "rich_text");
     h.fake.addColumn("Alerted", "rich_text");
     const report = createDiscordDestination({ type: "discord", webhookUrl: discord.webhookUrl }, { secrets: h.secrets, backoffMs: 1 });
     const pipeline = new Pipeline({
@@ -54,7 +54,7 @@ describe("notion request budget of a whole weekly run", () => {
     expect((await pipeline.process("weekly-report", { date: TODAY })).ok).toBe(true);
     expect(discord.messages).toHaveLength(1);
     expect(JSON.stringify(discord.messages)).toContain("layout changed");
-    expect(h.fake.rows().find((r) => r.date === TODAY)).toMatchObject({ reportSent: true, alerted: ["broken"] });
+    expect(h.fake.rows().find((r) => r.date === TODAY)).toMatchObject({ reportedTo: ["discord"], alerted: ["broken"] });
     expect(h.fake.requestCount).toBeLessThanOrEqual(6);
   });
 });
