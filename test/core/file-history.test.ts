@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { beforeEach, describe, expect, it } from "@jest/globals";
 import { FileHistory } from "../../src/destinations/file.js";
 import type { Snapshot } from "../../src/types.js";
@@ -60,6 +60,7 @@ describe("file history store", () => {
   });
 
   it("keeps a legacy Report sent column when it rewrites an older file", async () => {
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, "date,A,Report sent,Alerted\n2026-11-02,1,true,\n2026-11-09,2,,\n");
     const store = new FileHistory({ type: "file", path });
     await store.markReport("2026-11-09", { destination: "discord" });

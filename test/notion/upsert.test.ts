@@ -55,7 +55,7 @@ describe("notion upsert by date", () => {
 
   it("adds a new metric's column with one dataSources.update holding only the missing columns", async () => {
     h = await setup();
-    h.fake.seedRows([{ date: "2026-11-29", metrics: { mrr: 4100, stars: 16 }, reportSent: false, alerted: [] }]);
+    h.fake.seedRows([{ date: "2026-11-29", metrics: { mrr: 4100, stars: 16 }, reportedTo: [], alerted: [] }]);
 
     await h.store.write(snapshot("2026-11-30", { mrr: 4200, stars: 17, signups: 5, churn: 1 }), context(h));
 
