@@ -54,6 +54,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const messages: FakeDiscordMessage[] = [];
   const failures: { status: number; options: FailOptions }[] = [];
   const lateAnswers: number[] = [];
+  /** Answers held back by `answerLateNext`, released at close. */
+  const held = new Set<() => void>();
   let deleted = false;
   let bucket = { start: Date.now(), used: 0 };
   let nextId = 1n;
@@ -91,7 +93,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     };
     messages.push(message);
     const late = lateAnswers.shift();
-    if (late !== undefined) await new Promise((resolve) => setTimeout(resolve, late));
+    if (late !== undefined) {
+      await new Promise<void>((resolve) => {
+        const release = () => {
+          clearTimeout(timer);
+          held.delete(release);
+          resolve();
+        };
+        const timer = setTimeout(release, late);
+        held.add(release);
+      });
+    }
     if (res.destroyed) return;
     const headers = rateHeaders(options.rateLimit, bucket);
     const wait = new URLSearchParams(match[3] ?? "").get("wait") === "true";
@@ -118,7 +130,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     deleteWebhook: () => {
       deleted = true;
     },
-    close: () => server.close(),
+    close: () => {
+      for (const release of [...held]) release();
+      return server.close();
+    },
   };
 }
 

@@ -159,7 +159,9 @@ function retryAfterMs(answer: Answer): number | undefined {
 }
 
 function networkReason(error: unknown): string {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return "request timed out";
+  // By name: the DOMException may come from another realm than this module's Error.
+  const name = (error as { name?: unknown } | undefined)?.name;
+  if (name === "TimeoutError" || name === "AbortError") return "request timed out";
   const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
   return typeof code === "string" ? `network error ${code}` : "network error";
 }
