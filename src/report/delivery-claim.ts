@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { DestinationError, errorMessage } from "../errors.js";
 import { silentLogger, type Logger } from "../log/logger.js";
 import type { HistoryRow, HistoryStore, ReportMark } from "../types.js";
@@ -153,8 +154,15 @@ function skipped(logger: Logger, d: ReportTarget, parts: number): DeliveryResult
 }
 
 /** Names are stored in one cell, `a, b 1/3` in Notion and `a;b 1/3` in the CSV. */
+function isMarkableName(name: string): boolean {
+  return !/[,;"\r\n]/.test(name) && name.trim() === name && !/ \d+\/\d+$/.test(name);
+}
+
+const NAME_RULE = 'is recorded in history\'s "Reported to" column: use no , ; " or line break, no edge spaces and no trailing "N/M"';
+
+/** The `name` of a report destination, checked at config load: spread over `destinationBase.name`. */
+export const reportDestinationName = z.string().min(1).refine(isMarkableName, { message: `a report destination's name ${NAME_RULE}` }).optional();
+
 function assertMarkableName(name: string): void {
-  if (/[,;"\r\n]/.test(name) || name.trim() !== name || / \d+\/\d+$/.test(name)) {
-    throw new DestinationError(name, `the destination name "${name}" can't be recorded in history's Reported to column: rename it without , ; " line breaks, edge spaces or a trailing "N/M"`, { code: "destination_name_invalid" });
-  }
+  if (!isMarkableName(name)) throw new DestinationError(name, `the destination name "${name}" ${NAME_RULE}`, { code: "destination_name_invalid" });
 }
