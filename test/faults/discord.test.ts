@@ -39,7 +39,7 @@ describe("Discord misbehaves during full runs", () => {
     w.discord.failNext(429, 5, { retryAfter: 0, headerOnly: true });
     const failed = await run(w, "weekly-report", MONDAY);
     expect(discordResult(failed)).toMatchObject({ ok: false, error: expect.stringMatching(/^\[discord\] webhook 1234…: rate limited 5 times; giving up$/) });
-    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200 }, reportedTo: [] });
+    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200 }, reportedTo: ["discord 0/1"] });
     expect(w.discord.messages).toHaveLength(0);
 
     const redelivered = await run(w, "weekly-report", MONDAY);
@@ -55,7 +55,7 @@ describe("Discord misbehaves during full runs", () => {
     const failed = await run(w, "weekly-report", MONDAY);
     expect(discordResult(failed)?.error).toMatch(/Discord rejected the message \(400, code 0: 400: Server Error\)/);
     expect(w.discord.requests).toHaveLength(1);
-    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200, mrr: 3400, stars: 1234 }, reportedTo: [], alerted: [] });
+    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200, mrr: 3400, stars: 1234 }, reportedTo: ["discord 0/1"], alerted: [] });
 
     expect((await run(w, "weekly-report", MONDAY)).ok).toBe(true);
     expect(reportsOf(w.discord, MONDAY)).toHaveLength(1);

@@ -92,7 +92,7 @@ describe("Pub/Sub delivers jobs more than once", () => {
       const abort = new AbortController();
       const lost = crashing.push({ job, date }, "m-5", abort.signal).catch((error: unknown) => error);
       await waitFor(() => reachedDiscord, { timeoutMs: 5000, intervalMs: 5 });
-      expect(rowOf(w.notion, date)).toMatchObject({ metrics: { users: 1200 }, alerted: [], reportedTo: [] });
+      expect(rowOf(w.notion, date)).toMatchObject({ metrics: { users: 1200 }, alerted: [], reportedTo: job === "weekly-report" ? ["discord 0/1"] : [] });
       abort.abort();
       await crashing.close();
       expect(await lost).toMatchObject({ name: "AbortError" });
