@@ -50,7 +50,11 @@ export async function withFileLock<T>(path: string, destination: string, options
   }
   try {
     return await work(() => {
-      if (lost) throw new DestinationError(destination, `lost the lock on ${path} before writing (${lost.message}); nothing was written`, { code: "history_lock_lost", cause: lost });
+      if (lost)
+        throw new DestinationError(destination, `lost the lock on ${path} before writing (${lost.message}); nothing was written`, {
+          code: "history_lock_lost",
+          cause: lost,
+        });
     });
   } finally {
     // A lock already lost is not ours to release.

@@ -48,7 +48,10 @@ export async function readReportMark(history: HistoryStore, target: ReportTarget
   try {
     return reportMarkOf(await history.get(target.date), target);
   } catch (error) {
-    throw new DestinationError(target.destination, `can't read history for ${target.date}, so nothing is posted: ${errorMessage(error)}`, { code: "history_unreadable", cause: error });
+    throw new DestinationError(target.destination, `can't read history for ${target.date}, so nothing is posted: ${errorMessage(error)}`, {
+      code: "history_unreadable",
+      cause: error,
+    });
   }
 }
 
@@ -69,10 +72,14 @@ export async function claimReport(history: HistoryStore, target: ReportTarget, p
   try {
     await history.markReport(target.date, { destination: target.destination, progress: { sent: next, parts } });
   } catch (error) {
-    throw new DestinationError(target.destination, `can't claim the weekly report of ${target.date} in history, so nothing is posted (a redelivery tries again): ${errorMessage(error)}`, {
-      code: "history_claim_failed",
-      cause: error,
-    });
+    throw new DestinationError(
+      target.destination,
+      `can't claim the weekly report of ${target.date} in history, so nothing is posted (a redelivery tries again): ${errorMessage(error)}`,
+      {
+        code: "history_claim_failed",
+        cause: error,
+      },
+    );
   }
   return { status: "claimed", next };
 }
@@ -125,14 +132,16 @@ export async function deliverReport<T>(history: HistoryStore, d: ReportDelivery<
   const { parts, alerted = [] } = await d.build();
   const claim = await claimReport(history, d, parts.length, d.force);
   if (claim.status === "done") return skipped(logger, d, parts.length);
-  if (claim.next > 0) logger.warn(`weekly report of ${d.date}: ${claim.next} of ${parts.length} messages were posted by an earlier delivery; resuming`, { date: d.date });
+  if (claim.next > 0)
+    logger.warn(`weekly report of ${d.date}: ${claim.next} of ${parts.length} messages were posted by an earlier delivery; resuming`, { date: d.date });
   for (let i = claim.next; i < parts.length; i++) {
     const last = i === parts.length - 1;
     try {
       await d.post(parts[i] as T, i);
     } catch (error) {
       if (!isUnansweredPost(error)) {
-        if (error instanceof Error && i > claim.next) error.message += ` (${i} of ${parts.length} messages of the weekly report were posted; a redelivery resumes from message ${i + 1})`;
+        if (error instanceof Error && i > claim.next)
+          error.message += ` (${i} of ${parts.length} messages of the weekly report were posted; a redelivery resumes from message ${i + 1})`;
         throw error;
       }
       // The message may be in the channel: it counts as posted, so no delivery posts it twice.
@@ -161,7 +170,11 @@ function isMarkableName(name: string): boolean {
 const NAME_RULE = 'is recorded in history\'s "Reported to" column: use no , ; " or line break, no edge spaces and no trailing "N/M"';
 
 /** The `name` of a report destination, checked at config load: spread over `destinationBase.name`. */
-export const reportDestinationName = z.string().min(1).refine(isMarkableName, { message: `a report destination's name ${NAME_RULE}` }).optional();
+export const reportDestinationName = z
+  .string()
+  .min(1)
+  .refine(isMarkableName, { message: `a report destination's name ${NAME_RULE}` })
+  .optional();
 
 function assertMarkableName(name: string): void {
   if (!isMarkableName(name)) throw new DestinationError(name, `the destination name "${name}" ${NAME_RULE}`, { code: "destination_name_invalid" });

@@ -16,14 +16,21 @@ function delivery(posted: string[], overrides: Partial<ReportDelivery<string>> =
   };
 }
 
-const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as KpiError);
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e as KpiError,
+  );
 
 describe("the report claim protocol", () => {
   it("claims before posting, records each part, then completes with the alerted sources", async () => {
     const history = new MemoryHistory();
     const posted: string[] = [];
     const marks: unknown[] = [];
-    const result = await deliverReport(history, delivery(posted, { post: async (part) => void (posted.push(part), marks.push(structuredClone(history.rows.get(DATE)?.reportedTo))) }));
+    const result = await deliverReport(
+      history,
+      delivery(posted, { post: async (part) => void (posted.push(part), marks.push(structuredClone(history.rows.get(DATE)?.reportedTo))) }),
+    );
     expect(result).toEqual({ status: "sent", posted: 3, parts: 3 });
     expect(posted).toEqual(["one", "two", "three"]);
     // What history held while each part was being posted.
@@ -43,7 +50,9 @@ describe("the report claim protocol", () => {
     const posted: string[] = [];
     const error = await rejection(deliverReport(history, delivery(posted)));
     expect(error?.code).toBe("history_claim_failed");
-    expect(error?.message).toBe(`[slack] can't claim the weekly report of ${DATE} in history, so nothing is posted (a redelivery tries again): store refuses writes`);
+    expect(error?.message).toBe(
+      `[slack] can't claim the weekly report of ${DATE} in history, so nothing is posted (a redelivery tries again): store refuses writes`,
+    );
     expect(posted).toEqual([]);
   });
 

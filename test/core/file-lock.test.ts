@@ -24,7 +24,10 @@ for (let i = 0; i < Number(count); i++) {
   await history.upsert({ date: "2030-01-01", job: "daily", metrics: { [who + "_" + i]: i }, failures: [] });
 }
 `;
-const WRITERS = [["a", "2026"], ["b", "2027"]] as const;
+const WRITERS = [
+  ["a", "2026"],
+  ["b", "2027"],
+] as const;
 
 async function tempPath(): Promise<string> {
   return join(await mkdtemp(join(tmpdir(), "kpi-lock-")), "history.csv");
@@ -59,7 +62,10 @@ describe("file store lock across processes", () => {
     const before = await readFile(path, "utf8");
     const release = await lockfile.lock(path, { realpath: false });
     try {
-      const error = (await store.upsert(snap("2026-11-02", { A: 2 })).then(() => undefined, (e: unknown) => e)) as KpiError;
+      const error = (await store.upsert(snap("2026-11-02", { A: 2 })).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as KpiError;
       expect(error.code).toBe("history_locked");
       expect(error.message).toBe(
         `[file] ${path} is locked by another run (${path}.lock) and was not released within 0.3 s; nothing was written. If no other run is going, the lock is taken over once it is 10 s old`,

@@ -39,17 +39,26 @@ async function notion(): Promise<Harness> {
 
 async function fileStore(metrics: (i: number) => Metrics): Promise<FileHistory> {
   const store = new FileHistory({ type: "file", path: join(await mkdtemp(join(tmpdir(), "kpi-once-")), "history.csv") });
-  for (let week = 8; week >= 1; week--) await store.upsert({ date: addDays(MONDAY, -7 * week), job: "weekly-report", metrics: metrics(8 - week), failures: [] });
+  for (let week = 8; week >= 1; week--)
+    await store.upsert({ date: addDays(MONDAY, -7 * week), job: "weekly-report", metrics: metrics(8 - week), failures: [] });
   return store;
 }
 
-function discordDestination(discord: FakeDiscord, _store: HistoryStore, options: { name?: string; timeoutMs?: number; maxRetries?: number; fetch?: typeof fetch } = {}): Destination {
+function discordDestination(
+  discord: FakeDiscord,
+  _store: HistoryStore,
+  options: { name?: string; timeoutMs?: number; maxRetries?: number; fetch?: typeof fetch } = {},
+): Destination {
   const { name, ...deps } = options;
   return createDiscordDestination({ type: "discord", webhookUrl: discord.webhookUrl, name }, { secrets: new Secrets(), maxRetries: 0, backoffMs: 1, ...deps });
 }
 
 function pipelineOf(store: HistoryStore & Destination, destinations: Destination[], metrics: Metrics, h?: Harness): Pipeline {
-  return new Pipeline({ sources: [{ name: "app", collect: async () => metrics }], destinations: [store, ...destinations], secrets: h?.secrets ?? new Secrets() });
+  return new Pipeline({
+    sources: [{ name: "app", collect: async () => metrics }],
+    destinations: [store, ...destinations],
+    secrets: h?.secrets ?? new Secrets(),
+  });
 }
 
 const resultOf = (result: RunResult, name: string) => result.destinations.find((d) => d.destination === name);
@@ -68,7 +77,9 @@ describe("a report is posted once, even when things fail half-way", () => {
       const result = await pipeline.process("weekly-report", { date: MONDAY });
       expect(result.ok).toBe(false);
       expect(discord.messages).toHaveLength(0);
-      expect(resultOf(result, "discord")?.error).toMatch(/^\[discord\] can't claim the weekly report of 2026-03-09 in history, so nothing is posted \(a redelivery tries again\): .*403/);
+      expect(resultOf(result, "discord")?.error).toMatch(
+        /^\[discord\] can't claim the weekly report of 2026-03-09 in history, so nothing is posted \(a redelivery tries again\): .*403/,
+      );
     }
     expect(h.fake.requests.filter((r) => r.status === 403)).toHaveLength(6);
 
@@ -89,7 +100,9 @@ describe("a report is posted once, even when things fail half-way", () => {
     };
     const first = await pipelineOf(store, [discordDestination(discord, store, { fetch: failSecond })], large(8)).process("weekly-report", { date: MONDAY });
     expect(discord.messages).toHaveLength(1);
-    expect(resultOf(first, "discord")?.error).toMatch(/Discord answered 500 1 times; giving up \(1 of 3 messages of the weekly report were posted; a redelivery resumes from message 2\)$/);
+    expect(resultOf(first, "discord")?.error).toMatch(
+      /Discord answered 500 1 times; giving up \(1 of 3 messages of the weekly report were posted; a redelivery resumes from message 2\)$/,
+    );
     expect(discord.messages).toHaveLength(1);
     expect((await store.get(MONDAY))?.reportedTo).toEqual([{ destination: "discord", progress: { sent: 1, parts: 3 } }]);
 
@@ -126,7 +139,9 @@ describe("a report is posted once, even when things fail half-way", () => {
     const store = await fileStore(large);
     const discord = await fakeDiscord();
     discord.answerLateNext(3000);
-    const first = await pipelineOf(store, [discordDestination(discord, store, { timeoutMs: 500, maxRetries: 2 })], large(8)).process("weekly-report", { date: MONDAY });
+    const first = await pipelineOf(store, [discordDestination(discord, store, { timeoutMs: 500, maxRetries: 2 })], large(8)).process("weekly-report", {
+      date: MONDAY,
+    });
     expect(discord.messages).toHaveLength(1);
     expect(resultOf(first, "discord")?.error).toMatch(/message 1 of 3 .* went unanswered/);
     expect((await store.get(MONDAY))?.reportedTo).toEqual([{ destination: "discord", progress: { sent: 1, parts: 3 } }]);
@@ -141,10 +156,19 @@ describe("a report is posted once, even when things fail half-way", () => {
     const team = await fakeDiscord();
     const ops = await fakeDiscord();
     ops.failNext(500, 1);
-    const pipeline = pipelineOf(h.store, [discordDestination(team, h.store, { name: "team" }), discordDestination(ops, h.store, { name: "ops" })], small(16), h);
+    const pipeline = pipelineOf(
+      h.store,
+      [discordDestination(team, h.store, { name: "team" }), discordDestination(ops, h.store, { name: "ops" })],
+      small(16),
+      h,
+    );
 
     const first = await pipeline.process("weekly-report", { date: MONDAY });
-    expect(first.destinations.map((d) => [d.destination, d.ok])).toEqual([["notion", true], ["team", true], ["ops", false]]);
+    expect(first.destinations.map((d) => [d.destination, d.ok])).toEqual([
+      ["notion", true],
+      ["team", true],
+      ["ops", false],
+    ]);
     expect(h.fake.rows().find((r) => r.date === MONDAY)?.reportedTo).toEqual(["ops 0/1", "team"]);
 
     expect((await pipeline.process("weekly-report", { date: MONDAY })).ok).toBe(true);
@@ -157,7 +181,9 @@ describe("a report is posted once, even when things fail half-way", () => {
     const h = await notion();
     const discord = await fakeDiscord();
     h.fake.seedRows([{ date: MONDAY, metrics: small(15), reportSent: true }]);
-    const result = await pipelineOf(h.store, [discordDestination(discord, h.store, { name: "team-discord" })], small(16), h).process("weekly-report", { date: MONDAY });
+    const result = await pipelineOf(h.store, [discordDestination(discord, h.store, { name: "team-discord" })], small(16), h).process("weekly-report", {
+      date: MONDAY,
+    });
     expect(result.ok).toBe(true);
     expect(discord.requests).toHaveLength(0);
     expect(h.fake.columns()).not.toHaveProperty("Reported to");
