@@ -140,7 +140,7 @@ export async function deliverReport<T>(history: HistoryStore, d: ReportDelivery<
       await d.post(parts[i] as T, i);
     } catch (error) {
       if (!isUnansweredPost(error)) {
-        if (error instanceof Error && i > claim.next)
+        if (error instanceof Error && i > 0)
           error.message += ` (${i} of ${parts.length} messages of the weekly report were posted; a redelivery resumes from message ${i + 1})`;
         throw error;
       }
