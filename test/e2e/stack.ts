@@ -61,7 +61,7 @@ export interface Stack {
 export const nodeBinary = (): string => process.env.KPI_E2E_NODE || process.execPath;
 
 export async function startStack(): Promise<Stack> {
-  const entry = join(ROOT, "dist/src/index.js");
+  const entry = join(ROOT, "dist/src/function/entry.js");
   if (!existsSync(entry)) throw new Error(`${entry} is missing: jest's global setup builds it (npx tsc -p tsconfig.build.json)`);
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
