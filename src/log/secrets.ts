@@ -1,52 +1,118 @@
 const MASK = "[redacted]";
-/** Values shorter than this are too likely to hit innocent text (`1`, `on`). */
-const MIN_SECRET_LENGTH = 4;
+/**
+ * Forms this long or longer are masked wherever they occur, even inside a longer word: a random
+ * credential that long does not occur in innocent text by chance. Shorter ones (`1001`, `true`,
+ * a 3-letter password) would, so they are masked only where they stand alone.
+ */
+const WHOLE_TOKEN_BELOW = 8;
+/** `validate` warns about a secret shorter than this: it is easy to guess, and masking it hides innocent words. */
+export const WEAK_SECRET_LENGTH = 4;
+/** What may not touch a short secret for it to stand alone: letters, digits and `_`, as in a word. */
+const WORD = "[\\p{L}\\p{N}\\p{M}_]";
 
 /**
- * The single redaction mechanism: every secret the config or a login yields is added here,
- * and every log line, error and failure reason passes through `redact`.
+ * The single redaction mechanism: every secret the config or a login yields is added here, and
+ * every output (log lines, the CLI's streams, errors, failure reasons, Discord posts) passes
+ * through `redact` or `redactValue`. See docs/reliability.md, "Secrets".
  */
 export class Secrets {
+  /** What was added, for `list`; each maps to the forms it travels in. */
   private readonly values = new Set<string>();
-  /** The values longest first, so a URL is masked whole before its token part is; rebuilt after `add`. */
-  private ordered: string[] | undefined;
+  private readonly forms = new Set<string>();
+  /** One pattern for every form, longest first; rebuilt after `add`. */
+  private pattern: RegExp | null | undefined;
 
   add(...values: (string | undefined)[]): this {
     for (const value of values) {
-      if (!value || value.length < MIN_SECRET_LENGTH) continue;
+      if (!value || this.values.has(value)) continue;
       this.values.add(value);
-      // Secrets often travel encoded: in a URL, or in a JSON string.
-      this.values.add(encodeURIComponent(value));
-      this.values.add(JSON.stringify(value).slice(1, -1));
-      this.ordered = undefined;
+      for (const form of encodedForms(value)) this.forms.add(form);
+      this.pattern = undefined;
     }
     return this;
   }
 
-  /** A webhook URL is a secret, and so is its token part on its own. */
+  /** Basic auth travels as base64 of `user:password` in the Authorization header: both are secrets. */
+  addBasicAuth(username: string, password: string): this {
+    return this.add(password, Buffer.from(`${username}:${password}`).toString("base64"));
+  }
+
+  /** A URL with a token in it (a webhook) is a secret, and so are its token part, its query and its userinfo. */
   addUrl(url: string | undefined): this {
     if (!url) return this;
     this.add(url);
     try {
       const parsed = new URL(url);
       const last = parsed.pathname.split("/").filter(Boolean).pop();
-      this.add(last, parsed.password, parsed.search.slice(1));
+      this.add(last, parsed.search.slice(1));
+      if (parsed.password) this.addBasicAuth(decode(parsed.username), decode(parsed.password));
     } catch {
       // not a URL: the whole value is already registered
     }
     return this;
   }
 
+  /** The values added (not their encoded forms), so another registry can take them over. */
   list(): string[] {
     return [...this.values];
   }
 
+  /** `text` with every secret masked; text masked already stays as it is. */
   redact(text: string): string {
-    let out = text;
-    this.ordered ??= [...this.values].sort((a, b) => b.length - a.length);
-    for (const value of this.ordered) {
-      if (out.includes(value)) out = out.split(value).join(MASK);
-    }
-    return out;
+    const pattern = this.compiled();
+    if (!pattern || !text) return text;
+    return text
+      .split(MASK)
+      .map((part) => part.replace(pattern, MASK))
+      .join(MASK);
+  }
+
+  /**
+   * A copy of `value` with every string in it redacted, keys included. Numbers, booleans and
+   * null are data, not text, and stay as they are, so a structure redacted this way serialises
+   * to valid JSON whatever the secrets are (redact before serialising, never after).
+   */
+  redactValue<T>(value: T): T {
+    return this.redactAny(value, new WeakSet()) as T;
+  }
+
+  private redactAny(value: unknown, seen: WeakSet<object>): unknown {
+    if (typeof value === "string") return this.redact(value);
+    if (!value || typeof value !== "object") return value;
+    if (seen.has(value)) return "[circular]";
+    seen.add(value);
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === "function") return this.redactAny(toJSON.call(value), seen);
+    if (Array.isArray(value)) return value.map((item) => this.redactAny(item, seen));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [this.redact(key), this.redactAny(item, seen)]));
+  }
+
+  private compiled(): RegExp | null {
+    if (this.pattern !== undefined) return this.pattern;
+    const forms = [...this.forms].sort((a, b) => b.length - a.length);
+    const alternatives = forms.map((form) => {
+      const escaped = form.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
+      return form.length >= WHOLE_TOKEN_BELOW ? escaped : `(?<!${WORD})${escaped}(?!${WORD})`;
+    });
+    this.pattern = alternatives.length ? new RegExp(alternatives.join("|"), "gu") : null;
+    return this.pattern;
+  }
+}
+
+/** The ways a value reaches a request or a message: as is, URL- or form-encoded, JSON-escaped. */
+function encodedForms(value: string): Set<string> {
+  return new Set([
+    value,
+    encodeURIComponent(value),
+    new URLSearchParams({ v: value }).toString().slice(2),
+    JSON.stringify(value).slice(1, -1),
+  ]);
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
