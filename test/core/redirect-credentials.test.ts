@@ -43,7 +43,7 @@ describe("credentials on a redirect", () => {
 
   it("does not send them again when a later redirect comes back to the first origin", async () => {
     let originUrl = "";
-    const other = await startServer((_req, res) => res.writeHead(302, { location: `${originUrl}/final` }).end());
+    const other = await startServer((_req, res) => void res.writeHead(302, { location: `${originUrl}/final` }).end());
     const origin = await startServer((req, res) => {
       if (req.url === "/final") return sendJson(res, 200, { headers: req.headers });
       res.writeHead(302, { location: `${other.url}/bounce` }).end();
