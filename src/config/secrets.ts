@@ -1,4 +1,4 @@
-import { Secrets, WEAK_SECRET_LENGTH } from "../log/secrets.js";
+import { Secrets, urlCredentials, WEAK_SECRET_LENGTH } from "../log/secrets.js";
 import { formatPath, type PathSegment } from "./issues.js";
 
 const SECRET_KEY = /password|passwd|token|secret|authorization|cookie|api[-_]?key|webhookurl/i;
@@ -63,8 +63,8 @@ function walk(node: unknown, path: PathSegment[], visit: Visitor): void {
       visit.secret({ path, value: node });
       visit.secret({ path, value: node.replace(/^\S+ /, "") });
     }
-    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@:]*):([^/?#@]*)@/i.exec(node);
-    if (userinfo) visit.basicAuth(decode(userinfo[1] ?? ""), decode(userinfo[2] ?? ""));
+    const credentials = urlCredentials(node);
+    if (credentials) visit.basicAuth(credentials.username, credentials.password);
     return;
   }
   if (Array.isArray(node)) return node.forEach((item, i) => walk(item, [...path, i], visit));
@@ -72,12 +72,4 @@ function walk(node: unknown, path: PathSegment[], visit: Visitor): void {
   const record = node as Record<string, unknown>;
   if (key === "basicAuth" && typeof record.username === "string" && typeof record.password === "string") visit.basicAuth(record.username, record.password);
   for (const [k, v] of Object.entries(record)) walk(v, [...path, k], visit);
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

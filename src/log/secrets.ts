@@ -45,7 +45,8 @@ export class Secrets {
       const parsed = new URL(url);
       const last = parsed.pathname.split("/").filter(Boolean).pop();
       this.add(last, parsed.search.slice(1));
-      if (parsed.password) this.addBasicAuth(decode(parsed.username), decode(parsed.password));
+      const credentials = urlCredentials(url);
+      if (credentials) this.addBasicAuth(credentials.username, credentials.password);
     } catch {
       // not a URL: the whole value is already registered
     }
@@ -107,6 +108,17 @@ function encodedForms(value: string): Set<string> {
     new URLSearchParams({ v: value }).toString().slice(2),
     JSON.stringify(value).slice(1, -1),
   ]);
+}
+
+/** The `user:password` of a URL (`https://kpi:pw@host/`), decoded, as it is sent: basic auth. */
+export function urlCredentials(text: string): { username: string; password: string } | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(text)) return undefined;
+  try {
+    const url = new URL(text);
+    return url.password ? { username: decode(url.username), password: decode(url.password) } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function decode(text: string): string {
