@@ -148,6 +148,7 @@ describe("credentials as they travel: encoded, and across a redirect", () => {
     w.site.on("/echo-auth", (req, res) => sendJson(res, 200, { count: `Authorization: ${String(req.headers.authorization)}` }));
     w.site.on("/moved", (_req, res) => void res.writeHead(302, { location: `${other.url}/landing` }).end());
 
+    guard.watch("fake Notion rows", () => w.notion.rows());
     fn = await startInstance(w);
     expect(await fn.push({ job: "daily", date: DAY }, "encoded-1")).toBe(204);
     const failures = fn.records.filter((r) => /^source .* failed: /.test(r.message)).map((r) => r.message);
