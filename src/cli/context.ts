@@ -2,6 +2,7 @@ import { loadConfigFile, resolveConfigPath, type Config, type Env, type LoadOpti
 import type { Source } from "../types.js";
 import { createLogger, jsonLineSink, type Logger, type LogRecord } from "../log/logger.js";
 import type { Secrets } from "../log/secrets.js";
+import { printableLine } from "../printable.js";
 
 type CliStream = NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean; columns?: number };
 
@@ -26,7 +27,7 @@ export async function loadCliConfig(path: string | undefined, io: CliIo, options
   const loaded = await loadConfigFile(resolved, io.env, options);
   // One registry for the run: what sources add (session cookies) reaches the streams' redaction too.
   const config = io.secrets ? { ...loaded, secrets: io.secrets.add(...loaded.secrets.list()) } : loaded;
-  for (const destination of config.leftOut ?? []) io.stderr.write(`warning: ${destination.message}\n`);
+  for (const destination of config.leftOut ?? []) io.stderr.write(`warning: ${printableLine(destination.message)}\n`);
   return { config, path: resolved };
 }
 
@@ -42,7 +43,7 @@ export function cliLogger(config: Config, io: CliIo, deferred: () => boolean = (
     };
     const sink = (record: LogRecord) => {
       if (record.severity !== "WARNING" && record.severity !== "ERROR") return;
-      held.push(`${record.severity.toLowerCase()}: ${record.message}\n`);
+      held.push(`${record.severity.toLowerCase()}: ${printableLine(record.message)}\n`);
       if (!deferred()) flush();
     };
     return { logger: createLogger({ secrets: config.secrets, sink, minSeverity: "WARNING" }), flush };

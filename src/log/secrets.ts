@@ -5,6 +5,11 @@ const MASK = "[redacted]";
  * a 3-letter password) would, so they are masked only where they stand alone.
  */
 const WHOLE_TOKEN_BELOW = 8;
+/**
+ * A quote cut from a longer text (a number token glued inside a word, a snippet) can begin inside a
+ * secret or end inside one, where the whole secret no longer matches: that much of it or more is masked too.
+ */
+const FRAGMENT = 8;
 /** `validate` warns about a secret shorter than this: it is easy to guess, and masking it hides innocent words. */
 export const WEAK_SECRET_LENGTH = 4;
 /** What may not touch a short secret for it to stand alone: letters, digits and `_`, as in a word. */
@@ -58,14 +63,44 @@ export class Secrets {
     return [...this.values];
   }
 
-  /** `text` with every secret masked; text masked already stays as it is. */
+  /**
+   * `text` with every secret masked; text masked already stays as it is. A text that begins with
+   * the end of a secret, or ends with its start (`FRAGMENT` characters or more), is masked there too.
+   */
   redact(text: string): string {
     const pattern = this.compiled();
     if (!pattern || !text) return text;
-    return text
+    const masked = text
       .split(MASK)
       .map((part) => part.replace(pattern, MASK))
       .join(MASK);
+    return this.maskCutEnds(masked);
+  }
+
+  private maskCutEnds(text: string): string {
+    let out = text;
+    for (const form of this.forms) {
+      // A URL's origin and path are not secret; its token part is registered on its own.
+      if (form.length <= FRAGMENT || form.includes("://") || out.length < FRAGMENT) continue;
+      const head = out.slice(0, FRAGMENT);
+      for (let at = form.indexOf(head, 1); at !== -1; at = form.indexOf(head, at + 1)) {
+        const rest = form.slice(at);
+        if (rest.startsWith(out)) return MASK;
+        if (out.startsWith(rest)) {
+          out = MASK + out.slice(rest.length);
+          break;
+        }
+      }
+      const tail = out.slice(-FRAGMENT);
+      for (let at = form.indexOf(tail); at !== -1 && at + FRAGMENT < form.length; at = form.indexOf(tail, at + 1)) {
+        const start = form.slice(0, at + FRAGMENT);
+        if (out.endsWith(start)) {
+          out = out.slice(0, out.length - start.length) + MASK;
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   /**

@@ -54,6 +54,16 @@ describe("Secrets", () => {
     expect(new Secrets().add("sk_live_1234567890").redact("keysk_live_1234567890x")).toBe("key[redacted]x");
   });
 
+  it("masks a quote cut from a longer text that begins inside a secret or ends inside one", () => {
+    const secrets = new Secrets().add("tok_0123456789abcdef").addUrl("https://discord.com/api/webhooks/123/tok-en_SECRETSECRET");
+    expect(secrets.redact("0123456789abcdef, and more")).toBe("[redacted], and more");
+    expect(secrets.redact("the key is tok_01234567")).toBe("the key is [redacted]");
+    expect(secrets.redact("3456789abc")).toBe("[redacted]");
+    // Under 8 characters of it, or a webhook URL's origin and path, are left alone.
+    expect(secrets.redact("cdef and tok_012")).toBe("cdef and tok_012");
+    expect(secrets.redact("posted to https://discord.com/api/webhooks/123")).toBe("posted to https://discord.com/api/webhooks/123");
+  });
+
   it("is idempotent: masking twice, or a secret that is a word of the mask, changes nothing more", () => {
     const secrets = new Secrets().add("redacted", "tok_abcdefgh");
     const once = secrets.redact("redacted tok_abcdefgh");

@@ -153,7 +153,8 @@ describe("credentials as they travel: encoded, and across a redirect", () => {
     expect(await fn.push({ job: "daily", date: DAY }, "encoded-1")).toBe(204);
     const failures = fn.records.filter((r) => /^source .* failed: /.test(r.message)).map((r) => r.message);
     expect(failures).toEqual([
-      expect.stringMatching(/^source echo-basic failed: path count holds "Authorization: Basic \[redacted\]"/),
+      // However the number parser quotes the text (whole, or the token it stopped at), the credential is masked.
+      expect.stringMatching(/^source echo-basic failed: path count holds "[^"]*\[redacted\]/),
       expect.stringMatching(/^source moved failed: path count holds "you sent /),
     ]);
     // The other origin got the request, and none of the headers the config set.
