@@ -21,8 +21,9 @@ const WORD = "[\\p{L}\\p{N}\\p{M}_]";
  * through `redact` or `redactValue`. See docs/reliability.md, "Secrets".
  */
 export class Secrets {
-  /** What was added, for `list`; each maps to the forms it travels in. */
+  /** What was added, for `list`. */
   private readonly values = new Set<string>();
+  /** Every value in each form it travels in (see `encodedForms`). */
   private readonly forms = new Set<string>();
   /** One pattern for every form, longest first; rebuilt after `add`. */
   private pattern: RegExp | null | undefined;
