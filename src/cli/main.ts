@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, errorMessage } from "../errors.js";
-import type { CliIo } from "./context.js";
+import { Secrets } from "../log/secrets.js";
+import { redactedIo, type CliIo } from "./context.js";
 import { runCommand } from "./run.js";
 import { USAGE, UsageError, isUsageError, onlyNames } from "./usage.js";
 import { schemaCommand, validateCommand } from "./validate.js";
@@ -19,7 +20,9 @@ const OPTIONS = {
 } as const;
 
 /** Runs one command and returns the exit code; never calls process.exit, so tests can drive it. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], unsafeIo: CliIo): Promise<number> {
+  // Everything printed, error lines included, goes through one redaction list.
+  const io = redactedIo(unsafeIo, unsafeIo.secrets ?? new Secrets());
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     const [command, sub] = positionals;

@@ -14,7 +14,7 @@ export async function notionInitCommand(args: { config?: string; parent?: string
   if (!args.parent) throw new UsageError("--parent: required; the id or URL of a Notion page shared with your integration");
   const token = io.env.NOTION_TOKEN;
   if (!token) throw new ConfigError(["NOTION_TOKEN: environment variable is not set; create an integration at https://www.notion.so/profile/integrations and export its token"]);
-  const secrets = new Secrets().add(token);
+  const secrets = (io.secrets ?? new Secrets()).add(token);
   let metrics: string[] = [];
   try {
     // Only the sources matter here: destinations whose variables are unset (the webhook, say) are left out.

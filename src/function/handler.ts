@@ -44,7 +44,15 @@ export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) =
 
   return (event) => {
     const context: RunContext = { eventId: event.id };
-    return current.run(context, () => handle(event, context));
+    return current.run(context, () =>
+      handle(event, context).catch((error: unknown) => {
+        if (error instanceof RetryableEventError) throw error;
+        // The framework prints what the handler throws to stderr: an unforeseen error is logged and rethrown redacted.
+        const reason = secrets.redact(errorMessage(error));
+        logger.error(`unexpected error: ${reason}`, { stack: error instanceof Error ? error.stack : undefined });
+        throw new RetryableEventError(reason);
+      }),
+    );
   };
 
   async function handle(event: CloudEvent<unknown>, context: RunContext): Promise<void> {

@@ -2,6 +2,7 @@ import type { CheerioAPI } from "cheerio/slim";
 import type { CookieJar } from "tough-cookie";
 import { z } from "zod";
 import { isSecretField } from "../config/secrets.js";
+import { WEAK_SECRET_LENGTH } from "../log/secrets.js";
 import { errorMessage, HttpError, SourceError } from "../errors.js";
 import { describeUrl, type HttpRequest, type HttpResponse } from "../http/client.js";
 import type { SourceContext } from "../types.js";
@@ -87,13 +88,17 @@ export function assertLoggedIn(source: string, login: LoginOptions, $: CheerioAP
   }
 }
 
-/** A request with `jar`, adding each cookie value it holds afterwards to the secrets. */
+/**
+ * A request with `jar`, adding each cookie value it holds afterwards to the secrets. Values too
+ * short to be a session (`lang=en`, `remember=1`) are preferences, and masking them would blank
+ * every `1` and `en` in the output, so they are left out.
+ */
 export async function requestWithJar(context: SourceContext, jar: CookieJar, request: HttpRequest): Promise<HttpResponse> {
   try {
     return await context.http.request({ ...request, cookieJar: jar, signal: context.signal });
   } finally {
     const cookies = (await jar.serialize()).cookies;
-    context.secrets.add(...cookies.map((cookie) => cookie.value));
+    context.secrets.add(...cookies.map((cookie) => cookie.value).filter((value) => (value?.length ?? 0) >= WEAK_SECRET_LENGTH));
   }
 }
 
