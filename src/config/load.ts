@@ -9,6 +9,7 @@ import { describeIssue, isUnder } from "./issues.js";
 import { destinationsToLeaveOut, type LeftOutDestination } from "./leave-out.js";
 import { configSchema, type ConfigData } from "./schema.js";
 import { collectSecrets } from "./secrets.js";
+import { describeYamlError } from "./yaml-error.js";
 
 export type { LeftOutDestination };
 
@@ -35,7 +36,7 @@ export interface LoadOptions {
 export function loadConfig(text: string, env: Env, fileName = DEFAULT_CONFIG_PATH, options: LoadOptions = {}): Config {
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length) {
-    throw new ConfigError(document.errors.map((e) => `${fileName}:${e.linePos?.[0].line ?? "?"}:${e.linePos?.[0].col ?? "?"}: ${e.message.split("\n")[0]}`));
+    throw new ConfigError([describeYamlError(document.errors[0]!, text, fileName)]);
   }
   const raw: unknown = document.toJS();
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError([`${fileName}: expected a map with sources and destinations`]);
@@ -48,7 +49,8 @@ export function loadConfig(text: string, env: Env, fileName = DEFAULT_CONFIG_PAT
   const schemaIssues = parsed.success ? [] : parsed.error.issues.filter((issue) => !envIssues.some((e) => isUnder(issue.path, e.path)));
   const problems = [
     ...envIssues.filter((issue) => !leftOutPaths.some((path) => isUnder(issue.path, path))).map((issue) => issue.message),
-    ...schemaIssues.map((issue) => describeIssue(issue, tree)),
+    // One bullet a problem: an issue naming several keys is several problems.
+    ...schemaIssues.flatMap((issue) => describeIssue(issue, tree).split("\n")),
     ...crossCheck(tree, new Set(leftOut.map((d) => d.name))),
   ];
   const secrets = collectSecrets(tree).add(...secretValues);

@@ -6,7 +6,7 @@ import { describeUrl } from "../http/client.js";
 import type { Secrets } from "../log/secrets.js";
 import { parseNumber } from "../parse-number.js";
 import type { Metrics, Source } from "../types.js";
-import { DEFAULT_MAX_PARSE_BYTES, documentParser, regexPattern, select, snippet } from "./extract.js";
+import { cssSelector, DEFAULT_MAX_PARSE_BYTES, documentParser, regexPattern, select, snippet } from "./extract.js";
 import { assertLoggedIn } from "./login.js";
 import { fetchPage, pageRequest } from "./page.js";
 
@@ -15,7 +15,7 @@ export const HTML_TYPE = "html";
 
 export const htmlMetricSchema = z
   .object({
-    selector: z.string().min(1).describe('CSS selector, e.g. ".stars" or "item" in a feed.'),
+    selector: cssSelector.describe('CSS selector, e.g. ".stars" or "item" in a feed.'),
     extract: z
       .enum(["number", "count", "attribute"])
       .optional()
