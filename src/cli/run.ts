@@ -1,6 +1,8 @@
 import { buildPipeline } from "../build.js";
 import { JOBS, type Job } from "../types.js";
 import { UsageError } from "./usage.js";
+import { checkOnlyFlag } from "./flags.js";
+import { daysBetween } from "../dates.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 import { terminalProgress, type TerminalProgress } from "./progress.js";
 import { formatSnapshotTable } from "../destinations/console.js";
@@ -12,6 +14,17 @@ export interface RunArgs {
   date?: string;
   dryRun?: boolean;
   only?: string[];
+}
+
+/** Beyond this many days back, `--date` is more likely a mistake than a missed run. */
+const PAST_DATE_WARNING_DAYS = 3;
+
+/** `--date` stores today's values under an earlier date: said plainly when that date is more than a few days back. */
+function warnPastDate(date: string, today: string, io: CliIo): void {
+  const days = daysBetween(date, today);
+  if (days > PAST_DATE_WARNING_DAYS) {
+    io.stderr.write(`warning: --date ${date} is ${days} days ago: the values are collected now and stored under ${date}; they are today's numbers, not that day's\n`);
+  }
 }
 
 /** `kpi-collector run`: exit 0 when every destination wrote, 1 otherwise. */
@@ -42,6 +55,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     write: human,
     customSources: io.customSources,
   });
+  checkOnlyFlag(args.only, pipeline.sources.map((s) => s.name));
+  if (args.date !== undefined) warnPastDate(args.date, pipeline.runDate(), io);
   if (io.stderr.isTTY) {
     const names = pipeline.sources.map((s) => s.name).filter((name) => !args.only || args.only.includes(name));
     progress = terminalProgress(io.stderr, names);
