@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG_PATH, resolveConfigPath } from "./path.js";
 import { describeIssue, isUnder } from "./issues.js";
 import { destinationsToLeaveOut, type LeftOutDestination } from "./leave-out.js";
 import { configSchema, type ConfigData } from "./schema.js";
+import { placeholderIssues } from "./placeholders.js";
 import { collectSecrets } from "./secrets.js";
 import { describeYamlError } from "./yaml-error.js";
 
@@ -30,6 +31,8 @@ export interface LoadOptions {
    * (listed in `Config.leftOut`) instead of failing the config. @default none
    */
   leaveOut?: (type: string) => boolean;
+  /** Accept the starter config's placeholder Notion database id (for `notion init`, which replaces it). @default false */
+  allowPlaceholders?: boolean;
 }
 
 /** Parses, interpolates `${ENV}` and validates a config, naming every problem at once. */
@@ -52,6 +55,7 @@ export function loadConfig(text: string, env: Env, fileName = DEFAULT_CONFIG_PAT
     // One bullet a problem: an issue naming several keys is several problems.
     ...schemaIssues.flatMap((issue) => describeIssue(issue, tree).split("\n")),
     ...crossCheck(tree, new Set(leftOut.map((d) => d.name))),
+    ...(options.allowPlaceholders ? [] : placeholderIssues(tree, new Set(leftOut.map((d) => d.index)))),
   ];
   const secrets = collectSecrets(tree).add(...secretValues);
   if (problems.length) throw new ConfigError(problems.map((p) => secrets.redact(p)));
