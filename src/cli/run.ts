@@ -5,7 +5,8 @@ import { checkOnlyFlag } from "./flags.js";
 import { daysBetween } from "../dates.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 import { terminalProgress, type TerminalProgress } from "./progress.js";
-import { formatSnapshotTable } from "../destinations/console.js";
+import { CONSOLE_TYPE, formatSnapshotTable } from "../destinations/console.js";
+import type { LogRecord } from "../log/logger.js";
 import { logRunSummary, summarizeRun } from "../run-summary.js";
 
 export interface RunArgs {
@@ -35,7 +36,11 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   // A dry run writes nowhere, so a destination's unset variables don't stop it.
   const { config } = await loadCliConfig(args.config, io, args.dryRun ? { leaveOut: () => true } : {});
   let progress: TerminalProgress | undefined;
-  const { logger, flush } = cliLogger(config, io, () => progress !== undefined);
+  // On a terminal each failure is printed once in full: a destination's by its ✗ line below, a source's
+  // by the table's failure list when a table is printed (a dry run, a console destination), else by its warning.
+  const printsTable = args.dryRun || config.destinations.some((d) => d.type === CONSOLE_TYPE && (!d.jobs || d.jobs.includes(job)));
+  const shownElsewhere = (record: LogRecord) => (record.destination !== undefined || (printsTable && record.source !== undefined)) && / failed: /.test(record.message);
+  const { logger, flush } = cliLogger(config, io, () => progress !== undefined, shownElsewhere);
   // Collection is over before anything else reaches the terminal (the console destination's table,
   // the dry run's): the live display stops first, then the logs it held back are printed.
   const endProgress = () => {
@@ -72,11 +77,11 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     human(formatSnapshotTable(snapshot));
     human("(dry run: nothing was written)\n");
   }
-  // The same closing line as the Cloud Function's.
-  const summary = summarizeRun(result, Date.now() - started);
-  logRunSummary(logger, summary);
   if (io.stdout.isTTY) {
     for (const d of result.destinations) io.stderr.write(d.ok ? `✓ ${d.destination} written\n` : `✗ ${d.destination} failed: ${d.error}\n`);
   }
+  // The same closing line as the Cloud Function's, after every destination's line.
+  const summary = summarizeRun(result, Date.now() - started);
+  logRunSummary(logger, summary);
   return result.ok ? 0 : 1;
 }
