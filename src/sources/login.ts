@@ -14,6 +14,7 @@ export const loginSchema = z
     fields: z
       .record(z.string().min(1), z.string())
       .refine((fields) => Object.keys(fields).length > 0, "name at least one field, e.g. { email: ${USER}, password: ${PASS} }")
+      .meta({ minProperties: 1 })
       .describe("Input names and the values to fill in; hidden inputs (CSRF tokens) are kept as the page sets them."),
     check: cssSelector.optional().describe("A CSS selector found only when logged in, checked on the source's page."),
   })
