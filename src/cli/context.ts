@@ -25,7 +25,12 @@ export async function loadCliConfig(path: string | undefined, io: CliIo, options
  * so they don't tear the live progress; `flush()` prints them; `shownElsewhere` drops what the terminal
  * already shows (a failure the command prints itself). Elsewhere: one JSON object a line on stdout.
  */
-export function cliLogger(config: Config, io: CliIo, deferred: () => boolean = () => false, shownElsewhere: (record: LogRecord) => boolean = () => false): { logger: Logger; flush: () => void } {
+export function cliLogger(
+  config: Config,
+  io: CliIo,
+  deferred: () => boolean = () => false,
+  shownElsewhere: (record: LogRecord) => boolean = () => false,
+): { logger: Logger; flush: () => void } {
   if (io.stdout.isTTY) {
     const held: string[] = [];
     const flush = () => {

@@ -81,6 +81,7 @@ export function checkDateFlag(date: string | undefined): void {
 /** `--only` names sources of the config; the error lists them. */
 export function checkOnlyFlag(only: readonly string[] | undefined, sources: readonly string[]): void {
   for (const name of only ?? []) {
-    if (!sources.includes(name)) throw new UsageError(`--only: no source named "${name}"${suggest(name, sources, (s) => `"${s}"`)}; the sources are ${sources.join(", ")}`);
+    if (!sources.includes(name))
+      throw new UsageError(`--only: no source named "${name}"${suggest(name, sources, (s) => `"${s}"`)}; the sources are ${sources.join(", ")}`);
   }
 }

@@ -24,7 +24,9 @@ const PAST_DATE_WARNING_DAYS = 3;
 function warnPastDate(date: string, today: string, io: CliIo): void {
   const days = daysBetween(date, today);
   if (days > PAST_DATE_WARNING_DAYS) {
-    io.stderr.write(`warning: --date ${date} is ${days} days ago: the values are collected now and stored under ${date}; they are today's numbers, not that day's\n`);
+    io.stderr.write(
+      `warning: --date ${date} is ${days} days ago: the values are collected now and stored under ${date}; they are today's numbers, not that day's\n`,
+    );
   }
 }
 
@@ -39,7 +41,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   // On a terminal each failure is printed once in full: a destination's by its ✗ line below, a source's
   // by the table's failure list when a table is printed (a dry run, a console destination), else by its warning.
   const printsTable = args.dryRun || config.destinations.some((d) => d.type === CONSOLE_TYPE && (!d.jobs || d.jobs.includes(job)));
-  const shownElsewhere = (record: LogRecord) => (record.destination !== undefined || (printsTable && record.source !== undefined)) && / failed: /.test(record.message);
+  const shownElsewhere = (record: LogRecord) =>
+    (record.destination !== undefined || (printsTable && record.source !== undefined)) && / failed: /.test(record.message);
   const { logger, flush } = cliLogger(config, io, () => progress !== undefined, shownElsewhere);
   // Collection is over before anything else reaches the terminal (the console destination's table,
   // the dry run's): the live display stops first, then the logs it held back are printed.
@@ -60,7 +63,10 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     write: human,
     customSources: io.customSources,
   });
-  checkOnlyFlag(args.only, pipeline.sources.map((s) => s.name));
+  checkOnlyFlag(
+    args.only,
+    pipeline.sources.map((s) => s.name),
+  );
   if (args.date !== undefined) warnPastDate(args.date, pipeline.runDate(), io);
   if (io.stderr.isTTY) {
     const names = pipeline.sources.map((s) => s.name).filter((name) => !args.only || args.only.includes(name));

@@ -14,6 +14,8 @@ export function placeholderIssues(tree: Record<string, unknown>, skip: ReadonlyS
   return list.flatMap((entry, index) => {
     const { type, database } = (entry ?? {}) as { type?: unknown; database?: unknown };
     if (skip.has(index) || type !== "notion" || typeof database !== "string" || parseNotionId(database) !== placeholder) return [];
-    return [`${formatPath(["destinations", index, "database"])}: still the starter config's placeholder id; run "kpi-collector notion init --parent PAGE" and put the id it prints here (or paste your database's URL)`];
+    return [
+      `${formatPath(["destinations", index, "database"])}: still the starter config's placeholder id; run "kpi-collector notion init --parent PAGE" and put the id it prints here (or paste your database's URL)`,
+    ];
   });
 }

@@ -68,7 +68,10 @@ export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) =
 
     const age = eventAgeMs(event.time, now());
     if (age !== undefined && age > options.maxEventAgeMs) {
-      logger.warn(`event is ${formatAge(age)} old, over the maximum of ${formatAge(options.maxEventAgeMs)}; acknowledged without running`, { ageMs: age, outcome: "too-old" });
+      logger.warn(`event is ${formatAge(age)} old, over the maximum of ${formatAge(options.maxEventAgeMs)}; acknowledged without running`, {
+        ageMs: age,
+        outcome: "too-old",
+      });
       return;
     }
 
@@ -118,7 +121,10 @@ function withRunContext(record: LogRecord, context: RunContext | undefined): Log
 function reportSetupError(logger: Logger, error: unknown, firstReport: boolean): void {
   if (firstReport) {
     const issues = error instanceof ConfigError ? error.issues : undefined;
-    logger.error(`config error, every event is acknowledged without running until it is fixed and redeployed: ${errorMessage(error)}`, { issues, outcome: "config-error" });
+    logger.error(`config error, every event is acknowledged without running until it is fixed and redeployed: ${errorMessage(error)}`, {
+      issues,
+      outcome: "config-error",
+    });
   } else {
     logger.warn("acknowledged without running: the config is invalid (logged in full at this instance's first event)", { outcome: "config-error" });
   }

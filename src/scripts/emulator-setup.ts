@@ -19,7 +19,9 @@ export interface EmulatorAdmin {
 export async function main(argv: string[], env: Record<string, string | undefined>, admin: EmulatorAdmin, stdout: (line: string) => void): Promise<number> {
   const { values } = parseArgs({ args: argv, strict: true, options: { project: { type: "string" }, topic: { type: "string" }, url: { type: "string" } } });
   if (!env.PUBSUB_EMULATOR_HOST) {
-    throw new UsageError("PUBSUB_EMULATOR_HOST is not set: this sets up the Pub/Sub emulator only (in Google Cloud, `terraform apply` creates the topic). Start the emulator and export PUBSUB_EMULATOR_HOST=localhost:8085");
+    throw new UsageError(
+      "PUBSUB_EMULATOR_HOST is not set: this sets up the Pub/Sub emulator only (in Google Cloud, `terraform apply` creates the topic). Start the emulator and export PUBSUB_EMULATOR_HOST=localhost:8085",
+    );
   }
   const project = resolveProject(values.project, env);
   const topic = resolveTopic(values.topic, env);
@@ -27,7 +29,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const subscription = `${topic}-local-push`;
   const created = await admin.createTopic(project, topic);
   await admin.pushTo(project, topic, subscription, endpoint);
-  stdout(`${created ? "created" : "kept"} projects/${project}/topics/${topic} in the emulator ${env.PUBSUB_EMULATOR_HOST}; subscription ${subscription} pushes to ${endpoint}`);
+  stdout(
+    `${created ? "created" : "kept"} projects/${project}/topics/${topic} in the emulator ${env.PUBSUB_EMULATOR_HOST}; subscription ${subscription} pushes to ${endpoint}`,
+  );
   return 0;
 }
 
@@ -55,7 +59,8 @@ export const pubsubAdmin: EmulatorAdmin = {
     try {
       await client.topic(topic).createSubscription(subscription, { pushConfig: { pushEndpoint: endpoint }, ackDeadlineSeconds: 60 });
     } catch (error) {
-      if ((error as { code?: unknown }).code !== ALREADY_EXISTS) throw new Error(`could not create subscription ${subscription} on projects/${project}/topics/${topic}: ${(error as Error).message}`, { cause: error });
+      if ((error as { code?: unknown }).code !== ALREADY_EXISTS)
+        throw new Error(`could not create subscription ${subscription} on projects/${project}/topics/${topic}: ${(error as Error).message}`, { cause: error });
       await client.subscription(subscription).modifyPushConfig({ pushEndpoint: endpoint });
     } finally {
       await client.close();

@@ -19,8 +19,8 @@ function parseLines(text: string): Record<string, unknown>[] {
   return text.split("\n").flatMap((line) => {
     if (!line.startsWith("{")) return [];
     try {
-      const record: unknown = JSON.parse(line);
-      return record && typeof record === "object" ? [record as Record<string, unknown>] : [];
+      const record = JSON.parse(line) as Record<string, unknown> | null;
+      return record && typeof record === "object" ? [record] : [];
     } catch {
       return [];
     }

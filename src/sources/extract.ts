@@ -1,3 +1,4 @@
+import type * as cheerioSlim from "cheerio/slim";
 import type { CheerioAPI } from "cheerio/slim";
 import { createRequire } from "node:module";
 import { z } from "zod";
@@ -77,10 +78,11 @@ export const cssSelector = z
   });
 
 let emptyDocument: CheerioAPI | undefined;
+type CheerioSlim = typeof cheerioSlim;
 
 /** Why cheerio refuses `selector`, or undefined when it runs it. */
 export function selectorProblem(selector: string): string | undefined {
-  emptyDocument ??= (createRequire(import.meta.url)("cheerio/slim") as typeof import("cheerio/slim")).load("");
+  emptyDocument ??= (createRequire(import.meta.url)("cheerio/slim") as CheerioSlim).load("");
   try {
     emptyDocument(selector);
     return undefined;

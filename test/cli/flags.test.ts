@@ -19,13 +19,16 @@ beforeAll(async () => {
   site = await startServer((_req, res) => sendJson(res, 200, { n: 5 }));
   const dir = await mkdtemp(join(tmpdir(), "kpi-flags-"));
   config = join(dir, "kpi.yaml");
-  await writeFile(config, `sources:\n  - { name: github, type: json, url: "${site.url}/a", metrics: { A: { path: n } } }\n  - { name: npm, type: json, url: "${site.url}/b", metrics: { B: { path: n } } }\n`);
+  await writeFile(
+    config,
+    `sources:\n  - { name: github, type: json, url: "${site.url}/a", metrics: { A: { path: n } } }\n  - { name: npm, type: json, url: "${site.url}/b", metrics: { B: { path: n } } }\n`,
+  );
 });
 afterAll(() => site.close());
 
 describe("flag mistakes are usage errors (exit 2) that say what was meant", () => {
   it.each([
-    [["run", "--dryrun"], 'unknown flag --dryrun (did you mean --dry-run?); run takes --config, --job, --date, --only, --dry-run'],
+    [["run", "--dryrun"], "unknown flag --dryrun (did you mean --dry-run?); run takes --config, --job, --date, --only, --dry-run"],
     [["validate", "--force"], "validate does not take --force; validate takes --config"],
     [["report", "--only", "x"], "report does not take --only; report takes --config, --date, --dry-run, --force"],
     [["schema", "--config", "x.yaml"], "schema does not take --config; schema takes no flags"],
@@ -58,7 +61,9 @@ describe("run --date says what it does", () => {
   it("warns when the date is more than a few days back, and not for yesterday", async () => {
     const old = await cli(["run", "--config", config, "--date", "2026-11-20", "--dry-run"]);
     expect(old.code).toBe(0);
-    expect(old.stderr).toContain("warning: --date 2026-11-20 is 12 days ago: the values are collected now and stored under 2026-11-20; they are today's numbers, not that day's");
+    expect(old.stderr).toContain(
+      "warning: --date 2026-11-20 is 12 days ago: the values are collected now and stored under 2026-11-20; they are today's numbers, not that day's",
+    );
     const recent = await cli(["run", "--config", config, "--date", "2026-12-01", "--dry-run"]);
     expect(recent.code).toBe(0);
     expect(recent.stderr).not.toMatch(/days ago/);

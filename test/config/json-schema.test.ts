@@ -33,7 +33,8 @@ function validateAccepts(yaml: string): boolean {
   }
 }
 
-const html = (metric: string, extra = "") => `sources:\n  - { name: blog, type: html, url: "https://example.com/blog"${extra}, metrics: { POSTS: ${metric} } }\n`;
+const html = (metric: string, extra = "") =>
+  `sources:\n  - { name: blog, type: html, url: "https://example.com/blog"${extra}, metrics: { POSTS: ${metric} } }\n`;
 const json = (extra: string) => `sources:\n  - { name: api, type: json, url: "https://example.com/api", metrics: { USERS: { path: data.users } }${extra} }\n`;
 const to = (destination: string) => `${html("{ selector: article, extract: count }")}destinations:\n  - ${destination}\n`;
 
@@ -45,14 +46,19 @@ const good: Record<string, string> = {
   "allowEmpty with count": html("{ selector: article, extract: count, allowEmpty: true }"),
   "allowEmpty: false without count": html("{ selector: .n, allowEmpty: false }"),
   "a regex with the default extract": html('{ selector: .n, regex: "([0-9]+) posts" }'),
-  "a form login": html("{ selector: .n }", ', login: { url: "https://example.com/login", form: "form#login", fields: { email: me, password: "${NOTION_TOKEN}" }, check: ".logout" }'),
-  "a json source with a POST body": json(', method: POST, body: { q: 1 }'),
+  "a form login": html(
+    "{ selector: .n }",
+    ', login: { url: "https://example.com/login", form: "form#login", fields: { email: me, password: "${NOTION_TOKEN}" }, check: ".logout" }',
+  ),
+  "a json source with a POST body": json(", method: POST, body: { q: 1 }"),
   "a preset": `sources:\n  - { name: gh, type: github, repo: acme/widget }\n`,
   "a discord webhook from the environment": to('{ type: discord, webhookUrl: "${DISCORD_WEBHOOK_URL}", username: KPI bot }'),
   "a discord webhook URL (v10 form)": to('{ type: discord, webhookUrl: "https://discord.com/api/v10/webhooks/123/abc-DEF" }'),
   "a notion database id": to(`{ type: notion, token: "\${NOTION_TOKEN}", database: "89abcdef0123456789abcdef01234567" }`),
   "a notion database id, dashed": to(`{ type: notion, token: "\${NOTION_TOKEN}", database: "89abcdef-0123-4567-89ab-cdef01234567" }`),
-  "a notion database URL": to(`{ type: notion, token: "\${NOTION_TOKEN}", database: "https://www.notion.so/acme/KPIs-89abcdef0123456789abcdef01234567?v=abc" }`),
+  "a notion database URL": to(
+    `{ type: notion, token: "\${NOTION_TOKEN}", database: "https://www.notion.so/acme/KPIs-89abcdef0123456789abcdef01234567?v=abc" }`,
+  ),
   "a notion database from the environment": to(`{ type: notion, token: "\${NOTION_TOKEN}", database: "\${DB}", baseUrl: "http://127.0.0.1:9" }`),
   "a file and the console": `${html("{ selector: a }")}destinations:\n  - { type: file, path: out.csv }\n  - { type: console, jobs: [daily] }\n`,
 };
@@ -62,7 +68,7 @@ const bad: Record<string, string> = {
   "attribute without extract: attribute": html("{ selector: .stars, attribute: data-count }"),
   "count with regex": html('{ selector: article, extract: count, regex: "x" }'),
   "allowEmpty without count": html("{ selector: .n, allowEmpty: true }"),
-  "a URL that is not one": html("{ selector: a }", ', url2: 1').replace('"https://example.com/blog", url2: 1', '"not a url"'),
+  "a URL that is not one": html("{ selector: a }", ", url2: 1").replace('"https://example.com/blog", url2: 1', '"not a url"'),
   "an ftp URL": html("{ selector: a }").replace("https://example.com/blog", "ftp://example.com/"),
   "a webhook URL that is no webhook": to('{ type: discord, webhookUrl: "https://example.com/hook" }'),
   "a username containing discord": to('{ type: discord, webhookUrl: "${DISCORD_WEBHOOK_URL}", username: "My Discord bot" }'),
@@ -94,7 +100,11 @@ const semantic: Record<string, string> = {
 
 describe("kpi-collector schema agrees with validate (Ajv, draft 2020-12, strict)", () => {
   it.each(Object.entries(good))("both accept %s", (_, yaml) => {
-    expect({ validate: validateAccepts(yaml), schema: schemaAccepts(parse(yaml)), errors: schemaAccepts.errors ?? null }).toEqual({ validate: true, schema: true, errors: null });
+    expect({ validate: validateAccepts(yaml), schema: schemaAccepts(parse(yaml)), errors: schemaAccepts.errors ?? null }).toEqual({
+      validate: true,
+      schema: true,
+      errors: null,
+    });
   });
 
   it.each(Object.entries(bad))("both refuse %s", (_, yaml) => {

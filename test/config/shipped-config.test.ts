@@ -19,7 +19,7 @@ describe("the shipped kpi.config.yaml", () => {
     const env = { NOTION_TOKEN: "ntn_test_token_123", DISCORD_WEBHOOK_URL: "https://discord.com/api/webhooks/1/tok_abc123" };
     expect(text).toContain(PLACEHOLDER_DATABASE_ID);
     expect(() => loadConfig(text, env)).toThrow(
-      'Invalid config: destinations[0].database: still the starter config\'s placeholder id; run "kpi-collector notion init --parent PAGE" and put the id it prints here (or paste your database\'s URL)',
+      "Invalid config: destinations[0].database: still the starter config's placeholder id; run \"kpi-collector notion init --parent PAGE\" and put the id it prints here (or paste your database's URL)",
     );
     // In any form the id can be written.
     const dashed = text.replace(PLACEHOLDER_DATABASE_ID, "https://www.notion.so/acme/KPIs-0123456789abcdef0123456789abcdef?v=1");

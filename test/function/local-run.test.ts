@@ -20,7 +20,11 @@ const baseEnv = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ME
 
 async function script(name: string, args: string[], cwd: string, env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [built(`scripts/${name}.js`), ...args], { cwd, env: { ...baseEnv, ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await execFileAsync(process.execPath, [built(`scripts/${name}.js`), ...args], {
+      cwd,
+      env: { ...baseEnv, ...env },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -44,7 +48,10 @@ beforeAll(async () => {
     join(dir, "kpi.local.yaml"),
     `sources:\n  - { name: app, type: json, url: "${site.url}/stats", metrics: { users: { path: users } } }\ndestinations:\n  - { type: file, path: history.csv }\n  - { type: console }\n`,
   );
-  await writeFile(join(dir, "needs-secrets.yaml"), `sources:\n  - { name: app, type: json, url: "${site.url}/stats", metrics: { users: { path: users } } }\ndestinations:\n  - { type: notion, token: "\${NOTION_TOKEN}", database: "11111111111111111111111111111111" }\n`);
+  await writeFile(
+    join(dir, "needs-secrets.yaml"),
+    `sources:\n  - { name: app, type: json, url: "${site.url}/stats", metrics: { users: { path: users } } }\ndestinations:\n  - { type: notion, token: "\${NOTION_TOKEN}", database: "11111111111111111111111111111111" }\n`,
+  );
 });
 
 afterAll(async () => {

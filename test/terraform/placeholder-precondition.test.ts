@@ -14,9 +14,9 @@ if (!hasTerraform) process.stderr.write("terraform is not on PATH: skipping the 
 let conditions: string[];
 let dir: string;
 beforeAll(async () => {
-  const tf = (await convertFiles(join(ROOT, "terraform"))) as Record<string, any>;
-  const lifecycle = tf.resource.google_storage_bucket_object.source[0].lifecycle[0];
-  conditions = (lifecycle.precondition as { condition: string }[]).map((p) => p.condition);
+  type Upload = { lifecycle: { precondition: { condition: string }[] }[] };
+  const tf = (await convertFiles(join(ROOT, "terraform"))) as { resource: { google_storage_bucket_object: { source: Upload[] } } };
+  conditions = tf.resource.google_storage_bucket_object.source[0]!.lifecycle[0]!.precondition.map((p) => p.condition);
   dir = await mkdtemp(join(tmpdir(), "kpi-tf-"));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -43,11 +43,15 @@ describe("terraform: the source upload's preconditions", () => {
     expect(placeholder).toBeDefined();
   });
 
-  (hasTerraform ? it : it.skip)("refuses the shipped starter config, in any form of the id, and accepts a real id", async () => {
-    const condition = conditions.find((c) => c.includes(PLACEHOLDER_DATABASE_ID))!;
-    const starter = await readFile(join(ROOT, "kpi.config.yaml"), "utf8");
-    expect(await holds(condition, starter)).toBe(false);
-    expect(await holds(condition, starter.replace(PLACEHOLDER_DATABASE_ID, "01234567-89AB-CDEF-0123-456789ABCDEF"))).toBe(false);
-    expect(await holds(condition, starter.replace(PLACEHOLDER_DATABASE_ID, "89abcdef0123456789abcdef01234567"))).toBe(true);
-  }, 60_000);
+  (hasTerraform ? it : it.skip)(
+    "refuses the shipped starter config, in any form of the id, and accepts a real id",
+    async () => {
+      const condition = conditions.find((c) => c.includes(PLACEHOLDER_DATABASE_ID))!;
+      const starter = await readFile(join(ROOT, "kpi.config.yaml"), "utf8");
+      expect(await holds(condition, starter)).toBe(false);
+      expect(await holds(condition, starter.replace(PLACEHOLDER_DATABASE_ID, "01234567-89AB-CDEF-0123-456789ABCDEF"))).toBe(false);
+      expect(await holds(condition, starter.replace(PLACEHOLDER_DATABASE_ID, "89abcdef0123456789abcdef01234567"))).toBe(true);
+    },
+    60_000,
+  );
 });
