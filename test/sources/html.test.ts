@@ -74,11 +74,14 @@ describe("html source", () => {
     ["a regex that does not match", { selector: ".stars", regex: "(\\d+) stars" }, '<span class="stars">12 forks</span>', 'text "12 forks" at ".stars" holds no number matching /(\\d+) stars/ (URL)'],
     ["a missing attribute", { selector: ".stars", extract: "attribute", attribute: "data-count" }, '<span class="stars">12</span>', 'attribute "data-count" is missing on the first match of ".stars" (URL)'],
     ["an attribute without a number", { selector: "a", extract: "attribute", attribute: "href" }, '<a href="/about">x</a>', 'attribute href="/about" at "a" holds no number (URL)'],
-    ["an invalid selector", { selector: "span[" }, "<span>1</span>", 'invalid selector "span['],
   ] as const)("fails on %s, naming the selector and the URL", async (_, metric, html, expected) => {
     const { url } = await serve({ "/page": html });
     const message = await failureOf(source(`${url}/page`, { VALUE: metric }), sourceContext());
     expect(message).toContain(expected.replace("URL", `${url}/page`));
+  });
+
+  it("refuses an invalid selector when the options are read, before any request", () => {
+    expect(() => source("http://127.0.0.1:9/page", { VALUE: { selector: "span[" } })).toThrow(/is not a valid CSS selector: Expected name, found the end of the selector/);
   });
 
   it("fails with the status and the URL without its query when the page is gone", async () => {
