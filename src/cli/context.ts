@@ -33,16 +33,22 @@ export async function loadCliConfig(path: string | undefined, io: CliIo, options
 
 /**
  * On a terminal: warnings and errors as plain lines on stderr, held back while `deferred()` is true
- * so they don't tear the live progress; `flush()` prints them. Elsewhere: one JSON object a line on stdout.
+ * so they don't tear the live progress; `flush()` prints them; `shownElsewhere` drops what the terminal
+ * already shows (a failure the command prints itself). Elsewhere: one JSON object a line on stdout.
  */
-export function cliLogger(config: Config, io: CliIo, deferred: () => boolean = () => false): { logger: Logger; flush: () => void } {
+export function cliLogger(
+  config: Config,
+  io: CliIo,
+  deferred: () => boolean = () => false,
+  shownElsewhere: (record: LogRecord) => boolean = () => false,
+): { logger: Logger; flush: () => void } {
   if (io.stdout.isTTY) {
     const held: string[] = [];
     const flush = () => {
       for (const line of held.splice(0)) io.stderr.write(line);
     };
     const sink = (record: LogRecord) => {
-      if (record.severity !== "WARNING" && record.severity !== "ERROR") return;
+      if ((record.severity !== "WARNING" && record.severity !== "ERROR") || shownElsewhere(record)) return;
       held.push(`${record.severity.toLowerCase()}: ${printableLine(record.message)}\n`);
       if (!deferred()) flush();
     };

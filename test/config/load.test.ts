@@ -139,7 +139,7 @@ ${blog}destinations:
   - { type: file, name: notes, path: "\${HISTORY}" }
   - type: notion
     token: \${NOTION_TOKEN}
-    database: 0123456789abcdef0123456789abcdef
+    database: 89abcdef0123456789abcdef01234567
   - { type: discord, webhookUrl: "\${DISCORD_WEBHOOK_URL}", history: notes, compareDays: 7 }
 `;
 
