@@ -6,10 +6,12 @@ import { createDiscordInviteSource, DISCORD_INVITE_TYPE, discordInviteSourceSche
 import { createDockerhubSource, DOCKERHUB_TYPE, dockerhubSourceSchema } from "./presets/dockerhub.js";
 import { createGithubSource, GITHUB_TYPE, githubSourceSchema } from "./presets/github.js";
 import { createNpmSource, NPM_TYPE, npmSourceSchema } from "./presets/npm.js";
+import { createPlausibleSource, PLAUSIBLE_TYPE, plausibleSourceSchema } from "./presets/plausible.js";
+import { createPosthogSource, POSTHOG_TYPE, posthogSourceSchema } from "./presets/posthog.js";
 import { createPypiSource, PYPI_TYPE, pypiSourceSchema } from "./presets/pypi.js";
 
 /** Every source `type` a config may use. */
-export const SOURCE_TYPES = [HTML_TYPE, JSON_TYPE, GITHUB_TYPE, NPM_TYPE, PYPI_TYPE, DOCKERHUB_TYPE, DISCORD_INVITE_TYPE] as const;
+export const SOURCE_TYPES = [HTML_TYPE, JSON_TYPE, GITHUB_TYPE, NPM_TYPE, PYPI_TYPE, DOCKERHUB_TYPE, DISCORD_INVITE_TYPE, POSTHOG_TYPE, PLAUSIBLE_TYPE] as const;
 
 export const sourceSchema = z.discriminatedUnion("type", [
   htmlSourceSchema,
@@ -19,6 +21,8 @@ export const sourceSchema = z.discriminatedUnion("type", [
   pypiSourceSchema,
   dockerhubSourceSchema,
   discordInviteSourceSchema,
+  posthogSourceSchema,
+  plausibleSourceSchema,
 ]);
 
 /** One entry of `sources:` in the config, after validation. */
@@ -41,5 +45,9 @@ export function createSource(options: SourceOptions): Source {
       return createDockerhubSource(options);
     case DISCORD_INVITE_TYPE:
       return createDiscordInviteSource(options);
+    case POSTHOG_TYPE:
+      return createPosthogSource(options);
+    case PLAUSIBLE_TYPE:
+      return createPlausibleSource(options);
   }
 }

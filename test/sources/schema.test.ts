@@ -54,6 +54,8 @@ describe("source schemas", () => {
       pypi: { type: "pypi", name: "p", package: "x", metrics: { downloads_week: "PYPI_WEEK" } },
       dockerhub: { type: "dockerhub", name: "d", repository: "a/b" },
       "discord-invite": { type: "discord-invite", name: "myDiscord", code: "abc" },
+      posthog: { type: "posthog", name: "posthog", projectId: "1", apiKey: "k" },
+      plausible: { type: "plausible", name: "site", siteId: "example.com", apiKey: "k", metrics: { pageviews_30d: false } },
     };
     const names = Object.values(examples).map((options) => createSource(sourceSchema.parse(options)).metricNames);
     expect(names).toEqual([
@@ -64,6 +66,8 @@ describe("source schemas", () => {
       ["P_DOWNLOADS_DAY", "PYPI_WEEK", "P_DOWNLOADS_MONTH"],
       ["D_PULLS", "D_STARS"],
       ["MY_DISCORD_MEMBERS", "MY_DISCORD_ONLINE"],
+      ["POSTHOG_DAU", "POSTHOG_WAU", "POSTHOG_MAU"],
+      ["SITE_VISITORS_7D", "SITE_VISITORS_30D"],
     ]);
   });
 
