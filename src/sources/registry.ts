@@ -4,6 +4,7 @@ import { createHtmlSource, HTML_TYPE, htmlSourceSchema } from "./html.js";
 import { createJsonSource, JSON_TYPE, jsonSourceSchema } from "./json.js";
 import { createDiscordInviteSource, DISCORD_INVITE_TYPE, discordInviteSourceSchema } from "./presets/discord-invite.js";
 import { createDockerhubSource, DOCKERHUB_TYPE, dockerhubSourceSchema } from "./presets/dockerhub.js";
+import { createGa4Source, GA4_TYPE, ga4SourceSchema } from "./presets/ga4.js";
 import { createGithubSource, GITHUB_TYPE, githubSourceSchema } from "./presets/github.js";
 import { createNpmSource, NPM_TYPE, npmSourceSchema } from "./presets/npm.js";
 import { createPlausibleSource, PLAUSIBLE_TYPE, plausibleSourceSchema } from "./presets/plausible.js";
@@ -11,7 +12,7 @@ import { createPosthogSource, POSTHOG_TYPE, posthogSourceSchema } from "./preset
 import { createPypiSource, PYPI_TYPE, pypiSourceSchema } from "./presets/pypi.js";
 
 /** Every source `type` a config may use. */
-export const SOURCE_TYPES = [HTML_TYPE, JSON_TYPE, GITHUB_TYPE, NPM_TYPE, PYPI_TYPE, DOCKERHUB_TYPE, DISCORD_INVITE_TYPE, POSTHOG_TYPE, PLAUSIBLE_TYPE] as const;
+export const SOURCE_TYPES = [HTML_TYPE, JSON_TYPE, GITHUB_TYPE, NPM_TYPE, PYPI_TYPE, DOCKERHUB_TYPE, DISCORD_INVITE_TYPE, POSTHOG_TYPE, GA4_TYPE, PLAUSIBLE_TYPE] as const;
 
 export const sourceSchema = z.discriminatedUnion("type", [
   htmlSourceSchema,
@@ -22,6 +23,7 @@ export const sourceSchema = z.discriminatedUnion("type", [
   dockerhubSourceSchema,
   discordInviteSourceSchema,
   posthogSourceSchema,
+  ga4SourceSchema,
   plausibleSourceSchema,
 ]);
 
@@ -47,6 +49,8 @@ export function createSource(options: SourceOptions): Source {
       return createDiscordInviteSource(options);
     case POSTHOG_TYPE:
       return createPosthogSource(options);
+    case GA4_TYPE:
+      return createGa4Source(options);
     case PLAUSIBLE_TYPE:
       return createPlausibleSource(options);
   }

@@ -19,6 +19,14 @@ const CASES: Record<(typeof SOURCE_TYPES)[number], (url: string) => { options: R
   dockerhub: (baseUrl) => ({ options: { baseUrl, repository: "a/b" }, body: { pull_count: 7, star_count: 7 } }),
   "discord-invite": (baseUrl) => ({ options: { baseUrl, code: "abc" }, body: { approximate_member_count: 7, approximate_presence_count: 7 } }),
   posthog: (host) => ({ options: { host, projectId: "1", apiKey: "phx_k" }, body: { columns: ["dau", "wau", "mau"], results: [[7, 7, 7]] } }),
+  ga4: (baseUrl) => ({
+    options: { baseUrl, propertyId: "properties/1", accessToken: "ya29.token" },
+    body: {
+      dimensionHeaders: [{ name: "dateRange" }],
+      metricHeaders: [{ name: "activeUsers" }, { name: "sessions" }],
+      rows: ["last_1_day", "last_7_days", "last_28_days"].map((value) => ({ dimensionValues: [{ value }], metricValues: [{ value: "7" }, { value: "7" }] })),
+    },
+  }),
   plausible: (baseUrl) => ({
     options: { baseUrl, siteId: "example.com", apiKey: "key1" },
     body: undefined,

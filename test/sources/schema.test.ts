@@ -55,6 +55,7 @@ describe("source schemas", () => {
       dockerhub: { type: "dockerhub", name: "d", repository: "a/b" },
       "discord-invite": { type: "discord-invite", name: "myDiscord", code: "abc" },
       posthog: { type: "posthog", name: "posthog", projectId: "1", apiKey: "k" },
+      ga4: { type: "ga4", name: "website", propertyId: "properties/123" },
       plausible: { type: "plausible", name: "site", siteId: "example.com", apiKey: "k", metrics: { pageviews_30d: false } },
     };
     const names = Object.values(examples).map((options) => createSource(sourceSchema.parse(options)).metricNames);
@@ -67,6 +68,7 @@ describe("source schemas", () => {
       ["D_PULLS", "D_STARS"],
       ["MY_DISCORD_MEMBERS", "MY_DISCORD_ONLINE"],
       ["POSTHOG_DAU", "POSTHOG_WAU", "POSTHOG_MAU"],
+      ["WEBSITE_ACTIVE_USERS_1D", "WEBSITE_ACTIVE_USERS_7D", "WEBSITE_ACTIVE_USERS_28D", "WEBSITE_SESSIONS_7D"],
       ["SITE_VISITORS_7D", "SITE_VISITORS_30D"],
     ]);
   });
