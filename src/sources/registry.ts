@@ -9,10 +9,11 @@ import { createGithubSource, GITHUB_TYPE, githubSourceSchema } from "./presets/g
 import { createNpmSource, NPM_TYPE, npmSourceSchema } from "./presets/npm.js";
 import { createPlausibleSource, PLAUSIBLE_TYPE, plausibleSourceSchema } from "./presets/plausible.js";
 import { createPosthogSource, POSTHOG_TYPE, posthogSourceSchema } from "./presets/posthog.js";
+import { createStripeSource, STRIPE_TYPE, stripeSourceSchema } from "./presets/stripe.js";
 import { createPypiSource, PYPI_TYPE, pypiSourceSchema } from "./presets/pypi.js";
 
 /** Every source `type` a config may use. */
-export const SOURCE_TYPES = [HTML_TYPE, JSON_TYPE, GITHUB_TYPE, NPM_TYPE, PYPI_TYPE, DOCKERHUB_TYPE, DISCORD_INVITE_TYPE, POSTHOG_TYPE, GA4_TYPE, PLAUSIBLE_TYPE] as const;
+export const SOURCE_TYPES = [HTML_TYPE, JSON_TYPE, GITHUB_TYPE, NPM_TYPE, PYPI_TYPE, DOCKERHUB_TYPE, DISCORD_INVITE_TYPE, STRIPE_TYPE, POSTHOG_TYPE, GA4_TYPE, PLAUSIBLE_TYPE] as const;
 
 export const sourceSchema = z.discriminatedUnion("type", [
   htmlSourceSchema,
@@ -22,6 +23,7 @@ export const sourceSchema = z.discriminatedUnion("type", [
   pypiSourceSchema,
   dockerhubSourceSchema,
   discordInviteSourceSchema,
+  stripeSourceSchema,
   posthogSourceSchema,
   ga4SourceSchema,
   plausibleSourceSchema,
@@ -47,6 +49,8 @@ export function createSource(options: SourceOptions): Source {
       return createDockerhubSource(options);
     case DISCORD_INVITE_TYPE:
       return createDiscordInviteSource(options);
+    case STRIPE_TYPE:
+      return createStripeSource(options);
     case POSTHOG_TYPE:
       return createPosthogSource(options);
     case GA4_TYPE:

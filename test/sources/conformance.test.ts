@@ -18,6 +18,18 @@ const CASES: Record<(typeof SOURCE_TYPES)[number], (url: string) => { options: R
   pypi: (baseUrl) => ({ options: { baseUrl, package: "x" }, body: { data: { last_day: 7, last_week: 7, last_month: 7 }, package: "x", type: "recent_downloads" } }),
   dockerhub: (baseUrl) => ({ options: { baseUrl, repository: "a/b" }, body: { pull_count: 7, star_count: 7 } }),
   "discord-invite": (baseUrl) => ({ options: { baseUrl, code: "abc" }, body: { approximate_member_count: 7, approximate_presence_count: 7 } }),
+  stripe: (baseUrl) => ({
+    options: { baseUrl, apiKey: "sk_test_k" },
+    body: {
+      object: "list",
+      has_more: false,
+      data: [
+        { id: "sub_a", status: "active", currency: "usd", created: 1_715_000_000, discounts: [], items: { data: [{ id: "si_a", quantity: 1, discounts: [], price: { id: "p", unit_amount: 700, recurring: { interval: "month" } } }] } },
+        { id: "sub_b", status: "trialing", currency: "usd", created: 1_700_000_000, discounts: [], items: { data: [] } },
+        { id: "sub_c", status: "canceled", currency: "usd", created: 1_700_000_000, ended_at: 1_715_000_000, discounts: [], items: { data: [] } },
+      ],
+    },
+  }),
   posthog: (host) => ({ options: { host, projectId: "1", apiKey: "phx_k" }, body: { columns: ["dau", "wau", "mau"], results: [[7, 7, 7]] } }),
   ga4: (baseUrl) => ({
     options: { baseUrl, propertyId: "properties/1", accessToken: "ya29.token" },
