@@ -153,3 +153,12 @@ describe("stripe", () => {
     expect(context.secrets.list()).toContain(KEY);
   });
 });
+
+describe("stripe MRR amounts", () => {
+  it("turns minor units into major units through decimals, for 0-, 2- and 3-decimal currencies", async () => {
+    const { toMajorUnits, Amount } = await import("../../src/sources/presets/stripe-mrr.js");
+    expect([toMajorUnits(123456n, "usd"), toMajorUnits(5n, "eur"), toMajorUnits(1000n, "jpy"), toMajorUnits(12345n, "kwd")]).toEqual([1234.56, 0.05, 1000, 12.345]);
+    expect(Amount.decimal("0.5").times(3n).round()).toBe(2n);
+    expect(new Amount(1n, 3n).plus(new Amount(1n, 3n)).plus(new Amount(1n, 3n)).round()).toBe(1n);
+  });
+});
