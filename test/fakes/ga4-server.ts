@@ -1,3 +1,4 @@
+import { addDays } from "../../src/dates.js";
 import { sendJson, startServer, type TestServer } from "../helpers/server.js";
 
 /** One session as the fake stores it. */
@@ -25,12 +26,6 @@ export interface FakeGa4 {
 
 const PATH = /^\/v1beta\/properties\/([^/:]+):runReport$/;
 const METRICS = new Set(["activeUsers", "sessions", "totalUsers", "newUsers", "screenPageViews", "eventCount"]);
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 const googleError = (code: number, status: string, message: string) => ({ error: { code, message, status } });
 

@@ -1,3 +1,4 @@
+import { addDays } from "../../src/dates.js";
 import { sendJson, startServer, type TestServer } from "../helpers/server.js";
 
 /** One pageview as the fake stores it. */
@@ -28,12 +29,6 @@ export interface FakePlausible {
 const METRICS = ["visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration", "events"];
 const RELATIVE_DAYS: Record<string, number> = { day: 1, "7d": 7, "28d": 28, "30d": 30, "91d": 91 };
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 /**
  * Plausible's Stats API v2 (`POST /api/v2/query`) on 127.0.0.1, from plausible/docs
