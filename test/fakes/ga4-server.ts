@@ -43,17 +43,38 @@ export async function startFakeGa4(options: FakeGa4Options): Promise<FakeGa4> {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     const property = match[1] ?? "";
     if (!token || !(token in options.tokens)) {
-      return sendJson(res, 401, googleError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential."));
+      return sendJson(
+        res,
+        401,
+        googleError(
+          401,
+          "UNAUTHENTICATED",
+          "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+        ),
+      );
     }
     if (!options.tokens[token]?.includes(property)) {
-      return sendJson(res, 403, googleError(403, "PERMISSION_DENIED", `User does not have sufficient permissions for this property. To learn more about Property ID, see https://developers.google.com/analytics/devguides/reporting/data/v1/property-id.`));
+      return sendJson(
+        res,
+        403,
+        googleError(
+          403,
+          "PERMISSION_DENIED",
+          `User does not have sufficient permissions for this property. To learn more about Property ID, see https://developers.google.com/analytics/devguides/reporting/data/v1/property-id.`,
+        ),
+      );
     }
     if (exhausted > 0) {
       exhausted--;
       return sendJson(res, 429, googleError(429, "RESOURCE_EXHAUSTED", "Exhausted property tokens per hour for this project-property."));
     }
     const invalid = (message: string) => sendJson(res, 400, googleError(400, "INVALID_ARGUMENT", message));
-    let body: { dateRanges?: { startDate?: string; endDate?: string; name?: string }[]; metrics?: { name?: string }[]; dimensions?: unknown[]; keepEmptyRows?: boolean };
+    let body: {
+      dateRanges?: { startDate?: string; endDate?: string; name?: string }[];
+      metrics?: { name?: string }[];
+      dimensions?: unknown[];
+      keepEmptyRows?: boolean;
+    };
     try {
       body = JSON.parse(req.body) as typeof body;
     } catch {
@@ -65,12 +86,19 @@ export async function startFakeGa4(options: FakeGa4Options): Promise<FakeGa4> {
     const unknown = metrics.find((m) => !m.name || !METRICS.has(m.name));
     if (metrics.length === 0 || unknown) return invalid(`Field ${unknown?.name ?? "metrics"} is not a valid metric.`);
     if (body.dimensions?.length) return invalid("the fake answers reports without dimensions only");
-    const resolved = ranges.map((range, i) => ({ name: range.name ?? `date_range_${i}`, from: resolveDate(range.startDate, today), to: resolveDate(range.endDate, today) }));
-    if (resolved.some((r) => r.name.startsWith("date_range_") && ranges[resolved.indexOf(r)]?.name)) return invalid("A date range name cannot begin with date_range_.");
+    const resolved = ranges.map((range, i) => ({
+      name: range.name ?? `date_range_${i}`,
+      from: resolveDate(range.startDate, today),
+      to: resolveDate(range.endDate, today),
+    }));
+    if (resolved.some((r) => r.name.startsWith("date_range_") && ranges[resolved.indexOf(r)]?.name))
+      return invalid("A date range name cannot begin with date_range_.");
     if (resolved.some((r) => !r.from || !r.to || r.from > r.to)) return invalid("Invalid dateRange: startDate must be a date on or before endDate.");
     const rows = resolved.flatMap(({ name, from, to }) => {
       const inRange = options.sessions.filter((s) => s.date >= from! && s.date <= to!);
-      const values = metrics.map((m) => (m.name === "activeUsers" || m.name === "totalUsers" ? new Set(inRange.map((s) => s.user)).size : m.name === "sessions" ? inRange.length : 0));
+      const values = metrics.map((m) =>
+        m.name === "activeUsers" || m.name === "totalUsers" ? new Set(inRange.map((s) => s.user)).size : m.name === "sessions" ? inRange.length : 0,
+      );
       if (!body.keepEmptyRows && values.every((v) => v === 0)) return [];
       return [{ ...(resolved.length > 1 ? { dimensionValues: [{ value: name }] } : {}), metricValues: values.map((v) => ({ value: String(v) })) }];
     });

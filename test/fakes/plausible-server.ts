@@ -45,7 +45,9 @@ export async function startFakePlausible(options: FakePlausibleOptions): Promise
     const count = (used.get(key) ?? 0) + 1;
     used.set(key, count);
     if (count > (options.hourlyLimit ?? 600)) {
-      return sendJson(res, 429, { error: "Too many API requests. Your API key is limited to 600 requests per hour. Please contact us to request more capacity." });
+      return sendJson(res, 429, {
+        error: "Too many API requests. Your API key is limited to 600 requests per hour. Please contact us to request more capacity.",
+      });
     }
     let query: { site_id?: unknown; metrics?: unknown; date_range?: unknown; dimensions?: unknown };
     try {
@@ -53,16 +55,24 @@ export async function startFakePlausible(options: FakePlausibleOptions): Promise
     } catch {
       return sendJson(res, 400, { error: "Invalid JSON body" });
     }
-    if (typeof query.site_id !== "string") return sendJson(res, 400, { error: "Missing site ID. Please provide the required site_id parameter with your request." });
+    if (typeof query.site_id !== "string")
+      return sendJson(res, 400, { error: "Missing site ID. Please provide the required site_id parameter with your request." });
     if (!options.keys[key]?.includes(query.site_id)) {
-      return sendJson(res, 401, { error: "Invalid API key or site ID. Please make sure you're using a valid API key with access to the site you've requested." });
+      return sendJson(res, 401, {
+        error: "Invalid API key or site ID. Please make sure you're using a valid API key with access to the site you've requested.",
+      });
     }
-    if (options.noStatsApi) return sendJson(res, 402, { error: "The account that owns this API key does not have access to Stats API. Please make sure you're using the API key of a subscriber account and that the subscription plan includes Stats API" });
+    if (options.noStatsApi)
+      return sendJson(res, 402, {
+        error:
+          "The account that owns this API key does not have access to Stats API. Please make sure you're using the API key of a subscriber account and that the subscription plan includes Stats API",
+      });
     const metrics = query.metrics;
     if (!Array.isArray(metrics) || metrics.length === 0 || !metrics.every((m) => typeof m === "string" && METRICS.includes(m))) {
       return sendJson(res, 400, { error: `#/metrics: Invalid metrics ${JSON.stringify(metrics)}` });
     }
-    if (query.dimensions !== undefined && (!Array.isArray(query.dimensions) || query.dimensions.length > 0)) return sendJson(res, 400, { error: "the fake answers aggregate queries only" });
+    if (query.dimensions !== undefined && (!Array.isArray(query.dimensions) || query.dimensions.length > 0))
+      return sendJson(res, 400, { error: "the fake answers aggregate queries only" });
     const range = resolveRange(query.date_range, today);
     if (!range) return sendJson(res, 400, { error: `#/date_range: Invalid date range ${JSON.stringify(query.date_range)}` });
     const inRange = options.pageviews.filter((p) => p.date >= range[0] && p.date <= range[1]);
@@ -70,7 +80,15 @@ export async function startFakePlausible(options: FakePlausibleOptions): Promise
     sendJson(res, 200, {
       results: [{ metrics: values, dimensions: [] }],
       meta: {},
-      query: { site_id: query.site_id, metrics, date_range: [`${range[0]}T00:00:00+00:00`, `${range[1]}T23:59:59+00:00`], filters: [], dimensions: [], order_by: [[metrics[0], "desc"]], include: {} },
+      query: {
+        site_id: query.site_id,
+        metrics,
+        date_range: [`${range[0]}T00:00:00+00:00`, `${range[1]}T23:59:59+00:00`],
+        filters: [],
+        dimensions: [],
+        order_by: [[metrics[0], "desc"]],
+        include: {},
+      },
     });
   });
   return { url: server.url, requests: server.requests, close: () => server.close() };

@@ -38,11 +38,13 @@ export async function startFakePosthog(options: FakePosthogOptions): Promise<Fak
     if (req.method !== "POST" || !match) return sendJson(res, 404, { type: "invalid_request", code: "not_found", detail: "Not found.", attr: null });
     const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     const grant = key === undefined ? undefined : options.keys[key];
-    if (!grant) return sendJson(res, 401, { type: "authentication_error", code: "authentication_failed", detail: "Incorrect authentication credentials.", attr: null });
+    if (!grant)
+      return sendJson(res, 401, { type: "authentication_error", code: "authentication_failed", detail: "Incorrect authentication credentials.", attr: null });
     if (!grant.scopes.includes("query:read")) {
       return sendJson(res, 403, { type: "authentication_error", code: "permission_denied", detail: "API key missing required scope 'query:read'", attr: null });
     }
-    if (!grant.projects.includes(match[1] ?? "")) return sendJson(res, 403, { type: "authentication_error", code: "permission_denied", detail: "You don't have access to the project.", attr: null });
+    if (!grant.projects.includes(match[1] ?? ""))
+      return sendJson(res, 403, { type: "authentication_error", code: "permission_denied", detail: "You don't have access to the project.", attr: null });
     if (throttled > 0) {
       throttled--;
       return sendJson(res, 429, { type: "throttled_error", code: "throttled", detail: "Request was throttled. Expected available in 1 second.", attr: null });
@@ -57,7 +59,8 @@ export async function startFakePosthog(options: FakePosthogOptions): Promise<Fak
     const { query } = body;
     if (!query || query.kind !== "HogQLQuery") return invalid("Unsupported query kind", "query");
     if (typeof query.query !== "string") return invalid("This field is required.", "query__query");
-    if (body.refresh !== undefined && !REFRESH.includes(body.refresh as string)) return invalid(`"${String(body.refresh)}" is not a valid choice.`, "refresh");
+    if (body.refresh !== undefined && !REFRESH.includes(body.refresh as string))
+      return invalid(`${JSON.stringify(body.refresh)} is not a valid choice.`, "refresh");
     const values = (query.values ?? {}) as Record<string, unknown>;
     const syntax = checkSyntax(query.query, values);
     if (syntax) return invalid(syntax);

@@ -63,23 +63,43 @@ type Json = Record<string, unknown>;
  */
 export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeStripe> {
   const { subscriptions, discounts } = build(options.subscriptions ?? []);
-  const coupons = new Map((options.coupons ?? []).map((c) => [c.id, { object: "coupon", valid: true, duration: "forever", percent_off: null, amount_off: null, currency: null, ...c }]));
+  const coupons = new Map(
+    (options.coupons ?? []).map((c) => [
+      c.id,
+      { object: "coupon", valid: true, duration: "forever", percent_off: null, amount_off: null, currency: null, ...c },
+    ]),
+  );
   const limited: (string | undefined)[] = [];
 
   const server = await startServer((req, res) => {
     res.setHeader("request-id", `req_${server.requests.length}`);
     const url = new URL(req.url ?? "/", "http://x");
     const key = apiKey(req.headers.authorization);
-    if (!key) return error(res, 401, "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').");
+    if (!key)
+      return error(
+        res,
+        401,
+        "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+      );
     const grant = options.keys[key];
     if (!grant) return error(res, 401, `Invalid API Key provided: ${key.slice(0, 8)}****${key.slice(-4)}`);
     if (limited.length) {
       const shouldRetry = limited.shift();
-      return error(res, 429, "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.", { code: "rate_limit" }, shouldRetry ? { "stripe-should-retry": shouldRetry } : {});
+      return error(
+        res,
+        429,
+        "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.",
+        { code: "rate_limit" },
+        shouldRetry ? { "stripe-should-retry": shouldRetry } : {},
+      );
     }
     const need = (permission: string) => {
       if (!grant.permissions || grant.permissions.includes(permission)) return true;
-      error(res, 403, `The provided key '${key.slice(0, 8)}****${key.slice(-4)}' does not have the required permissions for this endpoint on account 'acct_fake'. Having the '${permission}' permission would allow this request to continue.`);
+      error(
+        res,
+        403,
+        `The provided key '${key.slice(0, 8)}****${key.slice(-4)}' does not have the required permissions for this endpoint on account 'acct_fake'. Having the '${permission}' permission would allow this request to continue.`,
+      );
       return false;
     };
     if (req.method !== "GET") return error(res, 404, `Unrecognized request URL (${req.method}: ${url.pathname}).`);
@@ -94,15 +114,19 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
     const limit = Number(url.searchParams.get("limit") ?? 10);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) return error(res, 400, "This value must be less than or equal to 100.", { param: "limit" });
     const status = url.searchParams.get("status");
-    if (status && status !== "all" && status !== "ended" && !STATUSES.includes(status)) return error(res, 400, `Invalid status: must be one of ${STATUSES.join(", ")}, ended, or all`, { param: "status" });
+    if (status && status !== "all" && status !== "ended" && !STATUSES.includes(status))
+      return error(res, 400, `Invalid status: must be one of ${STATUSES.join(", ")}, ended, or all`, { param: "status" });
     const expand = [...url.searchParams.entries()].filter(([k]) => /^expand\[\d*\]$/.test(k)).map(([, v]) => v);
     const bad = expand.find((path) => !EXPANDABLE.has(path));
     if (bad) return error(res, 400, `This property cannot be expanded (${bad}).`, { param: "expand" });
     const matching = subscriptions.filter((s) =>
-      status === "all" ? true
-      : status === "ended" ? s.status === "canceled" || s.status === "incomplete_expired"
-      : status ? s.status === status
-      : s.status !== "canceled",
+      status === "all"
+        ? true
+        : status === "ended"
+          ? s.status === "canceled" || s.status === "incomplete_expired"
+          : status
+            ? s.status === status
+            : s.status !== "canceled",
     );
     let start = 0;
     const after = url.searchParams.get("starting_after");
@@ -168,7 +192,13 @@ function build(inputs: SubscriptionInput[]): { subscriptions: Json[]; discounts:
           billing_scheme: p.billing_scheme ?? "per_unit",
           unit_amount: unitAmount,
           unit_amount_decimal: perUnit ? (p.unit_amount_decimal ?? (unitAmount === null ? null : String(unitAmount))) : null,
-          recurring: { interval: p.interval, interval_count: p.interval_count ?? 1, usage_type: p.usage_type ?? "licensed", meter: null, trial_period_days: null },
+          recurring: {
+            interval: p.interval,
+            interval_count: p.interval_count ?? 1,
+            usage_type: p.usage_type ?? "licensed",
+            meter: null,
+            trial_period_days: null,
+          },
           type: "recurring",
         },
       };
@@ -200,6 +230,9 @@ function withExpansions(subscription: Json, expand: string[], discounts: Map<str
   return {
     ...subscription,
     discounts: expand.includes("data.discounts") ? expandIds(subscription.discounts) : subscription.discounts,
-    items: { ...items, data: items.data.map((item) => ({ ...item, discounts: expand.includes("data.items.data.discounts") ? expandIds(item.discounts) : item.discounts })) },
+    items: {
+      ...items,
+      data: items.data.map((item) => ({ ...item, discounts: expand.includes("data.items.data.discounts") ? expandIds(item.discounts) : item.discounts })),
+    },
   };
 }

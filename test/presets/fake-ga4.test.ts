@@ -5,10 +5,21 @@ import { startFakeGa4, type FakeGa4 } from "../fakes/ga4-server.js";
 describe("the fake GA4 Data API", () => {
   let fake: FakeGa4;
   const report = (body: unknown, token = "t1", property = "42") =>
-    fetch(`${fake.url}/v1beta/properties/${property}:runReport`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    fetch(`${fake.url}/v1beta/properties/${property}:runReport`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
 
   beforeEach(async () => {
-    fake = await startFakeGa4({ tokens: { t1: ["42"] }, sessions: [{ date: "2024-05-14", user: "a" }, { date: "2024-05-15", user: "a" }], today: "2024-05-15" });
+    fake = await startFakeGa4({
+      tokens: { t1: ["42"] },
+      sessions: [
+        { date: "2024-05-14", user: "a" },
+        { date: "2024-05-15", user: "a" },
+      ],
+      today: "2024-05-15",
+    });
   });
   afterEach(() => fake.close());
 
@@ -16,7 +27,10 @@ describe("the fake GA4 Data API", () => {
     const response = await report({ dateRanges: [{ startDate: "7daysAgo", endDate: "today" }], metrics: [{ name: "activeUsers" }, { name: "sessions" }] });
     expect(await response.json()).toEqual({
       dimensionHeaders: [],
-      metricHeaders: [{ name: "activeUsers", type: "TYPE_INTEGER" }, { name: "sessions", type: "TYPE_INTEGER" }],
+      metricHeaders: [
+        { name: "activeUsers", type: "TYPE_INTEGER" },
+        { name: "sessions", type: "TYPE_INTEGER" },
+      ],
       rows: [{ metricValues: [{ value: "1" }, { value: "2" }] }],
       rowCount: 1,
       metadata: { currencyCode: "USD", timeZone: "Etc/GMT" },
@@ -25,7 +39,10 @@ describe("the fake GA4 Data API", () => {
   });
 
   it("names rows by range with several ranges, and drops all-zero rows unless keepEmptyRows", async () => {
-    const ranges = [{ startDate: "today", endDate: "today", name: "now" }, { startDate: "2020-01-01", endDate: "2020-01-02" }];
+    const ranges = [
+      { startDate: "today", endDate: "today", name: "now" },
+      { startDate: "2020-01-01", endDate: "2020-01-02" },
+    ];
     const dropped = (await (await report({ dateRanges: ranges, metrics: [{ name: "sessions" }] })).json()) as { rows: unknown[]; dimensionHeaders: unknown };
     expect(dropped.dimensionHeaders).toEqual([{ name: "dateRange" }]);
     expect(dropped.rows).toEqual([{ dimensionValues: [{ value: "now" }], metricValues: [{ value: "1" }] }]);

@@ -5,7 +5,11 @@ import { startFakePosthog, type FakePosthog } from "../fakes/posthog-server.js";
 describe("the fake PostHog", () => {
   let fake: FakePosthog;
   const post = (body: unknown, key = "phx_k", project = "1") =>
-    fetch(`${fake.url}/api/projects/${project}/query/`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    fetch(`${fake.url}/api/projects/${project}/query/`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
   const hogql = (query: string, values: Record<string, unknown> = {}) => ({ query: { kind: "HogQLQuery", query, values } });
 
   beforeEach(async () => {
@@ -34,7 +38,10 @@ describe("the fake PostHog", () => {
 
   it("uses the DRF error shapes for a bad key, a missing scope and throttling", async () => {
     const bad = await post(hogql("SELECT 1"), "phx_nope");
-    expect([bad.status, await bad.json()]).toEqual([401, { type: "authentication_error", code: "authentication_failed", detail: "Incorrect authentication credentials.", attr: null }]);
+    expect([bad.status, await bad.json()]).toEqual([
+      401,
+      { type: "authentication_error", code: "authentication_failed", detail: "Incorrect authentication credentials.", attr: null },
+    ]);
     const noScope = await post(hogql("SELECT 1"), "phx_noscope");
     expect(noScope.status).toBe(403);
     expect(await noScope.json()).toMatchObject({ code: "permission_denied", detail: "API key missing required scope 'query:read'" });

@@ -1,11 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { startFakeStripe, type FakeStripe } from "../fakes/stripe-server.js";
 
+/** The parts of a list answer the tests read. */
+interface FakeList {
+  data: { id: string; status: string; discounts: (string | Record<string, unknown>)[] }[];
+  has_more: boolean;
+}
+
 /** The fake itself against the reference (stripe-subscriptions.md), for what the preset never sends. */
 describe("the fake Stripe", () => {
   let fake: FakeStripe;
   const get = (path: string, authorization = "Bearer sk_test_123456789") => fetch(`${fake.url}${path}`, { headers: { authorization } });
-  const body = async (path: string, authorization?: string) => (await get(path, authorization)).json() as Promise<Record<string, any>>;
+  const body = async (path: string, authorization?: string) => (await get(path, authorization)).json() as Promise<FakeList & Record<string, unknown>>;
 
   beforeEach(async () => {
     fake = await startFakeStripe({
@@ -23,15 +29,15 @@ describe("the fake Stripe", () => {
   it("lists newest first, 10 by default, everything but canceled unless status says otherwise", async () => {
     const list = await body("/v1/subscriptions");
     expect(list).toMatchObject({ object: "list", has_more: false, url: "/v1/subscriptions" });
-    expect(list.data.map((s: { status: string }) => s.status)).toEqual(["active", "trialing"]);
+    expect(list.data.map((s) => s.status)).toEqual(["active", "trialing"]);
     expect((await body("/v1/subscriptions?status=all")).data).toHaveLength(3);
-    expect((await body("/v1/subscriptions?status=ended")).data.map((s: { status: string }) => s.status)).toEqual(["canceled"]);
+    expect((await body("/v1/subscriptions?status=ended")).data.map((s) => s.status)).toEqual(["canceled"]);
   });
 
   it("pages with limit and starting_after, and rejects a limit over 100", async () => {
     const first = await body("/v1/subscriptions?status=all&limit=2");
     expect([first.data.length, first.has_more]).toEqual([2, true]);
-    const next = await body(`/v1/subscriptions?status=all&limit=2&starting_after=${first.data[1].id}`);
+    const next = await body(`/v1/subscriptions?status=all&limit=2&starting_after=${first.data[1]?.id}`);
     expect([next.data.length, next.has_more]).toEqual([1, false]);
     const tooMany = await get("/v1/subscriptions?limit=101");
     expect(tooMany.status).toBe(400);
@@ -39,9 +45,9 @@ describe("the fake Stripe", () => {
   });
 
   it("gives discounts as IDs unless expanded, with the coupon under source, and serves coupons", async () => {
-    expect((await body("/v1/subscriptions")).data[0].discounts).toEqual(["di_1"]);
+    expect((await body("/v1/subscriptions")).data[0]?.discounts).toEqual(["di_1"]);
     const expanded = await body("/v1/subscriptions?expand[]=data.discounts");
-    expect(expanded.data[0].discounts[0]).toMatchObject({ id: "di_1", object: "discount", source: { type: "coupon", coupon: "C1" } });
+    expect(expanded.data[0]?.discounts[0]).toMatchObject({ id: "di_1", object: "discount", source: { type: "coupon", coupon: "C1" } });
     expect((await get("/v1/subscriptions?expand[]=data.customer")).status).toBe(400);
     expect(await body("/v1/coupons/C1")).toMatchObject({ id: "C1", object: "coupon", percent_off: 10, duration: "forever" });
     expect((await get("/v1/coupons/NOPE")).status).toBe(404);

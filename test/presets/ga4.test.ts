@@ -37,7 +37,12 @@ describe("ga4", () => {
     const { url, requests } = await start();
     const source = build({ baseUrl: url });
     expect(source.metricNames).toEqual(["GA4_ACTIVE_USERS_1D", "GA4_ACTIVE_USERS_7D", "GA4_ACTIVE_USERS_28D", "GA4_SESSIONS_7D"]);
-    expect(await source.collect(sourceContext("2024-05-15"))).toEqual({ GA4_ACTIVE_USERS_1D: 1, GA4_ACTIVE_USERS_7D: 3, GA4_ACTIVE_USERS_28D: 5, GA4_SESSIONS_7D: 4 });
+    expect(await source.collect(sourceContext("2024-05-15"))).toEqual({
+      GA4_ACTIVE_USERS_1D: 1,
+      GA4_ACTIVE_USERS_7D: 3,
+      GA4_ACTIVE_USERS_28D: 5,
+      GA4_SESSIONS_7D: 4,
+    });
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({ method: "POST", path: "/v1beta/properties/123456789:runReport" });
     expect(requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -50,14 +55,23 @@ describe("ga4", () => {
 
   it("records 0 when GA4 answers a report with no data at all (no rows)", async () => {
     const { url } = await start({ sessions: [] });
-    expect(await build({ baseUrl: url }).collect(sourceContext())).toEqual({ GA4_ACTIVE_USERS_1D: 0, GA4_ACTIVE_USERS_7D: 0, GA4_ACTIVE_USERS_28D: 0, GA4_SESSIONS_7D: 0 });
+    expect(await build({ baseUrl: url }).collect(sourceContext())).toEqual({
+      GA4_ACTIVE_USERS_1D: 0,
+      GA4_ACTIVE_USERS_7D: 0,
+      GA4_ACTIVE_USERS_28D: 0,
+      GA4_SESSIONS_7D: 0,
+    });
   });
 
   it("takes an accessToken from the config instead of credentials, and keeps it out of messages", async () => {
     const { url } = await start({ tokens: {} });
     const context = sourceContext();
-    const message = await failureOf(build({ baseUrl: url, propertyId: "123456789", accessToken: "ya29.expiredToken_987654321" }), context, ["ya29.expiredToken_987654321"]);
-    expect(message).toBe(`[ga4] Request failed with status code 401: POST ${url}/v1beta/properties/123456789:runReport (the access token is invalid or expired)`);
+    const message = await failureOf(build({ baseUrl: url, propertyId: "123456789", accessToken: "ya29.expiredToken_987654321" }), context, [
+      "ya29.expiredToken_987654321",
+    ]);
+    expect(message).toBe(
+      `[ga4] Request failed with status code 401: POST ${url}/v1beta/properties/123456789:runReport (the access token is invalid or expired)`,
+    );
     expect(context.secrets.list()).toContain("ya29.expiredToken_987654321");
   });
 
@@ -83,13 +97,20 @@ describe("ga4", () => {
   it("retries the quota's 429 and then reads the report", async () => {
     const f = await start();
     f.exhaustNext(1);
-    expect(await build({ baseUrl: f.url, metrics: { active_users_1d: false, active_users_28d: false, sessions_7d: false } }).collect(sourceContext("2024-05-15"))).toEqual({ GA4_ACTIVE_USERS_7D: 3 });
+    expect(
+      await build({ baseUrl: f.url, metrics: { active_users_1d: false, active_users_28d: false, sessions_7d: false } }).collect(sourceContext("2024-05-15")),
+    ).toEqual({ GA4_ACTIVE_USERS_7D: 3 });
     expect(f.requests).toHaveLength(2);
   });
 
   it("fails, never records 0, when rows exist but a range is missing", async () => {
     const server = await startServer((_, res) =>
-      sendJson(res, 200, { dimensionHeaders: [], metricHeaders: [{ name: "activeUsers" }, { name: "sessions" }], rows: [{ metricValues: [{ value: "5" }, { value: "9" }] }], rowCount: 1 }),
+      sendJson(res, 200, {
+        dimensionHeaders: [],
+        metricHeaders: [{ name: "activeUsers" }, { name: "sessions" }],
+        rows: [{ metricValues: [{ value: "5" }, { value: "9" }] }],
+        rowCount: 1,
+      }),
     );
     try {
       expect(await failureOf(build({ baseUrl: server.url }), sourceContext())).toBe("[ga4] the report has no row for last_1_day");

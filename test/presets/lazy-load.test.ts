@@ -10,12 +10,18 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 /** Runs `script` as an ES module in a fresh Node (on the built dist/), printing every stripe or google-auth-library import. */
 function importsOf(script: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), "lazy-"));
-  writeFileSync(join(dir, "hook.mjs"), `export async function resolve(specifier, context, next) {
+  writeFileSync(
+    join(dir, "hook.mjs"),
+    `export async function resolve(specifier, context, next) {
   if (/^(stripe|google-auth-library)$/.test(specifier)) process.stdout.write("IMPORT " + specifier + "\\n");
   return next(specifier, context);
-}`);
+}`,
+  );
   writeFileSync(join(dir, "register.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hook.mjs")).href)});`);
-  const output = execFileSync(process.execPath, ["--import", pathToFileURL(join(dir, "register.mjs")).href, "--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+  const output = execFileSync(process.execPath, ["--import", pathToFileURL(join(dir, "register.mjs")).href, "--input-type=module", "-e", script], {
+    cwd: root,
+    encoding: "utf8",
+  });
   return output.split("\n").filter((line) => line.startsWith("IMPORT "));
 }
 

@@ -23,7 +23,8 @@ async function start(options: Partial<FakePlausibleOptions> = {}): Promise<FakeP
   fake = await startFakePlausible({ keys: { [KEY]: ["example.com"] }, pageviews: PAGEVIEWS, today: "2024-05-20", ...options });
   return fake;
 }
-const build = (options: Record<string, unknown>) => createSource(sourceSchema.parse({ type: "plausible", name: "plausible", siteId: "example.com", apiKey: KEY, ...options }));
+const build = (options: Record<string, unknown>) =>
+  createSource(sourceSchema.parse({ type: "plausible", name: "plausible", siteId: "example.com", apiKey: KEY, ...options }));
 
 describe("plausible", () => {
   it("counts visitors over 7 and 30 days and pageviews over 30 days ending on the run date", async () => {
@@ -58,13 +59,17 @@ describe("plausible", () => {
   it("retries the hourly limit's 429, then fails naming the limit", async () => {
     const { url, requests } = await start({ hourlyLimit: 0 });
     const message = await failureOf(build({ baseUrl: url, metrics: { visitors_7d: false } }), sourceContext());
-    expect(message).toBe(`[plausible] Request failed with status code 429: POST ${url}/api/v2/query after 3 attempts (rate limited: a key may make 600 requests an hour)`);
+    expect(message).toBe(
+      `[plausible] Request failed with status code 429: POST ${url}/api/v2/query after 3 attempts (rate limited: a key may make 600 requests an hour)`,
+    );
     expect(requests).toHaveLength(3);
   });
 
   it("explains a 404 from a baseUrl with no Stats API", async () => {
     const { url } = await start();
     const message = await failureOf(build({ baseUrl: `${url}/nothing-here` }), sourceContext());
-    expect(message).toBe(`[plausible] Request failed with status code 404: POST ${url}/nothing-here/api/v2/query (no Stats API v2 at ${url}/nothing-here; check baseUrl)`);
+    expect(message).toBe(
+      `[plausible] Request failed with status code 404: POST ${url}/nothing-here/api/v2/query (no Stats API v2 at ${url}/nothing-here; check baseUrl)`,
+    );
   });
 });

@@ -24,7 +24,11 @@ function activeUsers(events: Event[]) {
     const count = (from: number) => [...perPerson.values()].filter((times) => times.filter((t) => t >= from).length >= min).length;
     return {
       columns: ["dau", "wau", "mau"],
-      types: [["dau", "UInt64"], ["wau", "UInt64"], ["mau", "UInt64"]],
+      types: [
+        ["dau", "UInt64"],
+        ["wau", "UInt64"],
+        ["mau", "UInt64"],
+      ],
       results: [[count(at("day_start")), count(at("week_start")), count(at("month_start"))]],
     };
   };
@@ -51,7 +55,8 @@ async function start(events: Event[], scopes = ["query:read"]): Promise<FakePost
   fake = await startFakePosthog({ keys: { [KEY]: { scopes, projects: ["12345"] } }, evaluate: activeUsers(events) });
   return fake;
 }
-const build = (options: Record<string, unknown>) => createSource(sourceSchema.parse({ type: "posthog", name: "posthog", projectId: "12345", apiKey: KEY, ...options }));
+const build = (options: Record<string, unknown>) =>
+  createSource(sourceSchema.parse({ type: "posthog", name: "posthog", projectId: "12345", apiKey: KEY, ...options }));
 
 describe("posthog", () => {
   it("counts persons over the 1, 7 and 30 days ending on the run date in its time zone, in one request", async () => {
@@ -79,7 +84,10 @@ describe("posthog", () => {
 
   it("passes an event name with quotes as a query value, never in the query text", async () => {
     const event = `it's a "serious" run\\`;
-    const { url, requests } = await start([...times(1, { person: "q1", event }, "2024-05-15T10:00:00Z"), ...times(1, { person: "q2", event: "it" }, "2024-05-15T10:00:00Z")]);
+    const { url, requests } = await start([
+      ...times(1, { person: "q1", event }, "2024-05-15T10:00:00Z"),
+      ...times(1, { person: "q2", event: "it" }, "2024-05-15T10:00:00Z"),
+    ]);
     const source = build({ host: url, activeUsers: { event } });
     expect(await source.collect(sourceContext())).toEqual({ POSTHOG_DAU: 1, POSTHOG_WAU: 1, POSTHOG_MAU: 1 });
     const sent = JSON.parse(requests[0]?.body ?? "").query;
@@ -117,11 +125,16 @@ describe("posthog", () => {
     const f = await start(EVENTS);
     f.throttleNext(10);
     const message = await failureOf(build({ host: f.url }), sourceContext());
-    expect(message).toBe(`[posthog] Request failed with status code 429: POST ${f.url}/api/projects/12345/query/ after 3 attempts (throttled: PostHog allows 240 queries a minute and 3 at once per project)`);
+    expect(message).toBe(
+      `[posthog] Request failed with status code 429: POST ${f.url}/api/projects/12345/query/ after 3 attempts (throttled: PostHog allows 240 queries a minute and 3 at once per project)`,
+    );
   });
 
   it("fails, never records 0, when the answer lacks a column", async () => {
-    fake = await startFakePosthog({ keys: { [KEY]: { scopes: ["query:read"], projects: ["12345"] } }, evaluate: () => ({ columns: ["dau", "wau"], types: [], results: [[1, 2]] }) });
+    fake = await startFakePosthog({
+      keys: { [KEY]: { scopes: ["query:read"], projects: ["12345"] } },
+      evaluate: () => ({ columns: ["dau", "wau"], types: [], results: [[1, 2]] }),
+    });
     expect(await failureOf(build({ host: fake.url }), sourceContext())).toBe("[posthog] the query's answer has no mau column");
   });
 });

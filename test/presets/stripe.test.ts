@@ -13,7 +13,12 @@ const MAY_10 = 1_715_299_200;
 const MAY_6 = 1_715_000_000;
 
 const monthly = (unit_amount: number, quantity = 1) => ({ price: { unit_amount, interval: "month" as const }, quantity });
-const sub = (status: string, items: SubscriptionInput["items"], extra: Partial<SubscriptionInput> = {}): SubscriptionInput => ({ status, created: OLD, items, ...extra });
+const sub = (status: string, items: SubscriptionInput["items"], extra: Partial<SubscriptionInput> = {}): SubscriptionInput => ({
+  status,
+  created: OLD,
+  items,
+  ...extra,
+});
 
 /** Each line's monthly amount in cents, worked out by hand. */
 const MIXED: SubscriptionInput[] = [
@@ -51,7 +56,8 @@ async function start(options: Partial<FakeStripeOptions>): Promise<FakeStripe> {
   fake = await startFakeStripe({ keys: { [KEY]: {} }, coupons: COUPONS, ...options });
   return fake;
 }
-const build = (baseUrl: string, options: Record<string, unknown> = {}) => createSource(sourceSchema.parse({ type: "stripe", name: "stripe", apiKey: KEY, baseUrl, ...options }));
+const build = (baseUrl: string, options: Record<string, unknown> = {}) =>
+  createSource(sourceSchema.parse({ type: "stripe", name: "stripe", apiKey: KEY, baseUrl, ...options }));
 const paths = (f: FakeStripe) => f.requests.map((r) => decodeURIComponent(r.path));
 
 describe("stripe", () => {
@@ -71,7 +77,9 @@ describe("stripe", () => {
       STRIPE_NEW_SUBSCRIPTIONS_30D: 1,
       STRIPE_CANCELED_30D: 1,
     });
-    expect(context.logs.find((l) => l.severity === "WARNING")?.message).toBe("left out of MRR, having no fixed amount: 1 metered and 0 tiered subscription items");
+    expect(context.logs.find((l) => l.severity === "WARNING")?.message).toBe(
+      "left out of MRR, having no fixed amount: 1 metered and 0 tiered subscription items",
+    );
     expect(f.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(paths(f)[0]).toBe("/v1/subscriptions?status=all&limit=100&expand[0]=data.discounts&expand[1]=data.items.data.discounts");
   });
@@ -115,14 +123,18 @@ describe("stripe", () => {
     const f = await start({ subscriptions: [sub("active", [monthly(100)])] });
     f.rateLimitNext(1, "false");
     const message = await failureOf(build(f.url), sourceContext(), [KEY]);
-    expect(message).toMatch(/^\[stripe\] Stripe rate limited the request \(429, GET \/v1\/subscriptions, Stripe-Should-Retry: false\): Request rate limit exceeded/);
+    expect(message).toMatch(
+      /^\[stripe\] Stripe rate limited the request \(429, GET \/v1\/subscriptions, Stripe-Should-Retry: false\): Request rate limit exceeded/,
+    );
     expect(f.requests).toHaveLength(1);
   });
 
   it("fails after its retries when the 429s go on", async () => {
     const f = await start({ subscriptions: [sub("active", [monthly(100)])] });
     f.rateLimitNext(10);
-    expect(await failureOf(build(f.url), sourceContext(), [KEY])).toMatch(/^\[stripe\] Stripe rate limited the request \(429, GET \/v1\/subscriptions, after the retries\)/);
+    expect(await failureOf(build(f.url), sourceContext(), [KEY])).toMatch(
+      /^\[stripe\] Stripe rate limited the request \(429, GET \/v1\/subscriptions, after the retries\)/,
+    );
     expect(f.requests).toHaveLength(3);
   });
 
@@ -138,7 +150,11 @@ describe("stripe", () => {
     ["coupons", ["rak_subscription_read"], "Coupons: Read", "/v1/coupons/QUARTER_OFF", "rak_coupon_read"],
   ])("names the permission a restricted key lacks to read %s", async (_, permissions, permission, endpoint, rak) => {
     const restricted = "rk_test_restrictedKey0123456789";
-    const f = await startFakeStripe({ keys: { [restricted]: { permissions } }, coupons: COUPONS, subscriptions: [sub("active", [monthly(5000)], { discounts: ["QUARTER_OFF"] })] });
+    const f = await startFakeStripe({
+      keys: { [restricted]: { permissions } },
+      coupons: COUPONS,
+      subscriptions: [sub("active", [monthly(5000)], { discounts: ["QUARTER_OFF"] })],
+    });
     fake = f;
     const message = await failureOf(build(f.url, { apiKey: restricted }), sourceContext(), [restricted]);
     expect(message).toContain(`[stripe] the API key lacks the ${permission} permission (403, GET ${endpoint}): `);
@@ -157,7 +173,9 @@ describe("stripe", () => {
 describe("stripe MRR amounts", () => {
   it("turns minor units into major units through decimals, for 0-, 2- and 3-decimal currencies", async () => {
     const { toMajorUnits, Amount } = await import("../../src/sources/presets/stripe-mrr.js");
-    expect([toMajorUnits(123456n, "usd"), toMajorUnits(5n, "eur"), toMajorUnits(1000n, "jpy"), toMajorUnits(12345n, "kwd")]).toEqual([1234.56, 0.05, 1000, 12.345]);
+    expect([toMajorUnits(123456n, "usd"), toMajorUnits(5n, "eur"), toMajorUnits(1000n, "jpy"), toMajorUnits(12345n, "kwd")]).toEqual([
+      1234.56, 0.05, 1000, 12.345,
+    ]);
     expect(Amount.decimal("0.5").times(3n).round()).toBe(2n);
     expect(new Amount(1n, 3n).plus(new Amount(1n, 3n)).plus(new Amount(1n, 3n)).round()).toBe(1n);
   });

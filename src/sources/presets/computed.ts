@@ -54,7 +54,9 @@ export async function postQuery(context: SourceContext, request: QueryRequest): 
   try {
     return JSON.parse(response.body);
   } catch (error) {
-    throw new Error(`the response of ${describeUrl(response.url)} is not JSON (it starts with "${snippet(response.body, 40, context.secrets)}")`, { cause: error });
+    throw new Error(`the response of ${describeUrl(response.url)} is not JSON (it starts with "${snippet(response.body, 40, context.secrets)}")`, {
+      cause: error,
+    });
   }
 }
 

@@ -21,7 +21,9 @@ export const ga4SourceSchema = presetSchema(
       .string()
       .min(1)
       .optional()
-      .describe("An OAuth access token with the analytics.readonly scope, instead of Application Default Credentials. Tokens expire within the hour: for one-off runs and tests."),
+      .describe(
+        "An OAuth access token with the analytics.readonly scope, instead of Application Default Credentials. Tokens expire within the hour: for one-off runs and tests.",
+      ),
   },
   "Google Analytics 4 active users over 1, 7 and 28 days and sessions over 7 days, ending on the run date (Data API runReport). Authenticates with Application Default Credentials.",
 );
@@ -86,11 +88,15 @@ export function createGa4Source(options: Ga4SourceOptions, deps: Ga4Deps = {}): 
     keys: GA4_METRICS,
     secrets: [options.accessToken],
     hint: (status) =>
-      status === 401 ? "the access token is invalid or expired"
-      : status === 403 ? `the credentials' account cannot read property ${property}: add it as a Viewer in GA4 (Admin → Property access management)`
-      : status === 404 ? `property ${property} not found`
-      : status === 429 ? "the property's Data API quota is used up for now"
-      : undefined,
+      status === 401
+        ? "the access token is invalid or expired"
+        : status === 403
+          ? `the credentials' account cannot read property ${property}: add it as a Viewer in GA4 (Admin → Property access management)`
+          : status === 404
+            ? `property ${property} not found`
+            : status === 429
+              ? "the property's Data API quota is used up for now"
+              : undefined,
     async collect(names, context) {
       const token = await accessToken(options, deps);
       context.secrets.add(token);

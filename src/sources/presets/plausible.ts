@@ -53,13 +53,20 @@ export function createPlausibleSource(options: PlausibleSourceOptions): Source {
     keys: PLAUSIBLE_METRICS,
     secrets: [options.apiKey],
     hint: (status) =>
-      status === 401 ? `the API key is invalid or cannot read site ${options.siteId}`
-      : status === 402 ? "the account has no Stats API access (a Business plan feature) or the site is locked"
-      : status === 404 ? `no Stats API v2 at ${baseUrl}; check baseUrl`
-      : status === 429 ? "rate limited: a key may make 600 requests an hour"
-      : undefined,
+      status === 401
+        ? `the API key is invalid or cannot read site ${options.siteId}`
+        : status === 402
+          ? "the account has no Stats API access (a Business plan feature) or the site is locked"
+          : status === 404
+            ? `no Stats API v2 at ${baseUrl}; check baseUrl`
+            : status === 429
+              ? "rate limited: a key may make 600 requests an hour"
+              : undefined,
     async collect(names, context) {
-      const runs = QUERIES.map(({ days, metrics }) => ({ days, wanted: metrics.flatMap(({ key, metric }) => (names[key] ? [{ name: names[key], metric }] : [])) }))
+      const runs = QUERIES.map(({ days, metrics }) => ({
+        days,
+        wanted: metrics.flatMap(({ key, metric }) => (names[key] ? [{ name: names[key], metric }] : [])),
+      }))
         .filter(({ wanted }) => wanted.length > 0)
         .map(({ days, wanted }) => query(context, days, wanted));
       return Object.assign({}, ...(await allInOrder(runs))) as Metrics;

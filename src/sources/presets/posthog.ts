@@ -12,8 +12,14 @@ export const posthogSourceSchema = presetSchema(
   POSTHOG_TYPE,
   POSTHOG_METRICS,
   {
-    host: httpUrl.optional().describe("The PostHog app host: https://us.posthog.com, https://eu.posthog.com or your own. It is the preset's baseUrl. @default https://us.posthog.com"),
-    projectId: z.union([z.string().regex(/^\d+$/, "is a number, e.g. \"12345\" (PostHog: Project settings → Project ID)"), z.number().int().positive()]).describe("The project's numeric ID."),
+    host: httpUrl
+      .optional()
+      .describe(
+        "The PostHog app host: https://us.posthog.com, https://eu.posthog.com or your own. It is the preset's baseUrl. @default https://us.posthog.com",
+      ),
+    projectId: z
+      .union([z.string().regex(/^\d+$/, 'is a number, e.g. "12345" (PostHog: Project settings → Project ID)'), z.number().int().positive()])
+      .describe("The project's numeric ID."),
     apiKey: z.string().min(1).describe("A personal API key with the Query Read scope."),
     activeUsers: z
       .object({
@@ -62,12 +68,17 @@ export function createPosthogSource(options: PosthogSourceOptions): Source {
     keys: POSTHOG_METRICS,
     secrets: [options.apiKey],
     hint: (status) =>
-      status === 401 ? "the personal API key is invalid or revoked"
-      : status === 403 ? `the key lacks the Query Read scope or access to project ${options.projectId}`
-      : status === 404 ? `project ${options.projectId} not found on ${host}`
-      : status === 400 ? "PostHog rejected the HogQL query"
-      : status === 429 ? "throttled: PostHog allows 240 queries a minute and 3 at once per project"
-      : undefined,
+      status === 401
+        ? "the personal API key is invalid or revoked"
+        : status === 403
+          ? `the key lacks the Query Read scope or access to project ${options.projectId}`
+          : status === 404
+            ? `project ${options.projectId} not found on ${host}`
+            : status === 400
+              ? "PostHog rejected the HogQL query"
+              : status === 429
+                ? "throttled: PostHog allows 240 queries a minute and 3 at once per project"
+                : undefined,
     async collect(names, context) {
       const window = (days: number) => periodEndingOn(context.date, days, context.timezone);
       const values = {
@@ -78,8 +89,16 @@ export function createPosthogSource(options: PosthogSourceOptions): Source {
         min_events: options.activeUsers?.minEvents ?? 1,
         ...(event === undefined ? {} : { event }),
       };
-      const body = { query: { kind: "HogQLQuery", query: activeUsersQuery(event !== undefined), values }, name: "kpi-collector active users", refresh: "force_blocking" };
-      const answer = (await postQuery(context, { url, body, headers: { authorization: `Bearer ${options.apiKey}` } })) as { columns?: unknown; results?: unknown; query_status?: unknown } | null;
+      const body = {
+        query: { kind: "HogQLQuery", query: activeUsersQuery(event !== undefined), values },
+        name: "kpi-collector active users",
+        refresh: "force_blocking",
+      };
+      const answer = (await postQuery(context, { url, body, headers: { authorization: `Bearer ${options.apiKey}` } })) as {
+        columns?: unknown;
+        results?: unknown;
+        query_status?: unknown;
+      } | null;
       if (answer?.query_status) throw new Error("the query did not finish in time (PostHog answered with a pending query_status); try again later");
       const columns = Array.isArray(answer?.columns) ? (answer.columns as unknown[]) : [];
       const row = Array.isArray(answer?.results) ? (answer.results as unknown[])[0] : undefined;

@@ -153,7 +153,12 @@ function itemAmount(item: StripeItem): Amount | LeftOut {
   if (!price?.recurring) throw new Error(`item ${item.id} has no recurring price`);
   if (price.recurring.usage_type === "metered") return "metered";
   if (price.billing_scheme === "tiered") return "tiered";
-  const unit = price.unit_amount_decimal != null ? Amount.decimal(String(price.unit_amount_decimal)) : price.unit_amount != null ? new Amount(BigInt(price.unit_amount)) : undefined;
+  const unit =
+    price.unit_amount_decimal != null
+      ? Amount.decimal(String(price.unit_amount_decimal))
+      : price.unit_amount != null
+        ? new Amount(BigInt(price.unit_amount))
+        : undefined;
   if (!unit) throw new Error(`price ${price.id} has no unit amount`);
   return unit.times(BigInt(item.quantity ?? 1));
 }

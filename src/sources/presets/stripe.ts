@@ -22,7 +22,9 @@ export const stripeSourceSchema = presetSchema(
       .regex(/^[A-Za-z]{3}$/, "is a three-letter currency code, e.g. usd")
       .transform((code) => code.toLowerCase())
       .default("usd")
-      .describe("The currency of the mrr metric; MRR in any other currency is its own metric, the mrr name then _EUR (never summed across currencies). @default usd"),
+      .describe(
+        "The currency of the mrr metric; MRR in any other currency is its own metric, the mrr name then _EUR (never summed across currencies). @default usd",
+      ),
   },
   "Stripe MRR (active and past_due subscriptions, made monthly, after discounts), active and trialing subscription counts, and new and canceled subscriptions over 30 days, from every page of subscriptions.",
 );
@@ -93,7 +95,12 @@ async function call<T>(endpoint: string, context: SourceContext, request: () => 
 async function* subscriptionPages(stripe: Stripe, context: SourceContext): AsyncGenerator<StripeSubscription[]> {
   let startingAfter: string | undefined;
   for (;;) {
-    const params: Stripe.SubscriptionListParams = { status: "all", limit: 100, expand: ["data.discounts", "data.items.data.discounts"], ...(startingAfter ? { starting_after: startingAfter } : {}) };
+    const params: Stripe.SubscriptionListParams = {
+      status: "all",
+      limit: 100,
+      expand: ["data.discounts", "data.items.data.discounts"],
+      ...(startingAfter ? { starting_after: startingAfter } : {}),
+    };
     const page = await call("/v1/subscriptions", context, () => stripe.subscriptions.list(params));
     const data = (page as { data?: unknown }).data;
     if (!Array.isArray(data)) throw new Error("the subscription list has no data array");
@@ -113,7 +120,7 @@ async function fetchCoupons(stripe: Stripe, context: SourceContext, subscription
   for (const discount of subscriptions.flatMap(discountsOf)) {
     const coupon = discount.source?.coupon;
     if (typeof coupon === "string" && !coupons.has(coupon)) {
-      coupons.set(coupon, (await call(`/v1/coupons/${coupon}`, context, () => stripe.coupons.retrieve(coupon))) as StripeCoupon);
+      coupons.set(coupon, await call(`/v1/coupons/${coupon}`, context, () => stripe.coupons.retrieve(coupon)));
     }
   }
 }
@@ -169,7 +176,8 @@ export function createStripeSource(options: StripeSourceOptions): Source {
         for (const subscription of paying) addMrr(tally, subscription, to, coupons);
       }
       const { metered, tiered } = tally.leftOut;
-      if (metered + tiered > 0) context.logger.warn(`left out of MRR, having no fixed amount: ${metered} metered and ${tiered} tiered subscription items`, { metered, tiered });
+      if (metered + tiered > 0)
+        context.logger.warn(`left out of MRR, having no fixed amount: ${metered} metered and ${tiered} tiered subscription items`, { metered, tiered });
       return metricsOf(names, options.currency, tally);
     },
   });
