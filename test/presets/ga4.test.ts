@@ -79,7 +79,7 @@ describe("ga4", () => {
     const { url } = await start({ tokens: { [TOKEN]: ["1"] } });
     const message = await failureOf(build({ baseUrl: url }), sourceContext(), [TOKEN]);
     expect(message).toBe(
-      `[ga4] Request failed with status code 403: POST ${url}/v1beta/properties/123456789:runReport (the credentials' account cannot read property 123456789: add it as a Viewer in GA4 (Admin → Property access management))`,
+      `[ga4] Request failed with status code 403: POST ${url}/v1beta/properties/123456789:runReport (the credentials' account cannot read property 123456789: add it as a Viewer in GA4 (Admin → Property access management), and enable the Google Analytics Data API in its Google Cloud project)`,
     );
   });
 

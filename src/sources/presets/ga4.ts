@@ -91,7 +91,7 @@ export function createGa4Source(options: Ga4SourceOptions, deps: Ga4Deps = {}): 
       status === 401
         ? "the access token is invalid or expired"
         : status === 403
-          ? `the credentials' account cannot read property ${property}: add it as a Viewer in GA4 (Admin → Property access management)`
+          ? `the credentials' account cannot read property ${property}: add it as a Viewer in GA4 (Admin → Property access management), and enable the Google Analytics Data API in its Google Cloud project`
           : status === 404
             ? `property ${property} not found`
             : status === 429
