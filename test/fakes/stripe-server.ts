@@ -38,6 +38,8 @@ export interface FakeStripeOptions {
   keys: Record<string, { permissions?: string[] }>;
   subscriptions?: SubscriptionInput[];
   coupons?: CouponInput[];
+  /** Items a subscription embeds before `items.has_more`; the rest are read from `/v1/subscription_items`. @default 10 */
+  embeddedItems?: number;
 }
 
 export interface FakeStripe {
@@ -109,6 +111,20 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
       const found = coupons.get(decodeURIComponent(coupon[1] ?? ""));
       return found ? sendJson(res, 200, found) : error(res, 404, `No such coupon: '${coupon[1]}'`, { code: "resource_missing", param: "id" });
     }
+    if (url.pathname === "/v1/subscription_items") {
+      if (!need("rak_subscription_read")) return;
+      const owner = subscriptions.find((s) => s.id === url.searchParams.get("subscription"));
+      if (!owner) return error(res, 400, "Missing required param: subscription.", { param: "subscription" });
+      const items = (owner.items as { data: Json[] }).data;
+      const itemLimit = Number(url.searchParams.get("limit") ?? 10);
+      const afterItem = url.searchParams.get("starting_after");
+      const from = afterItem ? items.findIndex((item) => item.id === afterItem) + 1 : 0;
+      const expandItems = [...url.searchParams.entries()].some(([k, v]) => /^expand\[\d*\]$/.test(k) && v === "data.discounts");
+      const data = items
+        .slice(from, from + itemLimit)
+        .map((item) => (expandItems ? { ...item, discounts: (item.discounts as string[]).map((id) => discounts.get(id) ?? id) } : item));
+      return sendJson(res, 200, { object: "list", data, has_more: from + itemLimit < items.length, url: "/v1/subscription_items" });
+    }
     if (url.pathname !== "/v1/subscriptions") return error(res, 404, `Unrecognized request URL (GET: ${url.pathname}).`);
     if (!need("rak_subscription_read")) return;
     const limit = Number(url.searchParams.get("limit") ?? 10);
@@ -135,7 +151,7 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
       if (index < 0) return error(res, 400, `No such subscription: '${after}'`, { code: "resource_missing", param: "starting_after" });
       start = index + 1;
     }
-    const page = matching.slice(start, start + limit).map((s) => withExpansions(s, expand, discounts));
+    const page = matching.slice(start, start + limit).map((s) => withExpansions(s, expand, discounts, options.embeddedItems ?? 10));
     sendJson(res, 200, { object: "list", data: page, has_more: start + limit < matching.length, url: "/v1/subscriptions" });
   });
   return {
@@ -224,15 +240,15 @@ function build(inputs: SubscriptionInput[]): { subscriptions: Json[]; discounts:
   return { subscriptions, discounts };
 }
 
-function withExpansions(subscription: Json, expand: string[], discounts: Map<string, Json>): Json {
+function withExpansions(subscription: Json, expand: string[], discounts: Map<string, Json>, embeddedItems: number): Json {
   const expandIds = (ids: unknown) => (ids as string[]).map((id) => discounts.get(id) ?? id);
   const items = subscription.items as { data: Json[] };
+  const data = items.data
+    .slice(0, embeddedItems)
+    .map((item) => ({ ...item, discounts: expand.includes("data.items.data.discounts") ? expandIds(item.discounts) : item.discounts }));
   return {
     ...subscription,
     discounts: expand.includes("data.discounts") ? expandIds(subscription.discounts) : subscription.discounts,
-    items: {
-      ...items,
-      data: items.data.map((item) => ({ ...item, discounts: expand.includes("data.items.data.discounts") ? expandIds(item.discounts) : item.discounts })),
-    },
+    items: { ...items, data, has_more: items.data.length > embeddedItems },
   };
 }

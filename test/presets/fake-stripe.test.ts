@@ -53,6 +53,26 @@ describe("the fake Stripe", () => {
     expect((await get("/v1/coupons/NOPE")).status).toBe(404);
   });
 
+  it("embeds the first items only, and lists the rest under /v1/subscription_items", async () => {
+    const many = await startFakeStripe({
+      keys: { k1: {} },
+      embeddedItems: 2,
+      subscriptions: [{ status: "active", created: 1, items: [1, 2, 3].map((n) => ({ price: { unit_amount: n, interval: "month" as const } })) }],
+    });
+    try {
+      const list = (await (await fetch(`${many.url}/v1/subscriptions`, { headers: { authorization: "Bearer k1" } })).json()) as {
+        data: { items: { data: unknown[]; has_more: boolean } }[];
+      };
+      expect([list.data[0]?.items.data.length, list.data[0]?.items.has_more]).toEqual([2, true]);
+      const rest = (await (
+        await fetch(`${many.url}/v1/subscription_items?subscription=sub_000001&starting_after=si_1_2`, { headers: { authorization: "Bearer k1" } })
+      ).json()) as { data: { id: string }[]; has_more: boolean };
+      expect([rest.data.map((item) => item.id), rest.has_more]).toEqual([["si_1_3"], false]);
+    } finally {
+      await many.close();
+    }
+  });
+
   it("takes the key as Bearer or as the Basic user name, and answers 401 otherwise", async () => {
     expect((await get("/v1/subscriptions", `Basic ${Buffer.from("sk_test_123456789:").toString("base64")}`)).status).toBe(200);
     const wrong = await get("/v1/subscriptions", "Bearer sk_test_wrong0000");

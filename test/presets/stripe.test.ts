@@ -109,6 +109,14 @@ describe("stripe", () => {
     expect(f.requests).toHaveLength(100);
   }, 120_000);
 
+  it("reads the items a subscription with many does not embed", async () => {
+    const items = Array.from({ length: 12 }, (_, i) => ({ ...monthly(100 * (i + 1)), discounts: i === 11 ? ["QUARTER_OFF"] : [] }));
+    const f = await start({ subscriptions: [sub("active", items)], embeddedItems: 10 });
+    // 100 + 200 + … + 1100 = 6600, and 1200 with 25% off = 900.
+    expect(await build(f.url).collect(sourceContext())).toMatchObject({ STRIPE_MRR: 75 });
+    expect(paths(f)).toContain("/v1/subscription_items?subscription=sub_000001&limit=100&starting_after=si_1_10&expand[0]=data.discounts");
+  });
+
   it("retries a 429 Stripe says to retry, or says nothing about", async () => {
     for (const shouldRetry of ["true", undefined] as const) {
       const f = await start({ subscriptions: [sub("active", [monthly(100)])] });

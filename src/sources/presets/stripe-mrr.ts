@@ -168,7 +168,7 @@ function itemAmount(item: StripeItem): Amount | LeftOut {
  * the subscription's discounts on the total (an amount off is per billing period), made monthly.
  */
 export function subscriptionMrr(subscription: StripeSubscription, at: number, couponOf: CouponOf): SubscriptionMrr {
-  if (subscription.items.has_more) throw new Error(`subscription ${subscription.id} has more items than one page holds`);
+  if (subscription.items.has_more) throw new Error(`subscription ${subscription.id}: not every item was read`);
   const leftOut: LeftOut[] = [];
   let period = Amount.ZERO;
   let recurring: StripePrice["recurring"];

@@ -111,6 +111,24 @@ async function* subscriptionPages(stripe: Stripe, context: SourceContext): Async
   }
 }
 
+/** The subscription with every item: its embedded list holds only the first ones when it has many. */
+async function withAllItems(stripe: Stripe, context: SourceContext, subscription: StripeSubscription): Promise<StripeSubscription> {
+  const data = [...subscription.items.data];
+  let hasMore = subscription.items.has_more === true;
+  while (hasMore) {
+    const params: Stripe.SubscriptionItemListParams = {
+      subscription: subscription.id,
+      limit: 100,
+      starting_after: data[data.length - 1]?.id,
+      expand: ["data.discounts"],
+    };
+    const page = await call("/v1/subscription_items", context, () => stripe.subscriptionItems.list(params));
+    data.push(...(page.data as unknown as StripeSubscription["items"]["data"]));
+    hasMore = page.has_more && page.data.length > 0;
+  }
+  return { ...subscription, items: { data, has_more: false } };
+}
+
 function discountsOf(subscription: StripeSubscription): StripeDiscount[] {
   const all = [...(subscription.discounts ?? []), ...subscription.items.data.flatMap((item) => item.discounts ?? [])];
   return all.filter((d): d is StripeDiscount => typeof d !== "string");
@@ -172,6 +190,8 @@ export function createStripeSource(options: StripeSourceOptions): Source {
         }
         tally.active += paying.length;
         if (!names.mrr) continue;
+        // One at a time: Stripe allows about 25 requests a second on an endpoint.
+        for (const [i, subscription] of paying.entries()) if (subscription.items.has_more) paying[i] = await withAllItems(stripe, context, subscription);
         await fetchCoupons(stripe, context, paying, coupons);
         for (const subscription of paying) addMrr(tally, subscription, to, coupons);
       }
