@@ -65,8 +65,10 @@ async function withRateLimitRetry<T>(call: () => Promise<T>, signal: AbortSignal
       return await call();
     } catch (error) {
       const e = error as { statusCode?: number; headers?: Record<string, string | undefined> };
-      if (e.statusCode !== 429 || e.headers?.["stripe-should-retry"] !== undefined || attempt > RATE_LIMIT_RETRIES) throw error;
-      await sleep(parseRetryAfter(e.headers?.["retry-after"]) ?? backoffDelay(attempt, DEFAULT_RETRY), signal);
+      const retryAfter = parseRetryAfter(e.headers?.["retry-after"]);
+      const forbidden = e.headers?.["stripe-should-retry"] !== undefined || (retryAfter ?? 0) > DEFAULT_RETRY.maxRetryAfterMs;
+      if (e.statusCode !== 429 || forbidden || attempt > RATE_LIMIT_RETRIES) throw error;
+      await sleep(retryAfter ?? backoffDelay(attempt, DEFAULT_RETRY), signal);
     }
   }
 }
