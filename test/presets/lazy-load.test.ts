@@ -7,13 +7,13 @@ import { describe, expect, it } from "@jest/globals";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Runs `script` as an ES module in a fresh Node (on the built dist/), printing every stripe or google-auth-library import. */
+/** Runs `script` as an ES module in a fresh Node (on the built dist/), printing every import of stripe, google-auth-library and the Stripe computation. */
 function importsOf(script: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), "lazy-"));
   writeFileSync(
     join(dir, "hook.mjs"),
     `export async function resolve(specifier, context, next) {
-  if (/^(stripe|google-auth-library)$/.test(specifier)) process.stdout.write("IMPORT " + specifier + "\\n");
+  if (/^(stripe|google-auth-library|\\.\\/stripe-collect\\.js)$/.test(specifier)) process.stdout.write("IMPORT " + specifier + "\\n");
   return next(specifier, context);
 }`,
   );
@@ -34,6 +34,6 @@ for (const options of [{ type: "stripe", name: "s", apiKey: "k" }, { type: "ga4"
     const run = `${build}
 const s = r.createSource(r.sourceSchema.parse({ type: "stripe", name: "s", apiKey: "sk_test_k", baseUrl: "http://127.0.0.1:9" }));
 await s.collect({ signal: new AbortController().signal, secrets: { add() {} }, logger: { warn() {} }, date: "2024-05-15", timezone: "UTC" }).catch(() => {});`;
-    expect(importsOf(run)).toEqual(["IMPORT stripe"]);
+    expect(importsOf(run)).toEqual(["IMPORT ./stripe-collect.js", "IMPORT stripe"]);
   });
 });
