@@ -4,18 +4,23 @@ import { metricName, sourceBase } from "../config/common.js";
 import { errorMessage, SourceError } from "../errors.js";
 import { describeUrl } from "../http/client.js";
 import type { Secrets } from "../log/secrets.js";
-import { parseNumber } from "../parse-number.js";
+import { describeProblem, readNumber } from "../parse-number.js";
 import type { Metrics, Source } from "../types.js";
-import { DEFAULT_MAX_PARSE_BYTES, documentParser, regexPattern, select, snippet } from "./extract.js";
+import { cssSelector, DEFAULT_MAX_PARSE_BYTES, documentParser, regexPattern, select, snippet } from "./extract.js";
 import { assertLoggedIn } from "./login.js";
 import { fetchPage, pageRequest } from "./page.js";
 
 export const HTML_TYPE = "html";
 
 
+/** JSON Schema: the metric has `key`, matching `value` when given. */
+function has(key: string, value: object | boolean = true) {
+  return { required: [key], properties: { [key]: value } };
+}
+
 export const htmlMetricSchema = z
   .object({
-    selector: z.string().min(1).describe('CSS selector, e.g. ".stars" or "item" in a feed.'),
+    selector: cssSelector.describe('CSS selector, e.g. ".stars" or "item" in a feed.'),
     extract: z
       .enum(["number", "count", "attribute"])
       .optional()
@@ -31,6 +36,15 @@ export const htmlMetricSchema = z
     if (extract !== "attribute" && metric.attribute) ctx.addIssue({ code: "custom", path: ["attribute"], message: "only applies to extract: attribute" });
     if (extract !== "count" && metric.allowEmpty) ctx.addIssue({ code: "custom", path: ["allowEmpty"], message: "only applies to extract: count" });
     if (extract === "count" && metric.regex) ctx.addIssue({ code: "custom", path: ["regex"], message: "does not apply to extract: count" });
+  })
+  // The same rules for editors (kpi-collector schema).
+  .meta({
+    allOf: [
+      { if: has("extract", { const: "attribute" }), then: has("attribute") },
+      { if: has("attribute"), then: has("extract", { const: "attribute" }) },
+      { if: has("allowEmpty", { const: true }), then: has("extract", { const: "count" }) },
+      { if: has("extract", { const: "count" }), then: { not: has("regex") } },
+    ],
   });
 
 export const htmlSourceSchema = z
@@ -48,6 +62,7 @@ export const htmlSourceSchema = z
     metrics: z
       .record(metricName, htmlMetricSchema)
       .refine((metrics) => Object.keys(metrics).length > 0, "name at least one metric")
+      .meta({ minProperties: 1 })
       .describe("Metric name to what to read from the page."),
   })
   .strict()
@@ -75,7 +90,7 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
       if (options.login) assertLoggedIn(options.name, options.login, $, options.url);
       const metrics: Metrics = {};
       for (const [name, metric] of Object.entries(options.metrics)) {
-        metrics[name] = extractMetric(options.name, $, metric, page.url, context.secrets);
+        metrics[name] = extractMetric(options.name, $, metric, page.url, context.secrets, options.locale);
       }
       return metrics;
     },
@@ -83,7 +98,7 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
 }
 
 /** Reads one metric; a selector matching nothing or text without a number is an error, never 0. */
-function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricOptions, url: string, secrets?: Secrets): number {
+function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricOptions, url: string, secrets?: Secrets, locale?: string): number {
   const fail = (message: string) => new SourceError(source, `${message} (${describeUrl(url)})`);
   let matches: ReturnType<CheerioAPI>;
   try {
@@ -98,19 +113,20 @@ function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricOptions,
   }
   if (extract === "count") return matches.length;
   const regex = metric.regex ? new RegExp(metric.regex) : undefined;
+  const quote = (text: string) => snippet(text, 60, secrets);
   if (extract === "attribute") {
     const name = metric.attribute as string;
     const value = matches.first().attr(name);
     if (value === undefined) throw fail(`attribute "${name}" is missing on the first match of "${metric.selector}"`);
-    const number = parseNumber(value, regex);
-    if (number === undefined) throw fail(`attribute ${name}="${snippet(value, 60, secrets)}" at "${metric.selector}" holds no number`);
-    return number;
+    const reading = readNumber(value, { regex, locale });
+    if (!reading.ok) throw fail(`attribute ${name}="${quote(value)}" at "${metric.selector}" ${describeProblem(reading, quote)}`);
+    return reading.value;
   }
   const text = matches.first().text();
-  const number = parseNumber(text, regex);
-  if (number === undefined) {
-    const how = regex ? ` matching /${metric.regex}/` : "";
-    throw fail(`text "${snippet(text, 60, secrets)}" at "${metric.selector}" holds no number${how}`);
+  const reading = readNumber(text, { regex, locale });
+  if (!reading.ok) {
+    const how = regex && reading.found === undefined ? ` matching /${metric.regex}/` : "";
+    throw fail(`text "${quote(text)}" at "${metric.selector}" ${describeProblem(reading, quote)}${how}`);
   }
-  return number;
+  return reading.value;
 }

@@ -3,7 +3,7 @@ import { metricName, sourceBase } from "../config/common.js";
 import { SourceError } from "../errors.js";
 import { describeUrl, type HttpResponse } from "../http/client.js";
 import type { Secrets } from "../log/secrets.js";
-import { toNumber } from "../parse-number.js";
+import { describeProblem, readNumberValue } from "../parse-number.js";
 import type { Metrics, Source, SourceContext } from "../types.js";
 import { loadDocument, snippet } from "./extract.js";
 import { formatPath, parsePath, resolvePath, type PathSegment } from "./json-path.js";
@@ -34,6 +34,7 @@ export const jsonSourceSchema = z
     metrics: z
       .record(metricName, z.object({ path: jsonPath.describe('Where the number is, e.g. data.items[0].count or ["key.with.dots"].') }).strict())
       .refine((metrics) => Object.keys(metrics).length > 0, "name at least one metric")
+      .meta({ minProperties: 1 })
       .describe("Metric name to the path of its number in the response."),
   })
   .strict()
@@ -42,6 +43,7 @@ export const jsonSourceSchema = z
       ctx.addIssue({ code: "custom", path: ["login", "check"], message: "only applies to html sources; a json source detects a failed login by a 401/403 or an answer that is not JSON" });
     }
   })
+  .meta({ allOf: [{ properties: { login: { not: { type: "object", required: ["check"], properties: { check: true } } } } }] })
   .describe("Numbers read from a JSON API response.");
 
 /** A JSON API, read by paths. */
@@ -53,7 +55,7 @@ export function createJsonSource(options: JsonSourceOptions): Source {
     name: options.name,
     timeoutMs: options.timeoutMs,
     metricNames: paths.map(([name]) => name),
-    collect: (context) => fetchJsonMetrics(options.name, context, options, paths),
+    collect: (context) => fetchJsonMetrics(options.name, context, options, paths, options.locale),
   };
 }
 
@@ -63,11 +65,12 @@ export async function fetchJsonMetrics(
   context: SourceContext,
   request: PageRequest,
   paths: readonly (readonly [string, PathSegment[]])[],
+  locale?: string,
 ): Promise<Metrics> {
   const response = await fetchPage(source, context, request);
   const document = await parseJson(source, request, response, context.secrets);
   const metrics: Metrics = {};
-  for (const [name, path] of paths) metrics[name] = readNumber(source, document, path, response.url, context.secrets);
+  for (const [name, path] of paths) metrics[name] = readNumber(source, document, path, response.url, context.secrets, locale);
   return metrics;
 }
 
@@ -83,18 +86,20 @@ async function parseJson(source: string, request: PageRequest, response: HttpRes
 }
 
 /** The number at `path`; a missing path or a value that is not a number is an error, never 0. */
-function readNumber(source: string, document: unknown, path: readonly PathSegment[], url: string, secrets?: Secrets): number {
+function readNumber(source: string, document: unknown, path: readonly PathSegment[], url: string, secrets?: Secrets, locale?: string): number {
   const shown = formatPath(path);
   const resolved = resolvePath(document, path);
   if (!resolved.found) {
     const where = resolved.missing === shown ? "" : ` (${resolved.missing} is not there)`;
     throw new SourceError(source, `path ${shown} is missing in the response of ${describeUrl(url)}${where}`);
   }
-  const number = toNumber(resolved.value);
-  if (number === undefined) {
-    throw new SourceError(source, `path ${shown} holds ${describeValue(resolved.value, secrets)}, not a number (${describeUrl(url)})`);
-  }
-  return number;
+  const reading = readNumberValue(resolved.value, locale);
+  if (reading.ok) return reading.value;
+  const problem =
+    reading.problem === "malformed" || reading.problem === "not_finite"
+      ? describeProblem(reading, (text) => snippet(text, 40, secrets))
+      : `holds ${describeValue(resolved.value, secrets)}, not a number`;
+  throw new SourceError(source, `path ${shown} ${problem} (${describeUrl(url)})`);
 }
 
 function describeValue(value: unknown, secrets?: Secrets): string {
