@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "@jest/globals";
+import { built } from "../helpers/built.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Runs `script` as an ES module in a fresh Node (on the built dist/), printing every import of stripe, google-auth-library and the Stripe computation. */
+/** Runs `script` as an ES module in a fresh Node (on src/ as the global setup built it), printing every import of stripe, google-auth-library and the Stripe computation. */
 function importsOf(script: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), "lazy-"));
   writeFileSync(
@@ -27,7 +28,7 @@ function importsOf(script: string): string[] {
 
 describe("heavy SDKs", () => {
   it("are not imported by building stripe and ga4 sources, only when one runs", () => {
-    const build = `const r = await import("./dist/src/sources/registry.js");
+    const build = `const r = await import(${JSON.stringify(pathToFileURL(built("sources/registry.js")).href)});
 for (const options of [{ type: "stripe", name: "s", apiKey: "k" }, { type: "ga4", name: "g", propertyId: "1" }]) r.createSource(r.sourceSchema.parse(options));`;
     expect(importsOf(build)).toEqual([]);
     // The hook does see them when they load: a stripe source that runs (and fails to connect) imports stripe.
