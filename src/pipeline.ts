@@ -1,6 +1,6 @@
 import { mapWithConcurrency } from "./concurrency.js";
 import { dateInTimeZone, isIsoDate } from "./dates.js";
-import { ConfigError, errorMessage } from "./errors.js";
+import { ConfigError, SourceError, errorMessage } from "./errors.js";
 import { collectSource } from "./collect-source.js";
 import { assertUniqueNames } from "./unique-names.js";
 import { claimMetrics } from "./metric-owners.js";
@@ -120,7 +120,7 @@ export class Pipeline {
         this.options.onProgress?.({ type: "source-done", source: source.name, durationMs, metrics: Object.keys(values).length });
         return { source, metrics: values, durationMs };
       } catch (error) {
-        const reason = this.secrets.redact(errorMessage(error).replace(`[${source.name}] `, ""));
+        const reason = this.secrets.redact(error instanceof SourceError && error.source === source.name ? error.reason : errorMessage(error));
         failures.push({ source: source.name, error: reason, ...(source.metricNames ? { metrics: [...source.metricNames] } : {}) });
         const durationMs = Date.now() - started;
         this.logger.warn(`source ${source.name} failed: ${reason}`, { job, source: source.name, durationMs });

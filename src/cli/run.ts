@@ -1,11 +1,12 @@
 import { buildPipeline } from "../build.js";
 import { JOBS, type Job } from "../types.js";
-import { UsageError } from "./usage.js";
+import { UsageError } from "../errors.js";
 import { checkOnlyFlag } from "./flags.js";
 import { daysBetween } from "../dates.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 import { terminalProgress, type TerminalProgress } from "./progress.js";
-import { CONSOLE_TYPE, formatSnapshotTable } from "../destinations/console.js";
+import { CONSOLE_TYPE } from "../destinations/console.js";
+import { formatSnapshotTable } from "../snapshot-table.js";
 import type { LogRecord } from "../log/logger.js";
 import { logRunSummary, summarizeRun } from "../run-summary.js";
 import { printableLine } from "../printable.js";

@@ -2,7 +2,7 @@ import { StringDecoder } from "node:string_decoder";
 import got, { type Method, RequestError } from "got";
 import type { CookieJar } from "tough-cookie";
 import { HttpError } from "../errors.js";
-import { sleep } from "../concurrency.js";
+import { sleep } from "../sleep.js";
 import { DEFAULT_RETRY, backoffDelay, parseRetryAfter, type RetryOptions } from "./retry.js";
 
 export interface HttpClientOptions {

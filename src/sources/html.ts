@@ -1,7 +1,7 @@
 import type { CheerioAPI } from "cheerio/slim";
 import { z } from "zod";
 import { metricName, sourceBase } from "../config/common.js";
-import { errorMessage, SourceError } from "../errors.js";
+import { errorMessage, isKpiError, SourceError } from "../errors.js";
 import { describeUrl } from "../http/client.js";
 import type { Secrets } from "../log/secrets.js";
 import { describeProblem, readNumber } from "../parse-number.js";
@@ -81,9 +81,9 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
       const limit = options.maxParseBytes ?? DEFAULT_MAX_PARSE_BYTES;
       // The download stops at the parse limit: a page too big to parse is never held whole.
       const page = await fetchPage(options.name, context, { ...options, maxResponseBytes: limit }).catch((error: unknown) => {
-        if (!(error instanceof SourceError) || (error.cause as { code?: string } | undefined)?.code !== "response_too_large") throw error;
+        if (!(error instanceof SourceError) || !isKpiError(error.cause, "response_too_large")) throw error;
         const hint = `an html source parses at most ${limit} bytes (maxParseBytes), as a parsed page takes about 18 times its size in memory`;
-        throw new SourceError(options.name, `${errorMessage(error).replace(`[${options.name}] `, "")}; ${hint}`, { cause: error });
+        throw new SourceError(options.name, `${error.reason}; ${hint}`, { cause: error });
       });
       const parse = await documentParser();
       const $ = parse(page.body, options.xml);

@@ -1,5 +1,5 @@
-import { sleep } from "../../concurrency.js";
-import { DestinationError } from "../../errors.js";
+import { sleep } from "../../sleep.js";
+import { DiscordError, type DiscordErrorCode } from "../../errors.js";
 import { backoffDelay, parseRetryAfter } from "../../http/retry.js";
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
@@ -24,35 +24,6 @@ export interface WebhookDeliveryOptions {
   timeoutMs?: number;
   /** Injected for tests. @default globalThis.fetch */
   fetch?: typeof fetch;
-}
-
-export type DiscordErrorCode =
-  | "discord_bad_request"
-  | "discord_unauthorized"
-  | "discord_unknown_webhook"
-  | "discord_rate_limited"
-  | "discord_server_error"
-  | "discord_network"
-  | "discord_unanswered"
-  | "discord_unexpected_response";
-
-/** A webhook execution failed. The message names the webhook by its id only, never its URL. */
-export class DiscordError extends DestinationError {
-  readonly status?: number;
-  /** Discord's JSON error code, such as 50035. */
-  readonly discordCode?: number;
-  /** Set for `discord_unanswered`: the message may have been posted (see `UnansweredPost`). */
-  readonly unanswered?: true;
-  constructor(destination: string, code: DiscordErrorCode, message: string, details: { status?: number; discordCode?: number } = {}) {
-    super(destination, message, { code });
-    this.status = details.status;
-    this.discordCode = details.discordCode;
-    if (code === "discord_unanswered") this.unanswered = true;
-  }
-
-  static isDiscordError(error: unknown): error is DiscordError {
-    return error instanceof DiscordError;
-  }
 }
 
 export interface WebhookClient {

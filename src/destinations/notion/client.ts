@@ -1,6 +1,7 @@
 import { Client, LogLevel, RequestTimeoutError, isHTTPResponseError } from "@notionhq/client";
-import { sleep } from "../../concurrency.js";
+import { sleep } from "../../sleep.js";
 import { backoffDelay, parseRetryAfter } from "../../http/retry.js";
+import { RetriesExhausted } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import { DEFAULT_TUNING, type NotionTuning } from "./options.js";
 
@@ -17,15 +18,6 @@ export interface NotionApiOptions extends NotionTuning {
 // 409 conflict_error: Notion asks to try again; nothing was saved.
 const TRANSIENT_STATUS = new Set([409, 500, 502, 503, 504]);
 const OVERLOAD_STATUS = new Set([429, 529]);
-
-/** A request that was retried and failed again: `last` is its final error. */
-export class RetriesExhausted extends Error {
-  readonly code = "notion_retries_exhausted";
-
-  constructor(readonly last: unknown, readonly retries: number) {
-    super(`failed after ${retries} retries`, { cause: last });
-  }
-}
 
 /** The server asked to slow down: nothing was applied, so any request may be sent again. */
 function isRateLimited(error: unknown): boolean {

@@ -1,6 +1,6 @@
 import { APIErrorCode, isFullPage, isHTTPResponseError, type PageObjectResponse, type PartialPageObjectResponse } from "@notionhq/client";
-import { sleep } from "../../concurrency.js";
-import { ConfigError, KpiError } from "../../errors.js";
+import { sleep } from "../../sleep.js";
+import { ColumnTypeError, ConfigError, UncertainWrite } from "../../errors.js";
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import type { Destination, HistoryRow, HistoryStore, Job, ReportMark, Snapshot } from "../../types.js";
@@ -11,7 +11,7 @@ import { toDestinationError } from "./errors.js";
 import { ALERTED_PROPERTY, DEFAULT_DATE_PROPERTY, NOTION_TYPE, REPORTED_TO_PROPERTY, type NotionOptions, type NotionTuning } from "./options.js";
 import { findByDate, findNearest, findRange } from "./queries.js";
 import { alertedProperty, keyProperties, metricProperties, pageToRow, reportedToProperty, toHistoryRow, type PropertyValues, type StoredRow } from "./rows.js";
-import { ColumnTypeError, loadSchema, syncColumns, type Column, type Schema } from "./schema-sync.js";
+import { loadSchema, syncColumns, type Column, type Schema } from "./schema-sync.js";
 
 /** What the notion destination needs besides its options; the tuning knobs are for tests and the CLI. */
 export interface NotionDeps extends NotionTuning {
@@ -22,13 +22,6 @@ export interface NotionDeps extends NotionTuning {
 
 const REPORTED_TO: Column = { name: REPORTED_TO_PROPERTY, type: "rich_text" };
 const ALERTED: Column = { name: ALERTED_PROPERTY, type: "rich_text" };
-
-/** A create that failed in a way that may have applied it: the whole upsert is redone. */
-class UncertainWrite extends KpiError {
-  constructor(readonly failure: unknown) {
-    super("notion_uncertain_write", "create may or may not have been applied", { cause: failure });
-  }
-}
 
 /**
  * The Notion database as a destination and history store: one page per date.

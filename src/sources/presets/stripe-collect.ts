@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { sleep } from "../../concurrency.js";
+import { sleep } from "../../sleep.js";
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter } from "../../http/retry.js";
 import type { Metrics, SourceContext } from "../../types.js";
 import { periodEndingOn } from "./period.js";
