@@ -1,12 +1,28 @@
 import { sleep } from "../../sleep.js";
 import { DiscordError, type DiscordErrorCode } from "../../errors.js";
-import { backoffDelay, parseRetryAfter } from "../../http/retry.js";
+import { HTTP_RETRY, parseRetryAfter, withRetry, type AttemptFailure, type GiveUpReason, type RetryPolicy } from "../../http/retry.js";
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import type { DiscordMessage } from "../../report/discord-limits.js";
 import { webhookId } from "./options.js";
 
-/** How webhook executions are delivered and retried. */
+/**
+ * The webhook's retry policy. A post is never idempotent (webhooks take no nonce and can't be
+ * listed), so only what says nothing was posted is retried: 429, every 5xx, and errors before the
+ * request was sent. A post that went unanswered fails with `discord_unanswered`.
+ */
+export const DISCORD_RETRY: RetryPolicy = {
+  ...HTTP_RETRY,
+  limit: 4,
+  methods: [],
+  statusCodes: [],
+  unappliedStatusCodes: [429, ...Array.from({ length: 100 }, (_, i) => 500 + i)],
+  backoffMs: 1000,
+  maxBackoffMs: 30_000,
+  maxRetryAfterMs: 60_000,
+};
+
+/** How webhook executions are delivered and retried; unset fields take `DISCORD_RETRY`'s. */
 export interface WebhookDeliveryOptions {
   /**
    * Retries after the first attempt, for 429, 5xx and errors before the request was sent (connection
@@ -33,6 +49,16 @@ export interface WebhookClient {
   execute(message: DiscordMessage): Promise<string>;
 }
 
+/** A failure before the request left: safe to send again. */
+class Unsent {
+  constructor(readonly reason: string) {}
+}
+
+/** A 429 or 5xx answer: nothing was posted. */
+class Refused {
+  constructor(readonly answer: Answer) {}
+}
+
 interface Answer {
   status: number;
   headers: Headers;
@@ -48,8 +74,13 @@ export function createWebhookClient(
   const post = new URL(url);
   post.searchParams.set("wait", "true");
   const doFetch = deps.fetch ?? globalThis.fetch;
-  const maxRetries = deps.maxRetries ?? 4;
-  const backoff = { backoffMs: deps.backoffMs ?? 1000, maxBackoffMs: deps.maxBackoffMs ?? 30_000 };
+  const retry: RetryPolicy = {
+    ...DISCORD_RETRY,
+    limit: deps.maxRetries ?? DISCORD_RETRY.limit,
+    backoffMs: deps.backoffMs ?? DISCORD_RETRY.backoffMs,
+    maxBackoffMs: deps.maxBackoffMs ?? DISCORD_RETRY.maxBackoffMs,
+    maxRetryAfterMs: deps.maxRetryAfterMs ?? DISCORD_RETRY.maxRetryAfterMs,
+  };
   const logger = deps.logger ?? silentLogger();
   let pausedUntil = 0;
   const fail = (code: DiscordErrorCode, message: string, details?: { status?: number; discordCode?: number }) =>
@@ -72,53 +103,69 @@ export function createWebhookClient(
     return { status: response.status, headers: response.headers, body: parsed && typeof parsed === "object" ? (parsed as Answer["body"]) : {} };
   }
 
+  const classify = (error: unknown): AttemptFailure => {
+    if (error instanceof Unsent) return "unsent";
+    if (!(error instanceof Refused)) return "final";
+    const { status } = error.answer;
+    return { status, retryAfterMs: status === 429 ? retryAfterMs(error.answer) : undefined };
+  };
+
+  const giveUp = (error: unknown, tries: number, reason: GiveUpReason, failure: AttemptFailure): unknown => {
+    if (error instanceof Unsent) return fail("discord_network", `${error.reason} after ${tries} attempts`);
+    if (!(error instanceof Refused)) return error;
+    const { status } = error.answer;
+    const limited = status === 429;
+    const code: DiscordErrorCode = limited ? "discord_rate_limited" : "discord_server_error";
+    if (reason === "retry_after" && typeof failure === "object") {
+      return fail(code, `rate limited for ${((failure.retryAfterMs ?? 0) / 1000).toFixed(1)} s, longer than allowed; giving up`, { status });
+    }
+    return fail(code, `${limited ? "rate limited" : `Discord answered ${status}`} ${tries} times; giving up`, { status });
+  };
+
+  const onRetry = (error: unknown, tries: number, waitMs: number): void => {
+    if (error instanceof Unsent) return logger.warn(`${label}: ${error.reason}; retrying`, { attempt: tries });
+    const status = error instanceof Refused ? error.answer.status : undefined;
+    logger.warn(`${label}: ${status === 429 ? "rate limited" : `status ${status}`}; retrying`, { attempt: tries, waitMs });
+  };
+
+  async function postOnce(body: string): Promise<string> {
+    if (pausedUntil > Date.now()) await sleep(pausedUntil - Date.now());
+    let answer: Answer;
+    try {
+      answer = await attempt(body);
+    } catch (error) {
+      // The cause is dropped on purpose: fetch errors can carry the request URL.
+      const reason = networkReason(error);
+      // Webhooks take no nonce and can't be listed, so a post that may have landed is never sent twice.
+      if (!neverSent(error)) throw fail("discord_unanswered", `${reason} before Discord answered; the message may have been posted, so it is not sent again`);
+      throw new Unsent(reason);
+    }
+    const { status, headers, body: json } = answer;
+    const discordCode = typeof json.code === "number" ? json.code : undefined;
+    const said = typeof json.message === "string" ? json.message : `status ${status}`;
+    if (status === 200) {
+      if (headers.get("x-ratelimit-remaining") === "0") {
+        pausedUntil = Date.now() + (parseRetryAfter(headers.get("x-ratelimit-reset-after")) ?? 0);
+      }
+      if (typeof json.id !== "string") throw fail("discord_unexpected_response", "Discord answered 200 without a message id", { status });
+      return json.id;
+    }
+    if (status < 300) throw fail("discord_unexpected_response", `Discord answered ${status} without confirming the message`, { status });
+    if (status === 400) {
+      throw fail("discord_bad_request", `Discord rejected the message (400, code ${discordCode ?? "?"}: ${said}${flattenErrors(json.errors)})`, { status, discordCode });
+    }
+    if (status === 401) throw fail("discord_unauthorized", `invalid webhook token (401, code ${discordCode ?? "?"}: ${said}); check the webhook URL`, { status, discordCode });
+    if (status === 404) throw fail("discord_unknown_webhook", `not found (404, code ${discordCode ?? "?"}: ${said}); was the webhook deleted?`, { status, discordCode });
+    if (!retry.unappliedStatusCodes.includes(status)) throw fail("discord_unexpected_response", `Discord answered ${status}: ${said}`, { status, discordCode });
+    throw new Refused(answer);
+  }
+
   return {
     label,
-    async execute(message) {
+    execute(message) {
       // Every text of the message is redacted, whatever built it; values, not the serialised body, so it stays valid JSON.
       const body = JSON.stringify(deps.secrets.redactValue(message));
-      for (let tries = 1; ; tries++) {
-        if (pausedUntil > Date.now()) await sleep(pausedUntil - Date.now());
-        let answer: Answer;
-        try {
-          answer = await attempt(body);
-        } catch (error) {
-          // The cause is dropped on purpose: fetch errors can carry the request URL.
-          const reason = networkReason(error);
-          // Webhooks take no nonce and can't be listed, so a post that may have landed is never sent twice.
-          if (!neverSent(error)) throw fail("discord_unanswered", `${reason} before Discord answered; the message may have been posted, so it is not sent again`);
-          if (tries > maxRetries) throw fail("discord_network", `${reason} after ${tries} attempts`);
-          logger.warn(`${label}: ${reason}; retrying`, { attempt: tries });
-          await sleep(backoffDelay(tries, backoff));
-          continue;
-        }
-        const { status, headers, body: json } = answer;
-        const discordCode = typeof json.code === "number" ? json.code : undefined;
-        const said = typeof json.message === "string" ? json.message : `status ${status}`;
-        if (status === 200) {
-          if (headers.get("x-ratelimit-remaining") === "0") {
-            pausedUntil = Date.now() + (parseRetryAfter(headers.get("x-ratelimit-reset-after") ?? undefined) ?? 0);
-          }
-          if (typeof json.id !== "string") throw fail("discord_unexpected_response", "Discord answered 200 without a message id", { status });
-          return json.id;
-        }
-        if (status < 300) throw fail("discord_unexpected_response", `Discord answered ${status} without confirming the message`, { status });
-        if (status === 400) {
-          throw fail("discord_bad_request", `Discord rejected the message (400, code ${discordCode ?? "?"}: ${said}${flattenErrors(json.errors)})`, { status, discordCode });
-        }
-        if (status === 401) throw fail("discord_unauthorized", `invalid webhook token (401, code ${discordCode ?? "?"}: ${said}); check the webhook URL`, { status, discordCode });
-        if (status === 404) throw fail("discord_unknown_webhook", `not found (404, code ${discordCode ?? "?"}: ${said}); was the webhook deleted?`, { status, discordCode });
-        if (status !== 429 && status < 500) throw fail("discord_unexpected_response", `Discord answered ${status}: ${said}`, { status, discordCode });
-        const limited = status === 429;
-        const code: DiscordErrorCode = limited ? "discord_rate_limited" : "discord_server_error";
-        if (tries > maxRetries) throw fail(code, `${limited ? "rate limited" : `Discord answered ${status}`} ${tries} times; giving up`, { status });
-        const waitMs = limited ? retryAfterMs(answer) : undefined;
-        if (waitMs !== undefined && waitMs > (deps.maxRetryAfterMs ?? 60_000)) {
-          throw fail(code, `rate limited for ${(waitMs / 1000).toFixed(1)} s, longer than allowed; giving up`, { status });
-        }
-        logger.warn(`${label}: ${limited ? "rate limited" : `status ${status}`}; retrying`, { attempt: tries, waitMs });
-        await sleep(waitMs ?? backoffDelay(tries, backoff));
-      }
+      return withRetry(retry, { idempotent: false, classify, giveUp, onRetry }, () => postOnce(body));
     },
   };
 }
@@ -127,7 +174,7 @@ export function createWebhookClient(
 function retryAfterMs(answer: Answer): number | undefined {
   const seconds = answer.body.retry_after;
   if (typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-  return parseRetryAfter(answer.headers.get("retry-after") ?? undefined);
+  return parseRetryAfter(answer.headers.get("retry-after"));
 }
 
 function networkReason(error: unknown): string {
