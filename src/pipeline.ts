@@ -123,7 +123,7 @@ export class Pipeline {
         const reason = this.secrets.redact(error instanceof SourceError && error.source === source.name ? error.reason : errorMessage(error));
         failures.push({ source: source.name, error: reason, ...(source.metricNames ? { metrics: [...source.metricNames] } : {}) });
         const durationMs = Date.now() - started;
-        this.logger.warn(`source ${source.name} failed: ${reason}`, { job, source: source.name, durationMs });
+        this.logger.warn(`source ${source.name} failed: ${reason}`, { job, source: source.name, durationMs, event: "source-failed" });
         this.options.onProgress?.({ type: "source-failed", source: source.name, durationMs, error: reason });
         return undefined;
       }
@@ -133,7 +133,7 @@ export class Pipeline {
     for (const clash of clashes) {
       failures.push(clash);
       const durationMs = collected.find((c) => c?.source.name === clash.source)?.durationMs ?? 0;
-      this.logger.warn(`source ${clash.source} failed: ${clash.error}`, { job, source: clash.source, durationMs });
+      this.logger.warn(`source ${clash.source} failed: ${clash.error}`, { job, source: clash.source, durationMs, event: "source-failed" });
       this.options.onProgress?.({ type: "source-failed", source: clash.source, durationMs, error: clash.error });
     }
     failures.sort((a, b) => a.source.localeCompare(b.source));
@@ -199,7 +199,7 @@ export class Pipeline {
     } catch (error) {
       const durationMs = Date.now() - started;
       const reason = this.secrets.redact(errorMessage(error));
-      this.logger.error(`destination ${destination.name} failed: ${reason}`, { job: snapshot.job, destination: destination.name, durationMs });
+      this.logger.error(`destination ${destination.name} failed: ${reason}`, { job: snapshot.job, destination: destination.name, durationMs, event: "destination-failed" });
       this.options.onProgress?.({ type: "destination-failed", destination: destination.name, durationMs, error: reason });
       return { destination: destination.name, ok: false, error: reason, durationMs };
     }
