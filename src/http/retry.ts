@@ -41,3 +41,10 @@ export function backoffDelay(attempt: number, retry: Pick<RetryOptions, "backoff
   const base = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (attempt - 1));
   return Math.round(base * (0.85 + Math.random() * 0.3));
 }
+
+/** A failed fetch as a short reason without its URL: `request timed out`, `network error ECONNREFUSED`. */
+export function networkReason(error: unknown): string {
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return "request timed out";
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === "string" ? `network error ${code}` : "network error";
+}

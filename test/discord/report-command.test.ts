@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { runReportCommand } from "../../src/destinations/discord/report-command.js";
+import { runReportCommand } from "../../src/destinations/report-command.js";
 import { Secrets } from "../../src/log/secrets.js";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
 import { MemoryHistory } from "../helpers/memory-history.js";

@@ -2,28 +2,41 @@ import { DestinationError, errorMessage } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import { buildWeeklyReport, type ReportInput, type ReportOptions, type WeeklyReport } from "../../report/build-report.js";
-import { COLORS, type DiscordMessage } from "../../report/discord-limits.js";
-import { failureEmbeds, packMessages, toDiscordMessages, type MessageOptions } from "../../report/embeds.js";
 import type { HistoryStore, Snapshot, SourceFailure } from "../../types.js";
-import type { DiscordOptions } from "./options.js";
-import type { WebhookClient } from "./webhook.js";
+import type { ReportDestinationOptions } from "../report-options.js";
+
+/** How a report destination renders, in its own message format `M`: Discord embeds, Slack blocks. */
+export interface ReportFormat<M> {
+  /** The report as messages, in order, each within the service's limits. */
+  reportMessages(report: WeeklyReport): M[];
+  /** A short alert naming the sources that failed. */
+  alertMessages(snapshot: Pick<Snapshot, "date" | "job">, failures: readonly SourceFailure[]): M[];
+  /** The report as its messages read, in plain text: what `report --dry-run` prints. */
+  text(report: WeeklyReport): string;
+}
+
+/**
+ * Where a report destination posts. Everything else about delivery (once per date, alerts
+ * once a day, redaction) is shared below, whatever the service.
+ */
+export interface ReportChannel<M> extends ReportFormat<M> {
+  /** How logs and errors name it, never by its URL: `webhook 1234…`. */
+  readonly label: string;
+  post(message: M): Promise<unknown>;
+}
 
 /** What posting needs, shared by the destination and the `report` command. */
-export interface Delivery {
+export interface Delivery<M = unknown> {
   destination: string;
-  options: DiscordOptions;
-  webhook: WebhookClient;
+  channel: ReportChannel<M>;
+  /** How the report is built, the north star included. */
+  report: ReportOptions;
   logger: Logger;
   secrets: Secrets;
-  northStar?: string;
 }
 
-export function reportOptions(options: DiscordOptions, northStar?: string): ReportOptions {
+export function reportOptions(options: ReportDestinationOptions, northStar?: string): ReportOptions {
   return { compareDays: options.compareDays, metrics: options.metrics, currency: options.currency, northStar };
-}
-
-function messageOptions(options: DiscordOptions): MessageOptions {
-  return { username: options.username, avatarUrl: options.avatarUrl };
 }
 
 export interface ReportResult {
@@ -36,15 +49,15 @@ export interface ReportResult {
  * Posts the weekly report once per date: history says whether it was sent, and is told after.
  * Unreadable history fails before anything is posted, so a redelivery can't post twice.
  */
-export async function sendWeeklyReport(input: ReportInput, history: HistoryStore, d: Delivery, force = false): Promise<ReportResult> {
+export async function sendWeeklyReport<M>(input: ReportInput, history: HistoryStore, d: Delivery<M>, force = false): Promise<ReportResult> {
   const row = await readHistory(() => history.get(input.date), d, input.date);
   if (row?.reportSent && !force) {
     d.logger.info(`weekly report of ${input.date} was already posted; skipping`, { date: input.date });
     return { status: "skipped", messages: 0 };
   }
   const failures = redactFailures(input.failures ?? [], d.secrets);
-  const report = await readHistory(() => buildWeeklyReport({ ...input, failures }, history, reportOptions(d.options, d.northStar)), d, input.date);
-  const messages = toDiscordMessages(report, messageOptions(d.options));
+  const report = await readHistory(() => buildWeeklyReport({ ...input, failures }, history, d.report), d, input.date);
+  const messages = d.channel.reportMessages(report);
   await postAll(messages, d, "weekly report");
   try {
     // One write: the report also serves as the alert for the failures it lists.
@@ -52,12 +65,12 @@ export async function sendWeeklyReport(input: ReportInput, history: HistoryStore
   } catch (error) {
     throw new DestinationError(d.destination, `the weekly report of ${input.date} was posted but not recorded in history, so a redelivery would post it again: ${errorMessage(error)}`, { code: "history_write_failed", cause: error });
   }
-  d.logger.info(`weekly report of ${input.date} posted in ${messages.length} message(s) to ${d.webhook.label}`, { date: input.date, messages: messages.length });
+  d.logger.info(`weekly report of ${input.date} posted in ${messages.length} message(s) to ${d.channel.label}`, { date: input.date, messages: messages.length });
   return { status: "sent", messages: messages.length, report };
 }
 
 /** One short alert naming the sources that failed and were not alerted about yet today. */
-export async function sendFailureAlert(snapshot: Snapshot, history: HistoryStore | undefined, d: Delivery): Promise<string[]> {
+export async function sendFailureAlert<M>(snapshot: Snapshot, history: HistoryStore | undefined, d: Delivery<M>): Promise<string[]> {
   if (!snapshot.failures.length) return [];
   let already: string[] = [];
   if (history) already = (await readHistory(() => history.get(snapshot.date), d, snapshot.date))?.alerted ?? [];
@@ -67,16 +80,11 @@ export async function sendFailureAlert(snapshot: Snapshot, history: HistoryStore
     d.logger.info(`failure alert for ${snapshot.failures.map((f) => f.source).join(", ")} already posted today; skipping`, { date: snapshot.date });
     return [];
   }
-  await postAll(alertMessages(snapshot, redactFailures(fresh, d.secrets), messageOptions(d.options)), d, "failure alert");
+  await postAll(d.channel.alertMessages(snapshot, redactFailures(fresh, d.secrets)), d, "failure alert");
   const sources = fresh.map((f) => f.source);
   if (history) await history.markAlerted(snapshot.date, sources);
   d.logger.info(`failure alert posted for ${sources.join(", ")}`, { date: snapshot.date });
   return sources;
-}
-
-export function alertMessages(snapshot: Pick<Snapshot, "date" | "job">, failures: readonly SourceFailure[], options: MessageOptions = {}): DiscordMessage[] {
-  const count = failures.length === 1 ? "1 source failed" : `${failures.length} sources failed`;
-  return packMessages(failureEmbeds(`⚠️ ${count}: ${snapshot.job} run of ${snapshot.date}`, failures, COLORS.worse), options);
 }
 
 /** The pipeline redacts reasons already; a custom caller may not have. A failed source's metric names stay for the report. */
@@ -84,10 +92,10 @@ function redactFailures(failures: readonly SourceFailure[], secrets: Secrets): S
   return failures.map((f) => ({ ...f, error: secrets.redact(f.error) }));
 }
 
-async function postAll(messages: DiscordMessage[], d: Delivery, what: string): Promise<void> {
+async function postAll<M>(messages: M[], d: Delivery<M>, what: string): Promise<void> {
   for (const [i, message] of messages.entries()) {
     try {
-      await d.webhook.execute(message);
+      await d.channel.post(message);
     } catch (error) {
       if (i > 0 && error instanceof Error) error.message += ` (${i} of ${messages.length} messages of the ${what} were posted)`;
       throw error;
@@ -95,7 +103,7 @@ async function postAll(messages: DiscordMessage[], d: Delivery, what: string): P
   }
 }
 
-async function readHistory<T>(read: () => Promise<T>, d: Delivery, date: string): Promise<T> {
+async function readHistory<T>(read: () => Promise<T>, d: Pick<Delivery, "destination">, date: string): Promise<T> {
   try {
     return await read();
   } catch (error) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { destinationBase, metricName } from "../../config/common.js";
+import { reportDestinationFields } from "../report-options.js";
 
 export const DISCORD_TYPE = "discord";
 
@@ -22,28 +22,13 @@ const webhookUrl = z.string().refine(
   { message: "must be a Discord webhook URL such as https://discord.com/api/webhooks/ID/TOKEN" },
 );
 
-const metricDisplay = z
-  .object({
-    /** @default the metric name */
-    label: z.string().min(1).max(200).optional(),
-    /** @default false */
-    lowerIsBetter: z.boolean().optional(),
-    /** @default "number" */
-    format: z.enum(["number", "percent", "currency"]).optional(),
-  })
-  .strict();
-
 /** A Discord channel that gets the weekly report and failure alerts. */
 export const discordOptionsSchema = z
   .object({
     type: z.literal(DISCORD_TYPE),
-    ...destinationBase,
+    ...reportDestinationFields,
     /** The webhook URL, usually `${DISCORD_WEBHOOK_URL}`. A secret: never logged. */
     webhookUrl,
-    /** The jobs that post the weekly report. Alerts post on any job while `alertOnFailure` is on. @default ["weekly-report"] */
-    jobs: destinationBase.jobs,
-    /** Compare with the row this many days earlier (or the nearest earlier within 7 more days). @default 14 */
-    compareDays: z.number().int().positive().max(366).optional(),
     /** Overrides the webhook's name. Discord refuses names containing "discord" or "clyde". */
     username: z
       .string()
@@ -53,14 +38,6 @@ export const discordOptionsSchema = z
       .optional(),
     /** Overrides the webhook's avatar. */
     avatarUrl: z.url().optional(),
-    /** Labels and formats, by metric name; listed metrics come first in the report. */
-    metrics: z.record(metricName, metricDisplay).optional(),
-    /** ISO 4217 code for `currency` metrics. @default "USD" */
-    currency: z.string().regex(/^[A-Z]{3}$/, "use a 3-letter currency code such as USD").optional(),
-    /** Post a short alert when sources fail, at most once per source a day. @default true */
-    alertOnFailure: z.boolean().optional(),
-    /** The name of the destination that holds history. @default the first notion or file destination */
-    history: z.string().min(1).optional(),
   })
   .strict();
 

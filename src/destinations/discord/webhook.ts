@@ -1,9 +1,9 @@
 import { sleep } from "../../concurrency.js";
 import { DestinationError } from "../../errors.js";
-import { backoffDelay, parseRetryAfter } from "../../http/retry.js";
+import { backoffDelay, networkReason, parseRetryAfter } from "../../http/retry.js";
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
-import type { DiscordMessage } from "../../report/discord-limits.js";
+import type { DiscordMessage } from "./limits.js";
 import { webhookId } from "./options.js";
 
 /** How webhook executions are delivered and retried. */
@@ -146,12 +146,6 @@ function retryAfterMs(answer: Answer): number | undefined {
   const seconds = answer.body.retry_after;
   if (typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
   return parseRetryAfter(answer.headers.get("retry-after") ?? undefined);
-}
-
-function networkReason(error: unknown): string {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return "request timed out";
-  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return typeof code === "string" ? `network error ${code}` : "network error";
 }
 
 /** Discord's nested `errors` object as `; embeds.0.description: Must be 4096 or fewer in length.` */

@@ -1,8 +1,12 @@
-import type { SourceFailure } from "../types.js";
-import { comparisonAge, type MetricLine, type WeeklyReport } from "./build-report.js";
-import { COLORS, DISCORD_LIMITS as L, embedSize, escapeMarkdown, truncate, type DiscordEmbed, type DiscordMessage } from "./discord-limits.js";
-import { ARROWS, formatDelta, formatPercentChange, formatValue, NOT_AVAILABLE } from "./format.js";
-import { sparkline } from "./sparkline.js";
+import { comparisonAge, type MetricLine, type WeeklyReport } from "../../report/build-report.js";
+import { ARROWS, formatDelta, formatPercentChange, formatValue, NOT_AVAILABLE } from "../../report/format.js";
+import { sparkline } from "../../report/sparkline.js";
+import { truncate } from "../../report/truncate.js";
+import type { Snapshot, SourceFailure } from "../../types.js";
+import { DISCORD_LIMITS as L, embedSize, type DiscordEmbed, type DiscordMessage } from "./limits.js";
+import { escapeMarkdown } from "./markdown.js";
+
+export const COLORS = { better: 0x57f287, worse: 0xed4245, neutral: 0x95a5a6 } as const;
 
 export interface MessageOptions {
   username?: string;
@@ -82,8 +86,14 @@ function packFields(first: DiscordEmbed, fields: NonNullable<DiscordEmbed["field
   return embeds;
 }
 
+/** A short alert naming the sources that failed, as webhook bodies. */
+export function alertMessages(snapshot: Pick<Snapshot, "date" | "job">, failures: readonly SourceFailure[], options: MessageOptions = {}): DiscordMessage[] {
+  const count = failures.length === 1 ? "1 source failed" : `${failures.length} sources failed`;
+  return packMessages(failureEmbeds(`⚠️ ${count}: ${snapshot.job} run of ${snapshot.date}`, failures, COLORS.worse), options);
+}
+
 /** One line per failed source, split across embeds when a description would overflow. */
-export function failureEmbeds(title: string, failures: readonly SourceFailure[], color: number): DiscordEmbed[] {
+function failureEmbeds(title: string, failures: readonly SourceFailure[], color: number): DiscordEmbed[] {
   const chunks: string[] = [];
   for (const f of failures) {
     const line = truncate(`- **${escapeMarkdown(f.source)}**: ${escapeMarkdown(truncate(f.error, MAX_REASON))}`, L.description);
@@ -95,7 +105,7 @@ export function failureEmbeds(title: string, failures: readonly SourceFailure[],
 }
 
 /** Embeds go into messages in order, each message within 10 embeds and the 6,000 total. */
-export function packMessages(embeds: DiscordEmbed[], options: MessageOptions = {}): DiscordMessage[] {
+function packMessages(embeds: DiscordEmbed[], options: MessageOptions = {}): DiscordMessage[] {
   const messages: DiscordMessage[] = [];
   let current: DiscordEmbed[] = [];
   let size = 0;

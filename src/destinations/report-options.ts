@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { destinationBase, metricName } from "../config/common.js";
+
+const metricDisplay = z
+  .object({
+    /** @default the metric name */
+    label: z.string().min(1).max(200).optional(),
+    /** @default false */
+    lowerIsBetter: z.boolean().optional(),
+    /** @default "number" */
+    format: z.enum(["number", "percent", "currency"]).optional(),
+  })
+  .strict();
+
+/** The keys every destination that posts the weekly report (discord, slack) accepts. Spread into its schema. */
+export const reportDestinationFields = {
+  ...destinationBase,
+  /** The jobs that post the weekly report. Alerts post on any job while `alertOnFailure` is on. @default ["weekly-report"] */
+  jobs: destinationBase.jobs,
+  /** Compare with the row this many days earlier (or the nearest earlier within 7 more days). @default 14 */
+  compareDays: z.number().int().positive().max(366).optional(),
+  /** Labels and formats, by metric name; listed metrics come first in the report. */
+  metrics: z.record(metricName, metricDisplay).optional(),
+  /** ISO 4217 code for `currency` metrics. @default "USD" */
+  currency: z.string().regex(/^[A-Z]{3}$/, "use a 3-letter currency code such as USD").optional(),
+  /** Post a short alert when sources fail, at most once per source a day. @default true */
+  alertOnFailure: z.boolean().optional(),
+  /** The name of the destination that holds history. @default the first notion or file destination */
+  history: z.string().min(1).optional(),
+};
+
+const reportDestinationSchema = z.object(reportDestinationFields);
+
+/** What the report and alerts need of a report destination's options, whatever its type. */
+export type ReportDestinationOptions = z.infer<typeof reportDestinationSchema>;
