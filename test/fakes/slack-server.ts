@@ -30,8 +30,8 @@ export interface FakeSlack {
   requests: TestServer["requests"];
   /** Answer the next `times` posts with `status` (429 with `Retry-After`, 5xx `rollup_error`). */
   failNext(status: number, times?: number, options?: SlackFailOptions): void;
-  /** From now on, every post fails as Slack answers in that state. */
-  setState(state: SlackHookState): void;
+  /** From now on (or once `afterMessages` more are accepted), every post fails as Slack answers in that state. */
+  setState(state: SlackHookState, afterMessages?: number): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +56,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const messages: FakeSlackMessage[] = [];
   const failures: { status: number; options: SlackFailOptions }[] = [];
   let state: SlackHookState = "ok";
+  let pending: { state: SlackHookState; at: number } | undefined;
   let window = { start: Date.now(), used: 0 };
 
   const server = await startServer((req, res) => {
@@ -64,6 +65,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (match[1] !== teamId) return sendText(res, 404, "no_team");
     if (match[2] !== botId) return sendText(res, 404, "no_service");
     if (match[3] !== secret) return sendText(res, 403, "invalid_token");
+    if (pending && messages.length >= pending.at) [state, pending] = [pending.state, undefined];
     if (state !== "ok") return sendText(res, STATE_STATUS[state], state);
     const failure = failures.shift();
     if (failure) return fail(res, failure.status, failure.options);
@@ -98,8 +100,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     failNext: (status, times = 1, failOptions = {}) => {
       for (let i = 0; i < times; i++) failures.push({ status, options: failOptions });
     },
-    setState: (next) => {
-      state = next;
+    setState: (next, afterMessages = 0) => {
+      pending = { state: next, at: messages.length + afterMessages };
     },
     close: () => server.close(),
   };

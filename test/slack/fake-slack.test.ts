@@ -68,6 +68,14 @@ describe("the fake Slack webhook", () => {
     expect(slack.messages).toHaveLength(0);
   });
 
+  it("can remove the hook after a number of accepted messages", async () => {
+    slack.setState("no_service", 2);
+    const statuses = [];
+    for (const text of ["a", "b", "c"]) statuses.push((await post({ text })).status);
+    expect(statuses).toEqual([200, 200, 404]);
+    expect(slack.messages.map((m) => m.text)).toEqual(["a", "b"]);
+  });
+
   it("sends Retry-After in whole seconds on a 429, and rate limits for real when asked", async () => {
     slack.failNext(429);
     const limited = await post({ text: "t" });
