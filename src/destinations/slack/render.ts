@@ -1,9 +1,11 @@
-import { comparisonAge, type MetricLine, type WeeklyReport } from "../../report/build-report.js";
-import { ARROWS, formatDelta, formatPercentChange, formatValue, NOT_AVAILABLE } from "../../report/format.js";
-import { sparkline } from "../../report/sparkline.js";
+import type { WeeklyReport } from "../../report/build-report.js";
+import { ARROWS, formatPercentChange, formatValue } from "../../report/format.js";
 import { truncate } from "../../report/truncate.js";
+import { comparisonSentence, metricLines, mixedComparison, type Markup } from "../../report/wording.js";
 import type { Snapshot, SourceFailure } from "../../types.js";
 import { escapeMrkdwn as esc, mrkdwn, SLACK_LIMITS as L, truncateMrkdwn, type SlackBlock, type SlackMessage } from "./blocks.js";
+
+const MRKDWN: Markup = { bold: (text) => `*${text}*`, code: (text) => `\`${text}\`` };
 
 /** A failure reason is cut to this, so one long error can't crowd out the others. */
 const MAX_REASON = 300;
@@ -16,11 +18,11 @@ export function toSlackMessages(report: WeeklyReport): SlackMessage[] {
   const title = `Weekly KPI report — ${report.date}`;
   const blocks: SlackBlock[] = [{ type: "header", text: { type: "plain_text", text: truncate(title, L.headerText), emoji: true } }];
   if (report.northStar) {
-    const [now, was] = metricText(report.northStar, report);
+    const [now, was] = metricLines(report.northStar, report, MRKDWN);
     blocks.push({ type: "section", text: mrkdwn(truncateMrkdwn(`⭐ *${esc(report.northStar.label)}*: ${now}\n${was}`, L.sectionText)) });
   }
   for (let i = 0; i < report.metrics.length; i += L.fields) {
-    const fields = report.metrics.slice(i, i + L.fields).map((line) => mrkdwn(truncateMrkdwn(`*${esc(line.label)}*\n${metricText(line, report).join("\n")}`, L.fieldText)));
+    const fields = report.metrics.slice(i, i + L.fields).map((line) => mrkdwn(truncateMrkdwn(`*${esc(line.label)}*\n${metricLines(line, report, MRKDWN).join("\n")}`, L.fieldText)));
     blocks.push({ type: "section", fields });
   }
   blocks.push({ type: "context", elements: [mrkdwn(comparisonText(report))] });
@@ -45,26 +47,8 @@ function summary(report: WeeklyReport): string {
 }
 
 function comparisonText(report: WeeklyReport): string {
-  if (report.baseline) return "No earlier history: this report is the baseline.";
-  const age = comparisonAge(report);
-  if (report.comparisonDate === undefined) return `No row from the ${report.compareDays} to ${report.compareDays + 7} days before to compare with.`;
-  const when = age === report.compareDays ? `${age} days earlier` : `${age} days earlier, the nearest row before ${report.compareDays} days`;
-  const mixed = [report.northStar, ...report.metrics].some((l) => l?.comparisonDate && l.comparisonDate !== report.comparisonDate);
-  const note = mixed ? " A metric missing there is compared with the latest earlier row that has it, dated in its field." : "";
-  return `Compared with *${report.comparisonDate}* (${when}).${note}`;
-}
-
-/** Two lines: the value with its change, then the earlier value (dated when not the report's comparison date) and the trend. */
-function metricText(line: MetricLine, report: WeeklyReport): [string, string] {
-  const { currency } = report;
-  const now = `*${formatValue(line.value, line.format, currency)}*`;
-  let change: string;
-  if (line.value === undefined) change = "(no value this run)";
-  else if (line.delta === undefined) change = `(change ${NOT_AVAILABLE})`;
-  else change = `${ARROWS[line.direction ?? "same"]} ${formatDelta(line.delta, line.format, currency)} (${formatPercentChange(line.percent)})`;
-  const spark = sparkline(line.weekly);
-  const dated = line.comparisonDate && line.comparisonDate !== report.comparisonDate ? ` on ${line.comparisonDate}` : "";
-  return [`${now} ${change}`, `was ${formatValue(line.previous, line.format, currency)}${dated}${spark ? ` · \`${spark}\`` : ""}`];
+  const note = mixedComparison(report) ? " A metric missing there is compared with the latest earlier row that has it, dated in its field." : "";
+  return comparisonSentence(report, MRKDWN) + note;
 }
 
 /** One line per failed source, the title first, split across sections when one would overflow. */
