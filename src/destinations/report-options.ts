@@ -12,6 +12,21 @@ const metricDisplay = z
   })
   .strict();
 
+/**
+ * A webhook URL whose path matches `path`, on any host (tests point it at a local server).
+ * The message never repeats the value: it is a secret.
+ */
+export function webhookUrlSchema(path: RegExp, message: string) {
+  return z.string().refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "https:" || url.protocol === "http:") && path.test(url.pathname);
+    } catch {
+      return false;
+    }
+  }, { message });
+}
+
 /** The keys every destination that posts the weekly report (discord, slack) accepts. Spread into its schema. */
 export const reportDestinationFields = {
   ...destinationBase,

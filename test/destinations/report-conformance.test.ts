@@ -4,12 +4,13 @@ import { runReportCommand } from "../../src/destinations/report-command.js";
 import { REPORT_TYPES, type ReportDestinationEntry } from "../../src/destinations/report-types.js";
 import { createLogger, type LogRecord } from "../../src/log/logger.js";
 import { Secrets } from "../../src/log/secrets.js";
-import type { Destination, DestinationContext, Snapshot } from "../../src/types.js";
+import type { Destination, DestinationContext } from "../../src/types.js";
 import { startFakeDiscord } from "../fakes/discord-server.js";
 import { startFakeSlack } from "../fakes/slack-server.js";
 import { MemoryHistory } from "../helpers/memory-history.js";
+import { rejection, REPORT_DATE, reportContext, reportSnapshot } from "../helpers/report-context.js";
 
-const DATE = "2024-06-10";
+const DATE = REPORT_DATE;
 
 /** What the suite needs of a service's fake: where to post, what was posted, and how to break the URL. */
 interface Fake {
@@ -52,16 +53,8 @@ describe.each(REPORT_TYPES)("every report destination: %s", (type) => {
 
   const options = (extra: Record<string, unknown> = {}) => ({ type, webhookUrl: fake.webhookUrl, ...extra }) as DestinationOptions & ReportDestinationEntry;
   const destination = (extra: Record<string, unknown> = {}): Promise<Destination> => createDestination(options(extra), { secrets, logger: createLogger({ secrets, sink: (r) => logs.push(r) }) });
-  const context = (over: Partial<DestinationContext> = {}): DestinationContext => ({
-    logger: createLogger({ secrets, sink: (r) => logs.push(r) }),
-    secrets,
-    history,
-    northStar: "mrr",
-    now: () => new Date(`${DATE}T09:00:00Z`),
-    ...over,
-  });
-  const snapshot = (over: Partial<Snapshot> = {}): Snapshot => ({ date: DATE, job: "weekly-report", metrics: { mrr: 1100 }, failures: [], ...over });
-  const rejection = (promise: Promise<unknown>) => promise.then(() => { throw new Error("expected a rejection"); }, (e: unknown) => e as Error & { code?: string });
+  const context = (over: Partial<DestinationContext> = {}) => reportContext(secrets, logs, history, over);
+  const snapshot = reportSnapshot;
 
   it("posts the weekly report once under redelivery, and records it", async () => {
     const d = await destination();

@@ -4,11 +4,12 @@ import { createSlackDestination } from "../../src/destinations/slack/destination
 import { createLogger, type LogRecord } from "../../src/log/logger.js";
 import { Secrets } from "../../src/log/secrets.js";
 import { Pipeline } from "../../src/pipeline.js";
-import type { DestinationContext, Snapshot } from "../../src/types.js";
+import type { DestinationContext } from "../../src/types.js";
 import { startFakeSlack, type FakeSlack } from "../fakes/slack-server.js";
 import { MemoryHistory } from "../helpers/memory-history.js";
+import { REPORT_DATE, reportContext, reportSnapshot } from "../helpers/report-context.js";
 
-const DATE = "2024-06-10";
+const DATE = REPORT_DATE;
 
 describe("slack destination", () => {
   let slack: FakeSlack;
@@ -25,15 +26,8 @@ describe("slack destination", () => {
   afterEach(() => slack.close());
 
   const destination = (options: Partial<SlackOptions> = {}) => createSlackDestination({ type: "slack", webhookUrl: slack.webhookUrl, ...options }, { secrets, backoffMs: 5 });
-  const context = (over: Partial<DestinationContext> = {}): DestinationContext => ({
-    logger: createLogger({ secrets, sink: (r) => logs.push(r) }),
-    secrets,
-    history,
-    northStar: "mrr",
-    now: () => new Date(`${DATE}T09:00:00Z`),
-    ...over,
-  });
-  const snapshot = (over: Partial<Snapshot> = {}): Snapshot => ({ date: DATE, job: "weekly-report", metrics: { mrr: 1100, users: 55 }, failures: [], ...over });
+  const context = (over: Partial<DestinationContext> = {}) => reportContext(secrets, logs, history, over);
+  const snapshot = reportSnapshot;
 
   it("posts the weekly report as Block Kit with a text fallback, and records it", async () => {
     await destination({ metrics: { mrr: { label: "MRR", format: "currency" } } }).write(snapshot(), context());

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { reportDestinationFields } from "../report-options.js";
+import { reportDestinationFields, webhookUrlSchema } from "../report-options.js";
 
 export const DISCORD_TYPE = "discord";
 
@@ -9,18 +9,7 @@ const WEBHOOK_PATH = /^\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/]+)\/?$/;
 /** Words Discord refuses anywhere in a webhook's name, in any case. */
 const RESERVED_NAME = /discord|clyde/i;
 
-// The message never repeats the value: it is a secret.
-const webhookUrl = z.string().refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "https:" || url.protocol === "http:") && WEBHOOK_PATH.test(url.pathname);
-    } catch {
-      return false;
-    }
-  },
-  { message: "must be a Discord webhook URL such as https://discord.com/api/webhooks/ID/TOKEN" },
-);
+const webhookUrl = webhookUrlSchema(WEBHOOK_PATH, "must be a Discord webhook URL such as https://discord.com/api/webhooks/ID/TOKEN");
 
 /** A Discord channel that gets the weekly report and failure alerts. */
 export const discordOptionsSchema = z

@@ -4,23 +4,10 @@ import { backoffDelay, networkReason, parseRetryAfter } from "../../http/retry.j
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import type { DiscordMessage } from "./limits.js";
+import type { WebhookDeliveryOptions } from "../webhook-options.js";
 import { webhookId } from "./options.js";
 
-/** How webhook executions are delivered and retried. */
-export interface WebhookDeliveryOptions {
-  /** Retries after the first attempt, for 429, 5xx and network errors. @default 4 */
-  maxRetries?: number;
-  /** First wait after a 5xx or a network error; doubles each retry. @default 1000 */
-  backoffMs?: number;
-  /** @default 30000 */
-  maxBackoffMs?: number;
-  /** A `retry_after` longer than this is not waited for: the post fails. @default 60000 */
-  maxRetryAfterMs?: number;
-  /** One attempt's limit. @default 15000 */
-  timeoutMs?: number;
-  /** Injected for tests. @default globalThis.fetch */
-  fetch?: typeof fetch;
-}
+export type { WebhookDeliveryOptions };
 
 export type DiscordErrorCode =
   | "discord_bad_request"

@@ -1,23 +1,12 @@
 import { z } from "zod";
-import { reportDestinationFields } from "../report-options.js";
+import { reportDestinationFields, webhookUrlSchema } from "../report-options.js";
 
 export const SLACK_TYPE = "slack";
 
 /** `…/services/T…/B…/SECRET`: the team id, the webhook's (bot's) id, then the secret part. */
 const WEBHOOK_PATH = /^\/services\/(T[A-Z0-9]+)\/(B[A-Z0-9]+)\/([^/]+)\/?$/;
 
-// Any host, so tests can point it at a local server. The message never repeats the value: it is a secret.
-const webhookUrl = z.string().refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "https:" || url.protocol === "http:") && WEBHOOK_PATH.test(url.pathname);
-    } catch {
-      return false;
-    }
-  },
-  { message: "must be a Slack incoming webhook URL such as https://hooks.slack.com/services/T…/B…/…" },
-);
+const webhookUrl = webhookUrlSchema(WEBHOOK_PATH, "must be a Slack incoming webhook URL such as https://hooks.slack.com/services/T…/B…/…");
 
 /** A Slack channel, through an incoming webhook, that gets the weekly report and failure alerts. */
 export const slackOptionsSchema = z

@@ -3,24 +3,12 @@ import { DestinationError } from "../../errors.js";
 import { backoffDelay, networkReason, parseRetryAfter } from "../../http/retry.js";
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
+import type { WebhookDeliveryOptions } from "../webhook-options.js";
 import type { SlackMessage } from "./blocks.js";
 import { slackWebhookLabel } from "./options.js";
 
 /** How incoming webhook posts are delivered and retried. */
-export interface SlackDeliveryOptions {
-  /** Retries after the first attempt, for 429, 5xx and network errors. @default 4 */
-  maxRetries?: number;
-  /** First wait after a 5xx or a network error; doubles each retry. @default 1000 */
-  backoffMs?: number;
-  /** @default 30000 */
-  maxBackoffMs?: number;
-  /** A `Retry-After` longer than this is not waited for: the post fails. @default 60000 */
-  maxRetryAfterMs?: number;
-  /** One attempt's limit. @default 15000 */
-  timeoutMs?: number;
-  /** Injected for tests. @default globalThis.fetch */
-  fetch?: typeof fetch;
-}
+export type SlackDeliveryOptions = WebhookDeliveryOptions;
 
 export type SlackErrorCode =
   | "slack_invalid_payload"
