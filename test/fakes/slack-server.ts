@@ -30,6 +30,8 @@ export interface FakeSlack {
   requests: TestServer["requests"];
   /** Answer the next `times` posts with `status` (429 with `Retry-After`, 5xx `rollup_error`). */
   failNext(status: number, times?: number, options?: SlackFailOptions): void;
+  /** Accept the next post, but answer it only after `ms`: a client that times out first doesn't know it landed. */
+  answerLateNext(ms: number): void;
   /** From now on (or once `afterMessages` more are accepted), every post fails as Slack answers in that state. */
   setState(state: SlackHookState, afterMessages?: number): void;
   close(): Promise<void>;
@@ -57,6 +59,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const failures: { status: number; options: SlackFailOptions }[] = [];
   let state: SlackHookState = "ok";
   let pending: { state: SlackHookState; at: number } | undefined;
+  let lateMs: number | undefined;
   let window = { start: Date.now(), used: 0 };
 
   const server = await startServer((req, res) => {
@@ -87,7 +90,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (!hasText && blocks === undefined && body.attachments === undefined) return sendText(res, 400, "no_text");
     if (blocks !== undefined && !validBlocks(blocks)) return sendText(res, 400, "invalid_blocks");
     messages.push({ text: typeof body.text === "string" ? body.text : "", blocks: (blocks ?? []) as Record<string, unknown>[], body });
-    sendText(res, 200, "ok");
+    const late = lateMs;
+    lateMs = undefined;
+    if (late === undefined) return sendText(res, 200, "ok");
+    const timer = setTimeout(() => sendText(res, 200, "ok"), late);
+    res.on("close", () => clearTimeout(timer));
   });
 
   return {
@@ -99,6 +106,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     requests: server.requests,
     failNext: (status, times = 1, failOptions = {}) => {
       for (let i = 0; i < times; i++) failures.push({ status, options: failOptions });
+    },
+    answerLateNext: (ms) => {
+      lateMs = ms;
     },
     setState: (next, afterMessages = 0) => {
       pending = { state: next, at: messages.length + afterMessages };

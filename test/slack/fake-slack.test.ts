@@ -68,6 +68,13 @@ describe("the fake Slack webhook", () => {
     expect(slack.messages).toHaveLength(0);
   });
 
+  it("can keep a post and answer it late", async () => {
+    slack.answerLateNext(300);
+    const response = await post({ text: "late" });
+    expect(await answer(response)).toEqual({ status: 200, body: "ok" });
+    expect(slack.messages.map((m) => m.text)).toEqual(["late"]);
+  });
+
   it("can remove the hook after a number of accepted messages", async () => {
     slack.setState("no_service", 2);
     const statuses = [];

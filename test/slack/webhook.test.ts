@@ -101,6 +101,30 @@ describe("slack webhook delivery", () => {
     expect(error.cause).toBeUndefined();
   });
 
+  it("never re-sends a post that went unanswered: it may have landed", async () => {
+    slack.answerLateNext(60_000);
+    const slow = createSlackWebhookClient(slack.webhookUrl, { destination: "slack", secrets, maxRetries: 3, backoffMs: 5, timeoutMs: 300 });
+    const error = await failure(slow.post(hello));
+    expect(error).toMatchObject({ code: "slack_unanswered", unanswered: true });
+    expect(error.message).toBe("[slack] webhook T0FA…/B0HO…: request timed out before Slack answered; the message may have been posted, so it is not sent again");
+    expect(slack.requests).toHaveLength(1);
+    expect(slack.messages).toHaveLength(1);
+  });
+
+  it("a connection lost after sending is unanswered too, not retried", async () => {
+    let cut = true;
+    const dropFirst: typeof fetch = async (input, init) => {
+      if (!cut) return fetch(input, init);
+      cut = false;
+      // The request reaches Slack, then the connection drops before the answer.
+      await fetch(input, init);
+      throw Object.assign(new TypeError("fetch failed"), { cause: { code: "UND_ERR_SOCKET" } });
+    };
+    const flaky = createSlackWebhookClient(slack.webhookUrl, { destination: "slack", secrets, maxRetries: 3, backoffMs: 5, fetch: dropFirst });
+    expect((await failure(flaky.post(hello))).code).toBe("slack_unanswered");
+    expect(slack.messages).toHaveLength(1);
+  });
+
   it("registers the URL and its secret as secrets", () => {
     client();
     expect(secrets.redact(`see ${slack.webhookUrl} and ${slack.secret}`)).toBe("see [redacted] and [redacted]");

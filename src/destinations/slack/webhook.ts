@@ -1,13 +1,17 @@
 import { sleep } from "../../concurrency.js";
 import { DestinationError } from "../../errors.js";
-import { backoffDelay, networkReason, parseRetryAfter } from "../../http/retry.js";
+import { backoffDelay, networkReason, neverSent, parseRetryAfter } from "../../http/retry.js";
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import type { WebhookDeliveryOptions } from "../webhook-options.js";
 import type { SlackMessage } from "./blocks.js";
 import { slackWebhookLabel } from "./options.js";
 
-/** How incoming webhook posts are delivered and retried. */
+/**
+ * How incoming webhook posts are delivered and retried: 429, 5xx and errors before the request was
+ * sent are retried; a post that went unanswered (timeout, connection lost after sending) may have
+ * landed, and fails with `slack_unanswered` instead, since a webhook can't be asked what it got.
+ */
 export type SlackDeliveryOptions = WebhookDeliveryOptions;
 
 export type SlackErrorCode =
@@ -22,6 +26,7 @@ export type SlackErrorCode =
   | "slack_rate_limited"
   | "slack_server_error"
   | "slack_network"
+  | "slack_unanswered"
   | "slack_unexpected_response";
 
 /** An incoming webhook post failed. The message names the webhook by the start of its ids only, never its URL. */
@@ -29,10 +34,13 @@ export class SlackError extends DestinationError {
   readonly status?: number;
   /** Slack's plain-text error, such as `channel_is_archived`. */
   readonly slackError?: string;
+  /** Set for `slack_unanswered`: the message may have been posted, so it must not be posted again. */
+  readonly unanswered?: true;
   constructor(destination: string, code: SlackErrorCode, message: string, details: { status?: number; slackError?: string } = {}) {
     super(destination, message, { code });
     this.status = details.status;
     this.slackError = details.slackError;
+    if (code === "slack_unanswered") this.unanswered = true;
   }
 
   static isSlackError(error: unknown): error is SlackError {
@@ -99,6 +107,7 @@ export function createSlackWebhookClient(
         } catch (error) {
           // The cause is dropped on purpose: fetch errors can carry the request URL.
           const reason = networkReason(error);
+          if (!neverSent(error)) throw fail("slack_unanswered", `${reason} before Slack answered; the message may have been posted, so it is not sent again`);
           if (tries > maxRetries) throw fail("slack_network", `${reason} after ${tries} attempts`);
           logger.warn(`${label}: ${reason}; retrying`, { attempt: tries });
           await sleep(backoffDelay(tries, backoff));
