@@ -15,7 +15,8 @@ export async function reportCommand(args: { config?: string; date?: string; dryR
     const heading = results.length > 1 ? `${result.destination}:\n\n` : "";
     io.stdout.write(heading + result.text + "\n");
     if (result.status === "sent") io.stderr.write(`Posted ${result.messages} message(s) to ${result.destination}.\n`);
-    if (result.status === "skipped") io.stderr.write(`The report for ${date} was already posted to ${result.destination}; nothing sent (--force posts it again).\n`);
+    if (result.status === "skipped")
+      io.stderr.write(`The report for ${date} was already posted to ${result.destination}; nothing sent (--force posts it again).\n`);
   }
   return 0;
 }

@@ -34,7 +34,12 @@ export interface ReportCommandResult {
  * to every destination that posts reports (each once, unless forced), or on a dry run only rendered;
  * with no such destination, a dry run still prints it.
  */
-export async function reportFromConfig(config: Config, pipeline: Pipeline, request: Omit<ReportCommandRequest, "northStar">, logger: Logger): Promise<ReportCommandResult[]> {
+export async function reportFromConfig(
+  config: Config,
+  pipeline: Pipeline,
+  request: Omit<ReportCommandRequest, "northStar">,
+  logger: Logger,
+): Promise<ReportCommandResult[]> {
   const leftOut = request.dryRun ? (config.leftOut ?? []).flatMap((d) => leftOutReportOptions(d.entry) ?? []) : [];
   const targets = [...config.destinations.filter(isReportDestination), ...leftOut];
   const full = { ...request, northStar: config.northStar };
@@ -46,7 +51,8 @@ export async function reportFromConfig(config: Config, pipeline: Pipeline, reque
     return history;
   };
   if (!targets.length) {
-    if (!request.dryRun) throw new ConfigError([`destinations: no ${REPORT_TYPES.join(" or ")} destination to post to; add one, or use --dry-run to print the report`]);
+    if (!request.dryRun)
+      throw new ConfigError([`destinations: no ${REPORT_TYPES.join(" or ")} destination to post to; add one, or use --dry-run to print the report`]);
     const history = historyOf();
     const format = await reportFormat();
     const report = await buildWeeklyReport(await storedReportInput(history, request.date), history, { northStar: config.northStar });

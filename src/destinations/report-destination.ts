@@ -20,7 +20,12 @@ const DEFAULT_REPORT_JOBS: readonly Job[] = ["weekly-report"];
  * Posts the weekly report on the jobs in `options.jobs`, and, while `alertOnFailure` is on,
  * a failure alert on any other job where sources failed. So with alerts on it subscribes to every job.
  */
-export function createReportDestination<M>(name: string, options: ReportDestinationOptions, channel: ReportChannel<M>, deps: ReportDestinationDeps): Destination {
+export function createReportDestination<M>(
+  name: string,
+  options: ReportDestinationOptions,
+  channel: ReportChannel<M>,
+  deps: ReportDestinationDeps,
+): Destination {
   const reportJobs = options.jobs ?? DEFAULT_REPORT_JOBS;
   const alertOnFailure = options.alertOnFailure ?? true;
   return {
@@ -32,7 +37,9 @@ export function createReportDestination<M>(name: string, options: ReportDestinat
       const d: Delivery<M> = { destination: name, channel, report: reportOptions(options, context.northStar), secrets: deps.secrets, logger };
       if (reportJobs.includes(snapshot.job)) {
         if (!history) {
-          throw new DestinationError(name, "the weekly report needs a history store: add a notion or file destination (or name one in `history`)", { code: "history_missing" });
+          throw new DestinationError(name, "the weekly report needs a history store: add a notion or file destination (or name one in `history`)", {
+            code: "history_missing",
+          });
         }
         const result = await sendWeeklyReport(snapshot, history, d);
         // A redelivered run may meet failures the first one didn't; those still get their alert.

@@ -17,14 +17,17 @@ const metricDisplay = z
  * The message never repeats the value: it is a secret.
  */
 export function webhookUrlSchema(path: RegExp, message: string) {
-  return z.string().refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "https:" || url.protocol === "http:") && path.test(url.pathname);
-    } catch {
-      return false;
-    }
-  }, { message });
+  return z.string().refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === "https:" || url.protocol === "http:") && path.test(url.pathname);
+      } catch {
+        return false;
+      }
+    },
+    { message },
+  );
 }
 
 /** The keys every destination that posts the weekly report (discord, slack) accepts. Spread into its schema. */
@@ -37,14 +40,15 @@ export const reportDestinationFields = {
   /** Labels and formats, by metric name; listed metrics come first in the report. */
   metrics: z.record(metricName, metricDisplay).optional(),
   /** ISO 4217 code for `currency` metrics. @default "USD" */
-  currency: z.string().regex(/^[A-Z]{3}$/, "use a 3-letter currency code such as USD").optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "use a 3-letter currency code such as USD")
+    .optional(),
   /** Post a short alert when sources fail, at most once per source a day. @default true */
   alertOnFailure: z.boolean().optional(),
   /** The name of the destination that holds history. @default the first notion or file destination */
   history: z.string().min(1).optional(),
 };
 
-const reportDestinationSchema = z.object(reportDestinationFields);
-
 /** What the report and alerts need of a report destination's options, whatever its type. */
-export type ReportDestinationOptions = z.infer<typeof reportDestinationSchema>;
+export type ReportDestinationOptions = z.infer<z.ZodObject<typeof reportDestinationFields>>;

@@ -31,7 +31,7 @@ export function leftOutReportOptions(entry: Record<string, unknown>): ReportDest
   const type = entry.type;
   if (typeof type !== "string" || !isReportType(type)) return undefined;
   const parsed = REPORT_SCHEMAS[type].extend({ webhookUrl: z.string() }).safeParse(entry);
-  return parsed.success ? (parsed.data as ReportDestinationEntry) : undefined;
+  return parsed.success ? parsed.data : undefined;
 }
 
 /**
@@ -44,7 +44,10 @@ export async function reportFormat(options?: ReportDestinationEntry): Promise<Re
 }
 
 /** The channel a report destination posts through. Its webhook URL becomes a secret. */
-export async function createReportChannel(options: ReportDestinationEntry, deps: { destination: string; secrets: Secrets; logger?: Logger }): Promise<ReportChannel<unknown>> {
-  if (options.type === SLACK_TYPE) return (await import("./slack/channel.js")).createSlackChannel(options, deps) as ReportChannel<unknown>;
-  return (await import("./discord/channel.js")).createDiscordChannel(options, deps) as ReportChannel<unknown>;
+export async function createReportChannel(
+  options: ReportDestinationEntry,
+  deps: { destination: string; secrets: Secrets; logger?: Logger },
+): Promise<ReportChannel<unknown>> {
+  if (options.type === SLACK_TYPE) return (await import("./slack/channel.js")).createSlackChannel(options, deps);
+  return (await import("./discord/channel.js")).createDiscordChannel(options, deps);
 }

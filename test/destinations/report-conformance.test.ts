@@ -26,11 +26,23 @@ interface Fake {
 const FAKES: Record<string, () => Promise<Fake>> = {
   discord: async () => {
     const f = await startFakeDiscord();
-    return { webhookUrl: f.webhookUrl, secret: f.token, posted: () => f.messages.map((m) => JSON.stringify(m.body)), requests: () => f.requests.length, close: f.close };
+    return {
+      webhookUrl: f.webhookUrl,
+      secret: f.token,
+      posted: () => f.messages.map((m) => JSON.stringify(m.body)),
+      requests: () => f.requests.length,
+      close: f.close,
+    };
   },
   slack: async () => {
     const f = await startFakeSlack();
-    return { webhookUrl: f.webhookUrl, secret: f.secret, posted: () => f.messages.map((m) => JSON.stringify(m.body)), requests: () => f.requests.length, close: f.close };
+    return {
+      webhookUrl: f.webhookUrl,
+      secret: f.secret,
+      posted: () => f.messages.map((m) => JSON.stringify(m.body)),
+      requests: () => f.requests.length,
+      close: f.close,
+    };
   },
 };
 
@@ -52,7 +64,8 @@ describe.each(REPORT_TYPES)("every report destination: %s", (type) => {
   afterEach(() => fake.close());
 
   const options = (extra: Record<string, unknown> = {}) => ({ type, webhookUrl: fake.webhookUrl, ...extra }) as DestinationOptions & ReportDestinationEntry;
-  const destination = (extra: Record<string, unknown> = {}): Promise<Destination> => createDestination(options(extra), { secrets, logger: createLogger({ secrets, sink: (r) => logs.push(r) }) });
+  const destination = (extra: Record<string, unknown> = {}): Promise<Destination> =>
+    createDestination(options(extra), { secrets, logger: createLogger({ secrets, sink: (r) => logs.push(r) }) });
   const context = (over: Partial<DestinationContext> = {}) => reportContext(secrets, logs, history, over);
   const snapshot = reportSnapshot;
 
@@ -102,7 +115,8 @@ describe.each(REPORT_TYPES)("every report destination: %s", (type) => {
 
   it("renders, posts and skips through the report command", async () => {
     await history.upsert({ date: DATE, job: "daily", metrics: { mrr: 1250 }, failures: [] });
-    const run = (request: { dryRun?: boolean; force?: boolean }) => runReportCommand(options(), { secrets, history }, { date: DATE, northStar: "mrr", ...request });
+    const run = (request: { dryRun?: boolean; force?: boolean }) =>
+      runReportCommand(options(), { secrets, history }, { date: DATE, northStar: "mrr", ...request });
     const dry = await run({ dryRun: true });
     expect(dry).toMatchObject({ destination: type, status: "rendered", messages: 0 });
     expect(dry.text).toContain("⭐ mrr: 1,250 ▲ +250 (+25.0%)");
@@ -111,6 +125,8 @@ describe.each(REPORT_TYPES)("every report destination: %s", (type) => {
     expect(await run({})).toMatchObject({ status: "skipped", messages: 0 });
     expect(await run({ force: true })).toMatchObject({ status: "sent" });
     expect(fake.posted()).toHaveLength(2);
-    await expect(runReportCommand(options(), { secrets, history }, { date: "2024-06-11", dryRun: true })).rejects.toMatchObject({ code: "history_row_missing" });
+    await expect(runReportCommand(options(), { secrets, history }, { date: "2024-06-11", dryRun: true })).rejects.toMatchObject({
+      code: "history_row_missing",
+    });
   });
 });

@@ -44,7 +44,12 @@ export interface FakeSlackOptions {
 
 /** Block Kit's limits (blocks reference), as Slack enforces them with `invalid_blocks`. */
 const LIMITS = { blocks: 50, headerText: 150, sectionText: 3000, fields: 10, fieldText: 2000, contextElements: 10, blockId: 255 };
-const STATE_STATUS: Record<Exclude<SlackHookState, "ok">, number> = { channel_not_found: 404, channel_is_archived: 410, action_prohibited: 403, no_service: 404 };
+const STATE_STATUS: Record<Exclude<SlackHookState, "ok">, number> = {
+  channel_not_found: 404,
+  channel_is_archived: 410,
+  action_prohibited: 403,
+  no_service: 404,
+};
 const PATH = /^\/services\/([^/]+)\/([^/]+)\/([^/?]+)$/;
 
 /**
@@ -157,7 +162,12 @@ function validBlocks(blocks: unknown): boolean {
       }
       case "context": {
         const elements = block.elements;
-        return Array.isArray(elements) && elements.length >= 1 && elements.length <= LIMITS.contextElements && elements.every((e) => validText(e, Number.MAX_SAFE_INTEGER));
+        return (
+          Array.isArray(elements) &&
+          elements.length >= 1 &&
+          elements.length <= LIMITS.contextElements &&
+          elements.every((e) => validText(e, Number.MAX_SAFE_INTEGER))
+        );
       }
       case "divider":
         return true;

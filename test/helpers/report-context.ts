@@ -6,8 +6,20 @@ import type { DestinationContext, HistoryStore, Snapshot } from "../../src/types
 export const REPORT_DATE = "2024-06-10";
 
 /** What the pipeline hands a report destination: logs go to `logs`, the north star is `mrr`. */
-export function reportContext(secrets: Secrets, logs: LogRecord[], history: HistoryStore | undefined, over: Partial<DestinationContext> = {}): DestinationContext {
-  return { logger: createLogger({ secrets, sink: (r) => logs.push(r) }), secrets, history, northStar: "mrr", now: () => new Date(`${REPORT_DATE}T09:00:00Z`), ...over };
+export function reportContext(
+  secrets: Secrets,
+  logs: LogRecord[],
+  history: HistoryStore | undefined,
+  over: Partial<DestinationContext> = {},
+): DestinationContext {
+  return {
+    logger: createLogger({ secrets, sink: (r) => logs.push(r) }),
+    secrets,
+    history,
+    northStar: "mrr",
+    now: () => new Date(`${REPORT_DATE}T09:00:00Z`),
+    ...over,
+  };
 }
 
 /** A weekly-report snapshot of `REPORT_DATE` with no failures. */

@@ -25,7 +25,8 @@ describe("slack destination", () => {
   });
   afterEach(() => slack.close());
 
-  const destination = (options: Partial<SlackOptions> = {}) => createSlackDestination({ type: "slack", webhookUrl: slack.webhookUrl, ...options }, { secrets, backoffMs: 5 });
+  const destination = (options: Partial<SlackOptions> = {}) =>
+    createSlackDestination({ type: "slack", webhookUrl: slack.webhookUrl, ...options }, { secrets, backoffMs: 5 });
   const context = (over: Partial<DestinationContext> = {}) => reportContext(secrets, logs, history, over);
   const snapshot = reportSnapshot;
 
@@ -73,7 +74,12 @@ describe("slack destination", () => {
   it("says how many messages of a split report were posted when a later one fails", async () => {
     const metrics = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`m${i}`, i]));
     slack.setState("no_service", 1);
-    const error = await destination().write(snapshot({ metrics }), context()).then(() => undefined, (e: unknown) => e as Error);
+    const error = await destination()
+      .write(snapshot({ metrics }), context())
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     expect(slack.messages).toHaveLength(1);
     expect(error?.message).toMatch(/^\[slack\] webhook T0FA…\/B0HO…: Slack answered 404 no_service: .* \(1 of 2 messages of the weekly report were posted\)$/);
     expect((await history.get(DATE))?.reportSent).toBeUndefined();

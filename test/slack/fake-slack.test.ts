@@ -52,7 +52,10 @@ describe("the fake Slack webhook", () => {
   });
 
   it("names a wrong secret, team or webhook as Slack does", async () => {
-    expect(await answer(await post({ text: "t" }, slack.webhookUrl.replace(slack.secret, "wrongSecret0000000000000")))).toEqual({ status: 403, body: "invalid_token" });
+    expect(await answer(await post({ text: "t" }, slack.webhookUrl.replace(slack.secret, "wrongSecret0000000000000")))).toEqual({
+      status: 403,
+      body: "invalid_token",
+    });
     expect(await answer(await post({ text: "t" }, slack.webhookUrl.replace(slack.botId, "B0OTHER000")))).toEqual({ status: 404, body: "no_service" });
     expect(await answer(await post({ text: "t" }, slack.webhookUrl.replace(slack.teamId, "T0OTHER000")))).toEqual({ status: 404, body: "no_team" });
   });

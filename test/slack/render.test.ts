@@ -19,7 +19,9 @@ async function report(metrics: Record<string, number>, options: ReportOptions = 
 /** Every text object of every block, mrkdwn and plain. */
 const texts = (messages: SlackMessage[]) =>
   messages.flatMap((m) =>
-    m.blocks.flatMap((b) => (b.type === "header" ? [b.text] : b.type === "context" ? b.elements : b.type === "section" ? [...(b.text ? [b.text] : []), ...(b.fields ?? [])] : [])),
+    m.blocks.flatMap((b) =>
+      b.type === "header" ? [b.text] : b.type === "context" ? b.elements : b.type === "section" ? [...(b.text ? [b.text] : []), ...(b.fields ?? [])] : [],
+    ),
   );
 
 function assertWithinLimits(messages: SlackMessage[]): void {
@@ -72,16 +74,28 @@ describe("the Slack report", () => {
   it("reads as plain text for a dry run", async () => {
     const text = renderSlackText(await report({ mrr: 1100, users: 60 }));
     expect(text).toBe(
-      [`Weekly KPI report — ${DATE}`, "⭐ mrr: 1,100 ▲ +40 (+3.8%)\nwas 1,060 · ▁▁▂▃▄▅▆█", "users\n  60 ▲ +4 (+7.1%)\n  was 56 · ▁▁▂▃▄▅▆█", "Compared with 2024-05-27 (14 days earlier)."].join("\n\n"),
+      [
+        `Weekly KPI report — ${DATE}`,
+        "⭐ mrr: 1,100 ▲ +40 (+3.8%)\nwas 1,060 · ▁▁▂▃▄▅▆█",
+        "users\n  60 ▲ +4 (+7.1%)\n  was 56 · ▁▁▂▃▄▅▆█",
+        "Compared with 2024-05-27 (14 days earlier).",
+      ].join("\n\n"),
     );
   });
 
   it("escapes labels, source names and reasons, so nothing pings the channel or links anywhere", async () => {
     const hostile = "<!channel> <!here|here> <https://evil.example|click> <@U012AB3CD> &lt;!everyone&gt;";
     const failures = [{ source: "x<!here>", error: `bad: ${hostile}` }];
-    const messages = toSlackMessages(await report({ mrr: 1100, users: 60 }, { metrics: { mrr: { label: hostile }, users: { label: "@here & #general" } } }, failures));
+    const messages = toSlackMessages(
+      await report({ mrr: 1100, users: 60 }, { metrics: { mrr: { label: hostile }, users: { label: "@here & #general" } } }, failures),
+    );
     messages.push(...slackAlertMessages({ date: DATE, job: "daily" }, failures));
-    const all = [...texts(messages).filter((t) => t.type === "mrkdwn").map((t) => t.text), ...messages.map((m) => m.text)];
+    const all = [
+      ...texts(messages)
+        .filter((t) => t.type === "mrkdwn")
+        .map((t) => t.text),
+      ...messages.map((m) => m.text),
+    ];
     for (const text of all) expect(text).not.toMatch(/[<>]/);
     expect(all.join("\n")).toContain("&lt;!channel&gt; &lt;!here|here&gt; &lt;https://evil.example|click&gt; &lt;@U012AB3CD&gt; &amp;lt;!everyone&amp;gt;");
     // A plain @here or #channel is only left alone by Slack when the text is verbatim.
@@ -108,7 +122,9 @@ describe("the Slack report", () => {
     const messages = toSlackMessages(await report(metrics, { metrics: display, northStar: "metric_000" }, failures));
     assertWithinLimits(messages);
     expect(messages.length).toBeGreaterThan(1);
-    expect(messages.map((m) => m.text)).toEqual(messages.map((_, i) => `Weekly KPI report — ${DATE}: ${display.metric_000?.label} 1,000 (${i + 1}/${messages.length})`));
+    expect(messages.map((m) => m.text)).toEqual(
+      messages.map((_, i) => `Weekly KPI report — ${DATE}: ${display.metric_000?.label} 1,000 (${i + 1}/${messages.length})`),
+    );
     await post(messages);
     const labels = slack.messages.flatMap((m) => m.blocks.flatMap((b) => ((b.fields ?? []) as { text: string }[]).map((f) => f.text.slice(1, 11))));
     expect(labels).toEqual(names.slice(1));
@@ -123,7 +139,16 @@ describe("the Slack report", () => {
     expect(messages).toEqual([
       {
         text: `⚠️ 2 sources failed: daily run of ${DATE} (github, plausible)`,
-        blocks: [{ type: "section", text: { type: "mrkdwn", verbatim: true, text: `*⚠️ 2 sources failed: daily run of ${DATE}*\n• *github*: timed out after 30000 ms\n• *plausible*: HTTP 401` } }],
+        blocks: [
+          {
+            type: "section",
+            text: {
+              type: "mrkdwn",
+              verbatim: true,
+              text: `*⚠️ 2 sources failed: daily run of ${DATE}*\n• *github*: timed out after 30000 ms\n• *plausible*: HTTP 401`,
+            },
+          },
+        ],
         unfurl_links: false,
         unfurl_media: false,
       },

@@ -3,7 +3,7 @@ import type { SlackMessage } from "../../src/destinations/slack/blocks.js";
 import { createSlackWebhookClient, SlackError } from "../../src/destinations/slack/webhook.js";
 import { createLogger, type LogRecord } from "../../src/log/logger.js";
 import { Secrets } from "../../src/log/secrets.js";
-import { startFakeSlack, type FakeSlack, type SlackHookState } from "../fakes/slack-server.js";
+import { startFakeSlack, type FakeSlack } from "../fakes/slack-server.js";
 
 const hello: SlackMessage = { text: "hello", blocks: [{ type: "section", text: { type: "mrkdwn", text: "hello" } }], unfurl_links: false, unfurl_media: false };
 
@@ -12,9 +12,18 @@ describe("slack webhook delivery", () => {
   let logs: LogRecord[];
   let secrets: Secrets;
   const client = (url = slack.webhookUrl, maxRetries = 3) =>
-    createSlackWebhookClient(url, { destination: "slack", secrets, logger: createLogger({ secrets, sink: (r) => logs.push(r), minSeverity: "DEBUG" }), maxRetries, backoffMs: 5 });
+    createSlackWebhookClient(url, {
+      destination: "slack",
+      secrets,
+      logger: createLogger({ secrets, sink: (r) => logs.push(r), minSeverity: "DEBUG" }),
+      maxRetries,
+      backoffMs: 5,
+    });
   const failure = async (promise: Promise<unknown>): Promise<SlackError> => {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(SlackError.isSlackError(error)).toBe(true);
     return error as SlackError;
   };
@@ -67,7 +76,7 @@ describe("slack webhook delivery", () => {
     ["action_prohibited", "slack_action_prohibited", 403, "ask a Slack admin"],
     ["no_service", "slack_no_service", 404, "the webhook was disabled or removed"],
   ] as const)("fails at once on %s, saying what to do", async (state, code, status, advice) => {
-    slack.setState(state as SlackHookState);
+    slack.setState(state);
     const error = await failure(client().post(hello));
     expect(error).toMatchObject({ code, status, slackError: state });
     expect(error.message).toMatch(new RegExp(`^\\[slack\\] webhook T0FA…/B0HO…: Slack answered ${status} ${state}: .*${advice}`));
@@ -77,7 +86,10 @@ describe("slack webhook delivery", () => {
   it("fails at once on invalid_blocks and no_text, which retrying can't fix", async () => {
     const tooMany: SlackMessage = { ...hello, blocks: Array.from({ length: 51 }, () => ({ type: "divider" })) };
     expect(await failure(client().post(tooMany))).toMatchObject({ code: "slack_invalid_blocks", status: 400 });
-    expect(await failure(client().post({ ...hello, text: "", blocks: undefined } as unknown as SlackMessage))).toMatchObject({ code: "slack_no_text", status: 400 });
+    expect(await failure(client().post({ ...hello, text: "", blocks: undefined } as unknown as SlackMessage))).toMatchObject({
+      code: "slack_no_text",
+      status: 400,
+    });
     expect(slack.requests).toHaveLength(2);
   });
 
@@ -106,7 +118,9 @@ describe("slack webhook delivery", () => {
     const slow = createSlackWebhookClient(slack.webhookUrl, { destination: "slack", secrets, maxRetries: 3, backoffMs: 5, timeoutMs: 300 });
     const error = await failure(slow.post(hello));
     expect(error).toMatchObject({ code: "slack_unanswered", unanswered: true });
-    expect(error.message).toBe("[slack] webhook T0FA…/B0HO…: request timed out before Slack answered; the message may have been posted, so it is not sent again");
+    expect(error.message).toBe(
+      "[slack] webhook T0FA…/B0HO…: request timed out before Slack answered; the message may have been posted, so it is not sent again",
+    );
     expect(slack.requests).toHaveLength(1);
     expect(slack.messages).toHaveLength(1);
   });

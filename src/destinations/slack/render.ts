@@ -22,7 +22,9 @@ export function toSlackMessages(report: WeeklyReport): SlackMessage[] {
     blocks.push({ type: "section", text: mrkdwn(truncateMrkdwn(`⭐ *${esc(report.northStar.label)}*: ${now}\n${was}`, L.sectionText)) });
   }
   for (let i = 0; i < report.metrics.length; i += L.fields) {
-    const fields = report.metrics.slice(i, i + L.fields).map((line) => mrkdwn(truncateMrkdwn(`*${esc(line.label)}*\n${metricLines(line, report, MRKDWN).join("\n")}`, L.fieldText)));
+    const fields = report.metrics
+      .slice(i, i + L.fields)
+      .map((line) => mrkdwn(truncateMrkdwn(`*${esc(line.label)}*\n${metricLines(line, report, MRKDWN).join("\n")}`, L.fieldText)));
     blocks.push({ type: "section", fields });
   }
   blocks.push({ type: "context", elements: [mrkdwn(comparisonText(report))] });

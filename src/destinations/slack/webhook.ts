@@ -51,19 +51,37 @@ export class SlackError extends DestinationError {
 /** Slack's plain-text errors that retrying can't fix, with what the user should do. */
 const KNOWN_ERRORS: Record<string, { code: SlackErrorCode; advice: string }> = {
   invalid_payload: { code: "slack_invalid_payload", advice: "Slack could not read the message; please report this as a kpi-collector bug" },
-  invalid_blocks: { code: "slack_invalid_blocks", advice: "Slack refused the message's blocks; please report this as a kpi-collector bug, with the report's date" },
+  invalid_blocks: {
+    code: "slack_invalid_blocks",
+    advice: "Slack refused the message's blocks; please report this as a kpi-collector bug, with the report's date",
+  },
   no_text: { code: "slack_no_text", advice: "the message had no text; please report this as a kpi-collector bug" },
   missing_text_or_fallback_or_attachments: { code: "slack_no_text", advice: "the message had no text; please report this as a kpi-collector bug" },
-  channel_not_found: { code: "slack_channel_not_found", advice: "the webhook's channel no longer exists; add a new webhook for an existing channel (Slack app → Incoming Webhooks) and update the URL" },
-  channel_is_archived: { code: "slack_channel_is_archived", advice: "the webhook's channel is archived; unarchive it, or add a webhook for another channel and update the URL" },
-  action_prohibited: { code: "slack_action_prohibited", advice: "a workspace admin restriction forbids this post; ask a Slack admin to allow the app in that channel" },
-  posting_to_general_channel_denied: { code: "slack_action_prohibited", advice: "only admins may post in that channel; add the webhook to another channel and update the URL" },
+  channel_not_found: {
+    code: "slack_channel_not_found",
+    advice: "the webhook's channel no longer exists; add a new webhook for an existing channel (Slack app → Incoming Webhooks) and update the URL",
+  },
+  channel_is_archived: {
+    code: "slack_channel_is_archived",
+    advice: "the webhook's channel is archived; unarchive it, or add a webhook for another channel and update the URL",
+  },
+  action_prohibited: {
+    code: "slack_action_prohibited",
+    advice: "a workspace admin restriction forbids this post; ask a Slack admin to allow the app in that channel",
+  },
+  posting_to_general_channel_denied: {
+    code: "slack_action_prohibited",
+    advice: "only admins may post in that channel; add the webhook to another channel and update the URL",
+  },
   no_service: { code: "slack_no_service", advice: "the webhook was disabled or removed; add a new one (Slack app → Incoming Webhooks) and update the URL" },
   no_active_hooks: { code: "slack_no_service", advice: "the app's incoming webhooks are turned off; turn them on in the Slack app's settings" },
   no_service_id: { code: "slack_no_service", advice: "the URL's B… part names no webhook; copy the URL again from the Slack app" },
   no_team: { code: "slack_no_service", advice: "the URL's T… part names no workspace; copy the URL again from the Slack app" },
   team_disabled: { code: "slack_no_service", advice: "the Slack workspace is disabled" },
-  invalid_token: { code: "slack_invalid_token", advice: "the webhook's secret is invalid or was revoked (Slack revokes leaked URLs); add a new webhook and update the URL" },
+  invalid_token: {
+    code: "slack_invalid_token",
+    advice: "the webhook's secret is invalid or was revoked (Slack revokes leaked URLs); add a new webhook and update the URL",
+  },
 };
 
 export interface SlackWebhookClient {
