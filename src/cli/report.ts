@@ -1,6 +1,7 @@
 import { buildPipeline } from "../build.js";
 import { reportFromConfig } from "../destinations/report-command.js";
 import { isReportType } from "../destinations/report-types.js";
+import { printable } from "../printable.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 
 /** `kpi-collector report --date D [--dry-run]`: the weekly report of D from history, printed or posted. */
@@ -13,7 +14,7 @@ export async function reportCommand(args: { config?: string; date?: string; dryR
   const results = await reportFromConfig(config, pipeline, { date, dryRun: args.dryRun, force: args.force }, logger);
   for (const result of results) {
     const heading = results.length > 1 ? `${result.destination}:\n\n` : "";
-    io.stdout.write(heading + result.text + "\n");
+    io.stdout.write(printable(heading + result.text) + "\n");
     if (result.status === "sent") io.stderr.write(`Posted ${result.messages} message(s) to ${result.destination}.\n`);
     if (result.status === "skipped")
       io.stderr.write(`The report for ${date} was already posted to ${result.destination}; nothing sent (--force posts it again).\n`);

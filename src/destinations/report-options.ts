@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { destinationBase, metricName } from "../config/common.js";
+import { reportDestinationName } from "../report/delivery-claim.js";
 
 const metricDisplay = z
   .object({
@@ -33,6 +34,8 @@ export function webhookUrlSchema(path: RegExp, message: string) {
 /** The keys every destination that posts the weekly report (discord, slack) accepts. Spread into its schema. */
 export const reportDestinationFields = {
   ...destinationBase,
+  /** Unique among destinations; also its mark in history's `Reported to`. @default the type */
+  name: reportDestinationName,
   /** The jobs that post the weekly report. Alerts post on any job while `alertOnFailure` is on. @default ["weekly-report"] */
   jobs: destinationBase.jobs,
   /** Compare with the row this many days earlier (or the nearest earlier within 7 more days). @default 14 */

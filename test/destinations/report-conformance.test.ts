@@ -75,7 +75,7 @@ describe.each(REPORT_TYPES)("every report destination: %s", (type) => {
     await d.write(snapshot(), context());
     expect(fake.posted()).toHaveLength(1);
     expect(fake.posted()[0]).toContain("1,100");
-    expect((await history.get(DATE))?.reportSent).toBe(true);
+    expect((await history.get(DATE))?.reportedTo).toEqual([{ destination: type }]);
   });
 
   it("posts nothing when history can't be read, and fails clearly without a history store", async () => {

@@ -37,7 +37,7 @@ describe("slack destination", () => {
     expect(message?.text).toBe(`Weekly KPI report — ${DATE}: MRR $1,100 ▲ +10.0%`);
     expect(message?.blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: `Weekly KPI report — ${DATE}`, emoji: true } });
     expect(JSON.stringify(message?.blocks[1])).toContain("⭐ *MRR*: *$1,100* ▲ +$100 (+10.0%)");
-    expect((await history.get(DATE))?.reportSent).toBe(true);
+    expect((await history.get(DATE))?.reportedTo).toEqual([{ destination: "slack" }]);
     expect(logs.map((l) => l.message)).toContain(`weekly report of ${DATE} posted in 1 message(s) to webhook T0FA…/B0HO…`);
   });
 
@@ -67,7 +67,8 @@ describe("slack destination", () => {
       "[slack] webhook T0FA…/B0HO…: Slack answered 410 channel_is_archived: the webhook's channel is archived; unarchive it, or add a webhook for another channel and update the URL",
     );
     expect(slack.requests).toHaveLength(1);
-    expect((await history.get(DATE))?.reportSent).toBeUndefined();
+    // Claimed before posting, nothing posted: a redelivery tries again.
+    expect((await history.get(DATE))?.reportedTo).toEqual([{ destination: "slack", progress: { sent: 0, parts: 1 } }]);
     expect(JSON.stringify(logs)).not.toContain(slack.secret);
   });
 
@@ -81,7 +82,7 @@ describe("slack destination", () => {
         (e: unknown) => e as Error,
       );
     expect(slack.messages).toHaveLength(1);
-    expect(error?.message).toMatch(/^\[slack\] webhook T0FA…\/B0HO…: Slack answered 404 no_service: .* \(1 of 2 messages of the weekly report were posted\)$/);
-    expect((await history.get(DATE))?.reportSent).toBeUndefined();
+    expect(error?.message).toMatch(/^\[slack\] webhook T0FA…\/B0HO…: Slack answered 404 no_service: .* \(1 of 2 messages of the weekly report were posted; a redelivery resumes from message 2\)$/);
+    expect((await history.get(DATE))?.reportedTo).toEqual([{ destination: "slack", progress: { sent: 1, parts: 2 } }]);
   });
 });

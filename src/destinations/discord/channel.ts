@@ -23,5 +23,5 @@ export function createDiscordChannel(
   deps: { destination: string; secrets: Secrets; logger?: Logger } & WebhookDeliveryOptions,
 ): ReportChannel<DiscordMessage> {
   const webhook = createWebhookClient(options.webhookUrl, deps);
-  return { ...discordFormat(options), label: webhook.label, post: (message) => webhook.execute(message) };
+  return { ...discordFormat(options), label: webhook.label, legacyReportSent: true, post: (message) => webhook.execute(message) };
 }

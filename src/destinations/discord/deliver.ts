@@ -2,6 +2,7 @@ import { DestinationError, errorMessage } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import { buildWeeklyReport, type ReportInput, type ReportOptions, type WeeklyReport } from "../../report/build-report.js";
+import { deliverReport } from "../../report/delivery-claim.js";
 import type { HistoryStore, Snapshot, SourceFailure } from "../../types.js";
 import type { ReportDestinationOptions } from "../report-options.js";
 
@@ -22,6 +23,9 @@ export interface ReportFormat<M> {
 export interface ReportChannel<M> extends ReportFormat<M> {
   /** How logs and errors name it, never by its URL: `webhook 1234…`. */
   readonly label: string;
+  /** History's legacy `Report sent` checkbox counts as this channel's report: discord's, the only report destination before `Reported to`. */
+  readonly legacyReportSent?: boolean;
+  /** Posts one message; an error for a post whose answer never came is an `UnansweredPost`. */
   post(message: M): Promise<unknown>;
 }
 
@@ -46,27 +50,30 @@ export interface ReportResult {
 }
 
 /**
- * Posts the weekly report once per date: history says whether it was sent, and is told after.
- * Unreadable history fails before anything is posted, so a redelivery can't post twice.
+ * Posts the weekly report once per date and destination, through the claim protocol of
+ * `report/delivery-claim.ts`: unreadable or unwritable history posts nothing, and a redelivery
+ * resumes from the first message not yet posted. A legacy `Report sent` checkbox counts as posted.
  */
 export async function sendWeeklyReport<M>(input: ReportInput, history: HistoryStore, d: Delivery<M>, force = false): Promise<ReportResult> {
-  const row = await readHistory(() => history.get(input.date), d, input.date);
-  if (row?.reportSent && !force) {
-    d.logger.info(`weekly report of ${input.date} was already posted; skipping`, { date: input.date });
-    return { status: "skipped", messages: 0 };
-  }
-  const failures = redactFailures(input.failures ?? [], d.secrets);
-  const report = await readHistory(() => buildWeeklyReport({ ...input, failures }, history, d.report), d, input.date);
-  const messages = d.channel.reportMessages(report);
-  await postAll(messages, d, "weekly report");
-  try {
-    // One write: the report also serves as the alert for the failures it lists.
-    await history.markReportSent(input.date, report.failures.map((f) => f.source));
-  } catch (error) {
-    throw new DestinationError(d.destination, `the weekly report of ${input.date} was posted but not recorded in history, so a redelivery would post it again: ${errorMessage(error)}`, { code: "history_write_failed", cause: error });
-  }
-  d.logger.info(`weekly report of ${input.date} posted in ${messages.length} message(s) to ${d.channel.label}`, { date: input.date, messages: messages.length });
-  return { status: "sent", messages: messages.length, report };
+  let report: WeeklyReport | undefined;
+  const result = await deliverReport(history, {
+    destination: d.destination,
+    date: input.date,
+    legacyReportSent: d.channel.legacyReportSent,
+    force,
+    logger: d.logger,
+    build: async () => {
+      const failures = redactFailures(input.failures ?? [], d.secrets);
+      const built = await readHistory(() => buildWeeklyReport({ ...input, failures }, history, d.report), d, input.date);
+      report = built;
+      // The report also serves as the alert for the failures it lists.
+      return { parts: d.channel.reportMessages(built), alerted: built.failures.map((f) => f.source) };
+    },
+    post: (message) => d.channel.post(message),
+  });
+  if (result.status === "skipped") return { status: "skipped", messages: 0 };
+  d.logger.info(`weekly report of ${input.date} posted in ${result.posted} message(s) to ${d.channel.label}`, { date: input.date, messages: result.posted });
+  return { status: "sent", messages: result.posted, report };
 }
 
 /** One short alert naming the sources that failed and were not alerted about yet today. */

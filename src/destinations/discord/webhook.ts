@@ -1,6 +1,6 @@
 import { sleep } from "../../concurrency.js";
 import { DestinationError } from "../../errors.js";
-import { backoffDelay, networkReason, parseRetryAfter } from "../../http/retry.js";
+import { backoffDelay, networkReason, neverSent, parseRetryAfter } from "../../http/retry.js";
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import type { DiscordMessage } from "./limits.js";
@@ -16,6 +16,7 @@ export type DiscordErrorCode =
   | "discord_rate_limited"
   | "discord_server_error"
   | "discord_network"
+  | "discord_unanswered"
   | "discord_unexpected_response";
 
 /** A webhook execution failed. The message names the webhook by its id only, never its URL. */
@@ -23,10 +24,13 @@ export class DiscordError extends DestinationError {
   readonly status?: number;
   /** Discord's JSON error code, such as 50035. */
   readonly discordCode?: number;
+  /** Set for `discord_unanswered`: the message may have been posted (see `UnansweredPost`). */
+  readonly unanswered?: true;
   constructor(destination: string, code: DiscordErrorCode, message: string, details: { status?: number; discordCode?: number } = {}) {
     super(destination, message, { code });
     this.status = details.status;
     this.discordCode = details.discordCode;
+    if (code === "discord_unanswered") this.unanswered = true;
   }
 
   static isDiscordError(error: unknown): error is DiscordError {
@@ -92,6 +96,8 @@ export function createWebhookClient(
         } catch (error) {
           // The cause is dropped on purpose: fetch errors can carry the request URL.
           const reason = networkReason(error);
+          // Webhooks take no nonce and can't be listed, so a post that may have landed is never sent twice.
+          if (!neverSent(error)) throw fail("discord_unanswered", `${reason} before Discord answered; the message may have been posted, so it is not sent again`);
           if (tries > maxRetries) throw fail("discord_network", `${reason} after ${tries} attempts`);
           logger.warn(`${label}: ${reason}; retrying`, { attempt: tries });
           await sleep(backoffDelay(tries, backoff));
