@@ -15,9 +15,9 @@ const metricDisplay = z
 
 /**
  * A webhook URL whose path matches `path`, on any host (tests point it at a local server).
- * The message never repeats the value: it is a secret.
+ * The message never repeats the value: it is a secret. `jsonPattern` says the same to the JSON Schema.
  */
-export function webhookUrlSchema(path: RegExp, message: string) {
+export function webhookUrlSchema(path: RegExp, message: string, jsonPattern: string) {
   return z.string().refine(
     (value) => {
       try {
@@ -28,7 +28,7 @@ export function webhookUrlSchema(path: RegExp, message: string) {
       }
     },
     { message },
-  );
+  ).meta({ pattern: jsonPattern });
 }
 
 /** The keys every destination that posts the weekly report (discord, slack) accepts. Spread into its schema. */

@@ -9,7 +9,11 @@ const WEBHOOK_PATH = /^\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/]+)\/?$/;
 /** Words Discord refuses anywhere in a webhook's name, in any case. */
 const RESERVED_NAME = /discord|clyde/i;
 
-const webhookUrl = webhookUrlSchema(WEBHOOK_PATH, "must be a Discord webhook URL such as https://discord.com/api/webhooks/ID/TOKEN");
+const webhookUrl = webhookUrlSchema(
+  WEBHOOK_PATH,
+  "must be a Discord webhook URL such as https://discord.com/api/webhooks/ID/TOKEN",
+  "^https?://[^\\s/?#]+/api(?:/v\\d+)?/webhooks/\\d+/[^\\s/?#]+/?(?:[?#][^\\s]*)?$",
+);
 
 /** A Discord channel that gets the weekly report and failure alerts. */
 export const discordOptionsSchema = z
@@ -24,6 +28,7 @@ export const discordOptionsSchema = z
       .min(1)
       .max(80)
       .refine((name) => !RESERVED_NAME.test(name), { message: `can't contain "discord" or "clyde" (any case): Discord refuses such a webhook name with a 400` })
+      .meta({ pattern: "^(?![\\s\\S]*(?:[dD][iI][sS][cC][oO][rR][dD]|[cC][lL][yY][dD][eE]))" })
       .optional(),
     /** Overrides the webhook's avatar. */
     avatarUrl: z.url().optional(),

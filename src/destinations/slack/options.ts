@@ -6,7 +6,11 @@ export const SLACK_TYPE = "slack";
 /** `…/services/T…/B…/SECRET`: the team id, the webhook's (bot's) id, then the secret part. */
 const WEBHOOK_PATH = /^\/services\/(T[A-Z0-9]+)\/(B[A-Z0-9]+)\/([^/]+)\/?$/;
 
-const webhookUrl = webhookUrlSchema(WEBHOOK_PATH, "must be a Slack incoming webhook URL such as https://hooks.slack.com/services/T…/B…/…");
+const webhookUrl = webhookUrlSchema(
+  WEBHOOK_PATH,
+  "must be a Slack incoming webhook URL such as https://hooks.slack.com/services/T…/B…/…",
+  "^https?://[^\\s/?#]+/services/T[A-Z0-9]+/B[A-Z0-9]+/[^\\s/?#]+/?(?:[?#][^\\s]*)?$",
+);
 
 /** A Slack channel, through an incoming webhook, that gets the weekly report and failure alerts. */
 export const slackOptionsSchema = z
