@@ -18,17 +18,20 @@ const metricDisplay = z
  * The message never repeats the value: it is a secret. `jsonPattern` says the same to the JSON Schema.
  */
 export function webhookUrlSchema(path: RegExp, message: string, jsonPattern: string) {
-  return z.string().refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return (url.protocol === "https:" || url.protocol === "http:") && path.test(url.pathname);
-      } catch {
-        return false;
-      }
-    },
-    { message },
-  ).meta({ pattern: jsonPattern });
+  return z
+    .string()
+    .refine(
+      (value) => {
+        try {
+          const url = new URL(value);
+          return (url.protocol === "https:" || url.protocol === "http:") && path.test(url.pathname);
+        } catch {
+          return false;
+        }
+      },
+      { message },
+    )
+    .meta({ pattern: jsonPattern });
 }
 
 /** The keys every destination that posts the weekly report (discord, slack) accepts. Spread into its schema. */
