@@ -23,11 +23,11 @@ export async function reportCommand(args: { config?: string; date?: string; dryR
   if (!discord) {
     if (!args.dryRun) throw new ConfigError(["destinations: no discord destination to post to; add one, or use --dry-run to print the report"]);
     const input = await storedReportInput(history, date);
-    io.stdout.write(renderReportText(await buildWeeklyReport(input, history, { northStar: config.northStar })) + "\n");
+    io.stdout.write(renderReportText(await buildWeeklyReport(input, history, pipeline.reportSettings)) + "\n");
     return 0;
   }
   const { runReportCommand } = await import("../destinations/discord/report-command.js");
-  const result = await runReportCommand(discord, { secrets: config.secrets, logger, history }, { date, dryRun: args.dryRun, force: args.force, northStar: config.northStar });
+  const result = await runReportCommand(discord, { secrets: config.secrets, logger, history }, { date, dryRun: args.dryRun, force: args.force, northStar: config.northStar, settings: pipeline.reportSettings });
   io.stdout.write(result.text + "\n");
   if (result.status === "sent") io.stderr.write(`Posted ${result.messages} message(s) to Discord.\n`);
   if (result.status === "skipped") io.stderr.write(`The report for ${date} was already posted; nothing sent (--force posts it again).\n`);

@@ -2,6 +2,9 @@ import { customSources } from "../custom-sources.js";
 import { destinationName, destinationSchema, HISTORY_TYPES, type DestinationOptions } from "../destinations/registry.js";
 import { createSource, sourceSchema } from "../sources/registry.js";
 import { uniqueNameIssues } from "../unique-names.js";
+import { derivedIssues } from "../derived/program.js";
+import { derivedMapSchema } from "../derived/schema.js";
+import { didYouMean } from "../did-you-mean.js";
 
 /** Entries of a list that passed their own schema, by their index; undefined where one did not. */
 function parseEach<T>(list: unknown, parse: (item: unknown) => { success: true; data: T } | { success: false }): (T | undefined)[] {
@@ -27,10 +30,17 @@ export function crossCheck(tree: Record<string, unknown>, leftOut: ReadonlySet<s
   const names = destinations.map((d, i) => (d ? destinationName(d) : `\0unparsed ${i}`));
   const problems = uniqueNameIssues(sources, names, where);
 
+  const allSources = sourceOptions.length > 0 && sourceOptions.every(Boolean);
+  const derived = derivedMapSchema.safeParse(tree.derived ?? {});
+  const derivedNames = derived.success ? Object.keys(derived.data) : [];
+  // Names can be checked only when every source says which metrics it yields.
+  const sourceMetrics = allSources && sources.every((s) => s.metricNames) ? new Set(sources.flatMap((s) => s.metricNames ?? [])) : undefined;
+  if (derived.success) problems.push(...derivedIssues(derived.data, sourceMetrics));
+
   const northStar = tree.northStar;
-  if (typeof northStar === "string" && sourceOptions.length && sourceOptions.every(Boolean)) {
-    const metrics = sources.flatMap((source) => source.metricNames ?? []);
-    if (!metrics.includes(northStar)) problems.push(`northStar: "${northStar}" is not a metric of any source; use one of ${metrics.join(", ")}`);
+  if (typeof northStar === "string" && allSources && derived.success) {
+    const metrics = [...sources.flatMap((source) => source.metricNames ?? []), ...derivedNames];
+    if (!metrics.includes(northStar)) problems.push(`northStar: "${northStar}" is not a metric of any source${derivedNames.length ? " or derived metric" : ""}${didYouMean(northStar, metrics) || `; use one of ${metrics.join(", ")}`}`);
   }
   const allDestinations = destinations.every(Boolean);
   const checkHistory = (at: string, name: unknown) => {

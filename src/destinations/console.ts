@@ -20,9 +20,12 @@ export function formatSnapshotTable(snapshot: Snapshot): string {
   const lines = [`KPI snapshot ${snapshot.date} (${snapshot.job}): ${entries.length} metrics, ${snapshot.failures.length} failed sources`, ""];
   lines.push(`${"metric".padEnd(width)}  ${"value".padStart(14)}`);
   lines.push(`${"-".repeat(width)}  ${"-".repeat(14)}`);
-  for (const [name, value] of entries) lines.push(`${name.padEnd(width)}  ${formatValue(value).padStart(14)}`);
+  for (const [name, value] of entries) {
+    const note = snapshot.notes && Object.hasOwn(snapshot.notes, name) ? `  (${snapshot.notes[name]})` : "";
+    lines.push(`${name.padEnd(width)}  ${formatValue(value).padStart(14)}${note}`);
+  }
   if (snapshot.failures.length) {
-    lines.push("", "Failed sources (their metrics are absent, not 0):");
+    lines.push("", "Failed sources and derived metrics (their metrics are absent, not 0):");
     for (const failure of snapshot.failures) lines.push(`  ✗ ${failure.source}: ${failure.error}`);
   }
   return lines.join("\n") + "\n";

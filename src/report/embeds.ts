@@ -3,6 +3,7 @@ import { comparisonAge, type MetricLine, type WeeklyReport } from "./build-repor
 import { COLORS, DISCORD_LIMITS as L, embedSize, escapeMarkdown, truncate, type DiscordEmbed, type DiscordMessage } from "./discord-limits.js";
 import { ARROWS, formatDelta, formatPercentChange, formatValue, NOT_AVAILABLE } from "./format.js";
 import { sparkline } from "./sparkline.js";
+import { northStarViewLines } from "./north-star-text.js";
 
 export interface MessageOptions {
   username?: string;
@@ -30,6 +31,7 @@ function headerEmbed(report: WeeklyReport, color: number): DiscordEmbed {
   if (report.northStar) {
     const [now, was] = metricText(report.northStar, report);
     lines.push(`⭐ **${escapeMarkdown(report.northStar.label)}**: ${now}`, was);
+    if (report.northStarBlock) lines.push(...northStarViewLines(report.northStarBlock, report.currency));
   }
   lines.push(comparisonText(report));
   return { title: `Weekly KPI report — ${report.date}`, description: truncate(lines.join("\n"), L.description), color };
@@ -55,7 +57,8 @@ function metricText(line: MetricLine, report: WeeklyReport): [string, string] {
   else change = `${ARROWS[line.direction ?? "same"]} ${formatDelta(line.delta, line.format, currency)} (${formatPercentChange(line.percent)})`;
   const spark = sparkline(line.weekly);
   const dated = line.comparisonDate && line.comparisonDate !== report.comparisonDate ? ` on ${line.comparisonDate}` : "";
-  const was = `was ${formatValue(line.previous, line.format, currency)}${dated}${spark ? ` · \`${spark}\`` : ""}`;
+  const note = line.note ? ` · ${escapeMarkdown(line.note)}` : "";
+  const was = `was ${formatValue(line.previous, line.format, currency)}${dated}${spark ? ` · \`${spark}\`` : ""}${note}`;
   return [`${now} ${change}`, was];
 }
 

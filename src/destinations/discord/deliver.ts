@@ -1,7 +1,7 @@
 import { DestinationError, errorMessage } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
-import { buildWeeklyReport, type ReportInput, type ReportOptions, type WeeklyReport } from "../../report/build-report.js";
+import { buildWeeklyReport, type ReportInput, type ReportOptions, type ReportSettings, type WeeklyReport } from "../../report/build-report.js";
 import { COLORS, type DiscordMessage } from "../../report/discord-limits.js";
 import { failureEmbeds, packMessages, toDiscordMessages, type MessageOptions } from "../../report/embeds.js";
 import type { HistoryStore, Snapshot, SourceFailure } from "../../types.js";
@@ -16,10 +16,12 @@ export interface Delivery {
   logger: Logger;
   secrets: Secrets;
   northStar?: string;
+  /** The north star's aggregate and the derived metrics' formats, from the config. */
+  settings?: Omit<ReportSettings, "northStar">;
 }
 
-export function reportOptions(options: DiscordOptions, northStar?: string): ReportOptions {
-  return { compareDays: options.compareDays, metrics: options.metrics, currency: options.currency, northStar };
+export function reportOptions(options: DiscordOptions, northStar?: string, settings: Omit<ReportSettings, "northStar"> = {}): ReportOptions {
+  return { ...settings, compareDays: options.compareDays, metrics: options.metrics, currency: options.currency, northStar };
 }
 
 function messageOptions(options: DiscordOptions): MessageOptions {
@@ -43,7 +45,7 @@ export async function sendWeeklyReport(input: ReportInput, history: HistoryStore
     return { status: "skipped", messages: 0 };
   }
   const failures = redactFailures(input.failures ?? [], d.secrets);
-  const report = await readHistory(() => buildWeeklyReport({ ...input, failures }, history, reportOptions(d.options, d.northStar)), d, input.date);
+  const report = await readHistory(() => buildWeeklyReport({ ...input, failures }, history, reportOptions(d.options, d.northStar, d.settings)), d, input.date);
   const messages = toDiscordMessages(report, messageOptions(d.options));
   await postAll(messages, d, "weekly report");
   try {

@@ -30,7 +30,7 @@ export function createDiscordDestination(options: DiscordOptions, deps: DiscordD
     jobs: alertOnFailure ? undefined : reportJobs,
     async write(snapshot, context) {
       const history = deps.history ?? context.history;
-      const d: Delivery = { destination: name, options, webhook, secrets: deps.secrets, logger: deps.logger ?? context.logger, northStar: context.northStar };
+      const d: Delivery = { destination: name, options, webhook, secrets: deps.secrets, logger: deps.logger ?? context.logger, northStar: context.northStar, settings: { northStarAggregate: context.northStarAggregate, declared: context.metricDisplay } };
       if (reportJobs.includes(snapshot.job)) {
         if (!history) {
           throw new DestinationError(name, "the weekly report needs a history store: add a notion or file destination (or name one in `history`)", { code: "history_missing" });

@@ -1,5 +1,5 @@
 import { silentLogger } from "../../log/logger.js";
-import { buildWeeklyReport, storedReportInput } from "../../report/build-report.js";
+import { buildWeeklyReport, storedReportInput, type ReportSettings } from "../../report/build-report.js";
 import { renderReportText } from "../../report/render-text.js";
 import type { HistoryStore } from "../../types.js";
 import { reportOptions, sendWeeklyReport } from "./deliver.js";
@@ -15,6 +15,8 @@ export interface ReportCommandRequest {
   /** Post even when history says this date's report was already posted. */
   force?: boolean;
   northStar?: string;
+  /** The north star's aggregate and the derived metrics' formats, from the config. */
+  settings?: Omit<ReportSettings, "northStar">;
 }
 
 export interface ReportCommandResult {
@@ -34,11 +36,11 @@ export async function runReportCommand(
 ): Promise<ReportCommandResult> {
   const name = options.name ?? DISCORD_TYPE;
   const input = await storedReportInput(deps.history, request.date);
-  const render = async () => renderReportText(await buildWeeklyReport(input, deps.history, reportOptions(options, request.northStar)));
+  const render = async () => renderReportText(await buildWeeklyReport(input, deps.history, reportOptions(options, request.northStar, request.settings)));
   if (request.dryRun) return { text: await render(), status: "rendered", messages: 0 };
   const logger = deps.logger ?? silentLogger();
   const webhook = createWebhookClient(options.webhookUrl, { ...deps, destination: name });
-  const result = await sendWeeklyReport(input, deps.history, { destination: name, options, webhook, logger, secrets: deps.secrets, northStar: request.northStar }, request.force);
+  const result = await sendWeeklyReport(input, deps.history, { destination: name, options, webhook, logger, secrets: deps.secrets, northStar: request.northStar, settings: request.settings }, request.force);
   const text = result.report ? renderReportText(result.report) : await render();
   return { text, status: result.status, messages: result.messages };
 }

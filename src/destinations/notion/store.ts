@@ -45,6 +45,8 @@ export class NotionStore implements Destination, HistoryStore {
   private readonly logger: Logger;
   private schema?: Promise<Schema>;
   private readonly seen = new Map<string, StoredRow>();
+  /** `beginRun` was called and no `write` has happened since: what the run read stays known. */
+  private runBegun = false;
 
   constructor(options: NotionOptions, deps: NotionDeps) {
     deps.secrets.add(options.token);
@@ -65,11 +67,16 @@ export class NotionStore implements Destination, HistoryStore {
 
   beginRun(): void {
     this.forget();
+    this.runBegun = true;
   }
 
-  /** A write starts a run too, for callers that use the store without a Pipeline. */
+  /**
+   * A write starts a run too, for callers that use the store without a Pipeline. After
+   * `beginRun`, the schema and rows the run already read (the derived metrics' history) are kept.
+   */
   async write(snapshot: Snapshot): Promise<void> {
-    this.forget();
+    if (!this.runBegun) this.forget();
+    this.runBegun = false;
     await this.upsert(snapshot);
   }
 

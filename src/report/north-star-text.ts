@@ -1,0 +1,23 @@
+import { escapeMarkdown } from "./discord-limits.js";
+import { ARROWS, formatDelta, formatPercentChange, formatValue, NOT_AVAILABLE } from "./format.js";
+import type { NorthStarBlock, NorthStarView, TrendKind } from "./north-star.js";
+
+const TREND_MARKS: Record<TrendKind, string> = { rising: "↗", falling: "↘", steady: "→", mixed: "↕", unknown: "·" };
+
+/** The block's views and trend as Discord markdown lines, for the report's header. */
+export function northStarViewLines(block: NorthStarBlock, currency: string): string[] {
+  const format = block.line.format;
+  const lines = block.views.map((v) => {
+    const now = `**${formatValue(v.value, format, currency)}**`;
+    if (v.value === undefined || v.previous === undefined) return `${viewLabel(v)}: ${now} (change ${NOT_AVAILABLE}: ${escapeMarkdown(v.missing ?? "no value")})`;
+    const change = `${ARROWS[v.direction ?? "same"]} ${formatDelta(v.delta, format, currency)} (${formatPercentChange(v.percent)})`;
+    return `${viewLabel(v)}: ${now} ${change}, was ${formatValue(v.previous, format, currency)}`;
+  });
+  lines.push(`${TREND_MARKS[block.trend.kind]} ${escapeMarkdown(block.trend.text)}`);
+  return lines;
+}
+
+function viewLabel(view: NorthStarView): string {
+  if (view.aggregate === "last") return `vs ${view.days} days ago`;
+  return `${view.days}-day ${view.aggregate === "sum" ? "sum" : "average"}`;
+}
