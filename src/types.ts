@@ -28,6 +28,8 @@ export interface Snapshot {
   job: Job;
   metrics: Metrics;
   failures: SourceFailure[];
+  /** The derived metrics among `metrics`, when the config has any. */
+  derived?: string[];
   /** Remarks on single metrics, shown beside their value: `avg over 25 of 28 days`. */
   notes?: Record<string, string>;
 }

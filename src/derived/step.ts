@@ -50,6 +50,7 @@ export async function deriveMetrics(snapshot: Snapshot, program: DerivedProgram,
   return {
     ...snapshot,
     metrics: Object.fromEntries(Object.entries({ ...snapshot.metrics, ...outcome.values }).sort(([a], [b]) => a.localeCompare(b))),
+    derived: Object.keys(outcome.values),
     failures: [...snapshot.failures, ...failures].sort((a, b) => a.source.localeCompare(b.source)),
     ...(Object.keys(notes).length ? { notes } : {}),
   };

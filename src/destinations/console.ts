@@ -25,7 +25,8 @@ export function formatSnapshotTable(snapshot: Snapshot): string {
     lines.push(`${name.padEnd(width)}  ${formatValue(value).padStart(14)}${note}`);
   }
   if (snapshot.failures.length) {
-    lines.push("", "Failed sources and derived metrics (their metrics are absent, not 0):");
+    const what = snapshot.failures.some((f) => f.derived) ? "Failed sources and derived metrics" : "Failed sources";
+    lines.push("", `${what} (their metrics are absent, not 0):`);
     for (const failure of snapshot.failures) lines.push(`  ✗ ${failure.source}: ${failure.error}`);
   }
   return lines.join("\n") + "\n";

@@ -1,5 +1,5 @@
 import { escapeMarkdown } from "./discord-limits.js";
-import { ARROWS, formatDelta, formatPercentChange, formatValue, NOT_AVAILABLE } from "./format.js";
+import { ARROWS, formatDelta, formatPercentChange, formatValue } from "./format.js";
 import type { NorthStarBlock, NorthStarView, TrendKind } from "./north-star.js";
 
 const TREND_MARKS: Record<TrendKind, string> = { rising: "↗", falling: "↘", steady: "→", mixed: "↕", unknown: "·" };
@@ -9,7 +9,7 @@ export function northStarViewLines(block: NorthStarBlock, currency: string): str
   const format = block.line.format;
   const lines = block.views.map((v) => {
     const now = `**${formatValue(v.value, format, currency)}**`;
-    if (v.value === undefined || v.previous === undefined) return `${viewLabel(v)}: ${now} (change ${NOT_AVAILABLE}: ${escapeMarkdown(v.missing ?? "no value")})`;
+    if (v.value === undefined || v.previous === undefined) return `${viewLabel(v)}: ${now}, nothing to compare with: ${escapeMarkdown(v.missing ?? "no value")}`;
     const change = `${ARROWS[v.direction ?? "same"]} ${formatDelta(v.delta, format, currency)} (${formatPercentChange(v.percent)})`;
     return `${viewLabel(v)}: ${now} ${change}, was ${formatValue(v.previous, format, currency)}`;
   });

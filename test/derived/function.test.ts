@@ -92,6 +92,6 @@ describe("derived metrics through the Cloud Function", () => {
     expect(text).not.toMatch(/NaN|Infinity/);
 
     expect(records.find((r) => r.message.startsWith("derived metrics:"))).toMatchObject({ message: "derived metrics: 1 computed, 1 missing", eventId: "weekly-1", job: "weekly-report", derived: { SIGNUPS_7D: thisWeek } });
-    expect(records.find((r) => r.message.startsWith("weekly-report 2026-11-30 done"))?.message).toContain("1 derived metric missing (MRR_PER_PAYING)");
+    expect(records.find((r) => r.message.startsWith("weekly-report 2026-11-30 done"))?.message).toContain("3 metrics collected, 0 sources failed, 1 of 2 derived metrics computed (missing: MRR_PER_PAYING)");
   });
 });
