@@ -48,6 +48,7 @@ export function evaluateDerived(program: DerivedProgram, date: string, days: Dai
 
 class Evaluator {
   private readonly memo = new Map<string, number | Missing>();
+  private readonly shifted = new Map<string, string>();
   notes: string[] = [];
 
   constructor(
@@ -127,7 +128,7 @@ class Evaluator {
     const missingDays: string[] = [];
     let firstReason: string | undefined;
     for (let back = e.days - 1; back >= 0; back--) {
-      const d = addDays(day, -back);
+      const d = this.shift(day, back);
       try {
         values.push(this.value(e.metric, d));
       } catch (error) {
@@ -157,7 +158,7 @@ class Evaluator {
   }
 
   private ago(e: Extract<Expr, { kind: "ago" }>, day: string): number {
-    const then = addDays(day, -e.days);
+    const then = this.shift(day, e.days);
     let previous: number;
     try {
       previous = this.value(e.metric, then);
@@ -171,6 +172,15 @@ class Evaluator {
     if (previous === 0) throw new Missing(`${e.metric} is 0 on ${then}`);
     // Against |previous|, as the report's changes are, so a loss shrinking from -100 to -50 reads +50%.
     return ((current - previous) / Math.abs(previous)) * 100;
+  }
+
+  /** `days` before `day`; cached, as every window walks the same dates. */
+  private shift(day: string, days: number): string {
+    if (days === 0) return day;
+    const key = `${day}\n${days}`;
+    let date = this.shifted.get(key);
+    if (date === undefined) this.shifted.set(key, (date = addDays(day, -days)));
+    return date;
   }
 
   private on(day: string): string {

@@ -5,7 +5,7 @@ import { addDays } from "../../src/dates.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { startFakeNotion, type FakeNotion } from "../fakes/notion-server.js";
 import { sendJson, startServer, type TestServer } from "../helpers/server.js";
-import { derivedSourcesYaml, prepareDerivedDatabase, seeded, TEN_DERIVED_NAMES, TODAY_VALUES } from "./ten-derived.js";
+import { derivedSourcesYaml, prepareDerivedDatabase, seeded, TEN_DERIVED_NAMES, TODAY_VALUES } from "../fakes/derived-config.js";
 
 const TODAY = "2026-11-30";
 const DAYS = 3000;

@@ -1,5 +1,5 @@
 import { addDays } from "../../src/dates.js";
-import type { FakeNotion } from "../fakes/notion-server.js";
+import type { FakeNotion } from "./notion-server.js";
 
 /** Ten derived metrics of the kinds a SaaS team keeps, with windows and look-backs up to 90 days. */
 export const TEN_DERIVED = `derived:
