@@ -4,7 +4,8 @@ import { loadCliConfig, type CliIo } from "./context.js";
 /** `kpi-collector validate`: the config and every variable it needs. Problems surface as a ConfigError. */
 export async function validateCommand(args: { config?: string }, io: CliIo): Promise<number> {
   const { config, path } = await loadCliConfig(args.config, io);
-  io.stdout.write(`${path} is valid: ${config.sources.length} source(s), ${config.destinations.length} destination(s), time zone ${config.timezone}.\n`);
+  const derived = Object.keys(config.derived ?? {}).length;
+  io.stdout.write(`${path} is valid: ${config.sources.length} source(s), ${derived ? `${derived} derived metric(s), ` : ""}${config.destinations.length} destination(s), time zone ${config.timezone}.\n`);
   return 0;
 }
 

@@ -124,32 +124,23 @@ ${sources}`,
     expect(config.northStarAggregate).toBe("sum");
   });
 
-  it("names every problem with its path: grammar, names, cycles, keys, north star", () => {
-    expect(
-      errorsOf(`northStar: SIGNUPS_7
+  const broken = (extra = "") => `northStar: SIGNUPS_7
 derived:
   SIGNUPS_7D: { expr: "sum(SIGNUP, 7)" }
   LOOP: { expr: "LOOP2 * 2" }
   LOOP2: { expr: "LOOP / 2" }
   BAD: { expr: "SIGNUPS +" }
-  COVER: { expr: "avg(SIGNUPS, 7)", minCoverage: 1.5, colour: red }
-${sources}`),
-    ).toEqual([
+${extra}${sources}`;
+
+  it("the schema's problems come first: the expressions are checked once every entry has the right keys", () => {
+    expect(errorsOf(broken(`  COVER: { expr: "avg(SIGNUPS, 7)", minCoverage: 1.5, colour: red }\n`))).toEqual([
       "derived.COVER.minCoverage: must be at most 1 (a fraction of the window's days)",
       "derived.COVER.colour: unknown key; remove it or check its spelling",
     ]);
   });
 
-  it("once the schema passes, the expressions are checked", () => {
-    expect(
-      errorsOf(`northStar: SIGNUPS_7
-derived:
-  SIGNUPS_7D: { expr: "sum(SIGNUP, 7)" }
-  LOOP: { expr: "LOOP2 * 2" }
-  LOOP2: { expr: "LOOP / 2" }
-  BAD: { expr: "SIGNUPS +" }
-${sources}`),
-    ).toEqual([
+  it("names every problem with its path: grammar, names, cycles, north star", () => {
+    expect(errorsOf(broken())    ).toEqual([
       'derived.BAD.expr: expected expression after + at character 9 (in "SIGNUPS +")',
       'derived.SIGNUPS_7D.expr: unknown metric "SIGNUP"; did you mean "SIGNUPS"?',
       "derived.LOOP.expr: LOOP depends on itself: LOOP → LOOP2 → LOOP; break the cycle",
