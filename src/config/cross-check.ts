@@ -2,6 +2,7 @@ import { customSources } from "../custom-sources.js";
 import { destinationName, destinationSchema, HISTORY_TYPES, type DestinationOptions } from "../destinations/registry.js";
 import { createSource, sourceSchema } from "../sources/registry.js";
 import { uniqueNameIssues } from "../unique-names.js";
+import { reservedNameIssues } from "./reserved-names.js";
 import { derivedIssues } from "../derived/program.js";
 import { derivedMapSchema } from "../derived/schema.js";
 import { didYouMean } from "../did-you-mean.js";
@@ -28,7 +29,7 @@ export function crossCheck(tree: Record<string, unknown>, leftOut: ReadonlySet<s
   const where = (i: number) => (i < configSources.length ? `sources[${i}]` : `customSources[${i - configSources.length}] (src/custom-sources.ts)`);
   const sources = [...configSources, ...customSources];
   const names = destinations.map((d, i) => (d ? destinationName(d) : `\0unparsed ${i}`));
-  const problems = uniqueNameIssues(sources, names, where);
+  const problems = [...uniqueNameIssues(sources, names, where), ...reservedNameIssues(sources, destinations, where)];
 
   const allSources = sourceOptions.length > 0 && sourceOptions.every(Boolean);
   const derived = derivedMapSchema.safeParse(tree.derived ?? {});

@@ -7,6 +7,7 @@ import { interpolateEnv } from "./interpolate.js";
 import { DEFAULT_CONFIG_PATH, resolveConfigPath } from "./path.js";
 import { describeIssue, isUnder } from "./issues.js";
 import { destinationsToLeaveOut, type LeftOutDestination } from "./leave-out.js";
+import { protoKeyIssues } from "./proto-keys.js";
 import { configSchema, type ConfigData } from "./schema.js";
 import { collectSecrets } from "./secrets.js";
 
@@ -48,6 +49,7 @@ export function loadConfig(text: string, env: Env, fileName = DEFAULT_CONFIG_PAT
   const schemaIssues = parsed.success ? [] : parsed.error.issues.filter((issue) => !envIssues.some((e) => isUnder(issue.path, e.path)));
   const problems = [
     ...envIssues.filter((issue) => !leftOutPaths.some((path) => isUnder(issue.path, path))).map((issue) => issue.message),
+    ...protoKeyIssues(tree),
     ...schemaIssues.map((issue) => describeIssue(issue, tree)),
     ...crossCheck(tree, new Set(leftOut.map((d) => d.name))),
   ];
@@ -71,7 +73,7 @@ export async function loadConfigFile(path: string, env: Env, options: LoadOption
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError([
-      code === "ENOENT" ? `${path}: file not found; create it (see README "Configuration") or pass --config FILE` : `${path}: cannot read (${code ?? String(error)})`,
+      code === "ENOENT" ? `${path}: file not found; create it (see docs/configuration.md) or pass --config FILE` : `${path}: cannot read (${code ?? String(error)})`,
     ]);
   }
   return loadConfig(text, env, path, options);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { destinationBase } from "../config/common.js";
 import { formatValue } from "../report/format.js";
 import type { Destination, Snapshot } from "../types.js";
+import { printableLine } from "../printable.js";
 
 export const CONSOLE_TYPE = "console";
 
@@ -21,13 +22,13 @@ export function formatSnapshotTable(snapshot: Snapshot): string {
   lines.push(`${"metric".padEnd(width)}  ${"value".padStart(14)}`);
   lines.push(`${"-".repeat(width)}  ${"-".repeat(14)}`);
   for (const [name, value] of entries) {
-    const note = snapshot.notes && Object.hasOwn(snapshot.notes, name) ? `  (${snapshot.notes[name]})` : "";
-    lines.push(`${name.padEnd(width)}  ${formatValue(value).padStart(14)}${note}`);
+    const note = snapshot.notes && Object.hasOwn(snapshot.notes, name) ? `  (${printableLine(snapshot.notes[name] ?? "")})` : "";
+    lines.push(`${printableLine(name).padEnd(width)}  ${formatValue(value).padStart(14)}${note}`);
   }
   if (snapshot.failures.length) {
     const what = snapshot.failures.some((f) => f.derived) ? "Failed sources and derived metrics" : "Failed sources";
     lines.push("", `${what} (their metrics are absent, not 0):`);
-    for (const failure of snapshot.failures) lines.push(`  ✗ ${failure.source}: ${failure.error}`);
+    for (const failure of snapshot.failures) lines.push(`  ✗ ${printableLine(failure.source)}: ${printableLine(failure.error)}`);
   }
   return lines.join("\n") + "\n";
 }

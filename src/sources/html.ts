@@ -4,7 +4,7 @@ import { metricName, sourceBase } from "../config/common.js";
 import { errorMessage, SourceError } from "../errors.js";
 import { describeUrl } from "../http/client.js";
 import type { Secrets } from "../log/secrets.js";
-import { parseNumber } from "../parse-number.js";
+import { describeProblem, readNumber } from "../parse-number.js";
 import type { Metrics, Source } from "../types.js";
 import { DEFAULT_MAX_PARSE_BYTES, documentParser, regexPattern, select, snippet } from "./extract.js";
 import { assertLoggedIn } from "./login.js";
@@ -75,7 +75,7 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
       if (options.login) assertLoggedIn(options.name, options.login, $, options.url);
       const metrics: Metrics = {};
       for (const [name, metric] of Object.entries(options.metrics)) {
-        metrics[name] = extractMetric(options.name, $, metric, page.url, context.secrets);
+        metrics[name] = extractMetric(options.name, $, metric, page.url, context.secrets, options.locale);
       }
       return metrics;
     },
@@ -83,7 +83,7 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
 }
 
 /** Reads one metric; a selector matching nothing or text without a number is an error, never 0. */
-function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricOptions, url: string, secrets?: Secrets): number {
+function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricOptions, url: string, secrets?: Secrets, locale?: string): number {
   const fail = (message: string) => new SourceError(source, `${message} (${describeUrl(url)})`);
   let matches: ReturnType<CheerioAPI>;
   try {
@@ -98,19 +98,20 @@ function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricOptions,
   }
   if (extract === "count") return matches.length;
   const regex = metric.regex ? new RegExp(metric.regex) : undefined;
+  const quote = (text: string) => snippet(text, 60, secrets);
   if (extract === "attribute") {
     const name = metric.attribute as string;
     const value = matches.first().attr(name);
     if (value === undefined) throw fail(`attribute "${name}" is missing on the first match of "${metric.selector}"`);
-    const number = parseNumber(value, regex);
-    if (number === undefined) throw fail(`attribute ${name}="${snippet(value, 60, secrets)}" at "${metric.selector}" holds no number`);
-    return number;
+    const reading = readNumber(value, { regex, locale });
+    if (!reading.ok) throw fail(`attribute ${name}="${quote(value)}" at "${metric.selector}" ${describeProblem(reading, quote)}`);
+    return reading.value;
   }
   const text = matches.first().text();
-  const number = parseNumber(text, regex);
-  if (number === undefined) {
-    const how = regex ? ` matching /${metric.regex}/` : "";
-    throw fail(`text "${snippet(text, 60, secrets)}" at "${metric.selector}" holds no number${how}`);
+  const reading = readNumber(text, { regex, locale });
+  if (!reading.ok) {
+    const how = regex && reading.found === undefined ? ` matching /${metric.regex}/` : "";
+    throw fail(`text "${quote(text)}" at "${metric.selector}" ${describeProblem(reading, quote)}${how}`);
   }
-  return number;
+  return reading.value;
 }

@@ -63,4 +63,13 @@ describe("file history store", () => {
     const store = new FileHistory({ type: "file", path: path.replace("nested/", "") });
     await expect(store.get("2026-11-01")).rejects.toThrow(/is not a history CSV: the first column must be "date"/);
   });
+
+  it("fails naming the line when a row was cut short, instead of keeping it with a value missing", async () => {
+    const store = new FileHistory({ type: "file", path });
+    await store.upsert(snap("2026-11-01", { STARS: 10, FORKS: 2 }));
+    await store.upsert(snap("2026-11-02", { STARS: 12, FORKS: 3 }));
+    const text = await readFile(path, "utf8");
+    await writeFile(path, text.slice(0, text.indexOf("12") + 2));
+    await expect(store.get("2026-11-01")).rejects.toThrow(/is not a history CSV: line 3 /);
+  });
 });

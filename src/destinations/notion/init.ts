@@ -4,7 +4,7 @@ import { silentLogger } from "../../log/logger.js";
 import { NotionApi } from "./client.js";
 import { parseNotionId } from "./database-id.js";
 import { toDestinationError } from "./errors.js";
-import { ALERTED_PROPERTY, DEFAULT_DATE_PROPERTY, NOTION_TYPE, REPORT_SENT_PROPERTY } from "./options.js";
+import { ALERTED_PROPERTY, DEFAULT_DATE_PROPERTY, INIT_TITLE_PROPERTY, NOTION_TYPE, REPORT_SENT_PROPERTY } from "./options.js";
 import { columnConfig, type Column } from "./schema-sync.js";
 import type { NotionDeps } from "./store.js";
 
@@ -27,9 +27,6 @@ export interface NotionInitResult {
 }
 
 type InitialProperties = NonNullable<NonNullable<CreateDatabaseParameters["initial_data_source"]>["properties"]>;
-
-/** The title column of databases `notion init` creates. */
-const INIT_TITLE_PROPERTY = "Day";
 
 /**
  * Creates a database ready for the `notion` destination under `parent`: a title column,

@@ -11,6 +11,8 @@ export const REPORT_SENT_PROPERTY = REPORT_SENT_COLUMN;
 export const ALERTED_PROPERTY = ALERTED_COLUMN;
 /** The date column rows are keyed by, unless `dateProperty` names another. */
 export const DEFAULT_DATE_PROPERTY = "Date";
+/** The title column of databases `notion init` creates. */
+export const INIT_TITLE_PROPERTY = "Day";
 
 export const notionOptionsSchema = z
   .object({
