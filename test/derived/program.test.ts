@@ -149,6 +149,7 @@ ${extra}${sources}`;
   });
 
   it("a derived metric name must be a metric name", () => {
-    expect(errorsOf(`derived:\n  __proto__: { expr: "SIGNUPS" }\n${sources}`)).toEqual([expect.stringContaining("metric names use letters, digits and _ and start with a letter")]);
+    expect(errorsOf(`derived:\n  __proto__: { expr: "SIGNUPS" }\n${sources}`)).toEqual(['derived.__proto__: "__proto__" cannot be a name (JavaScript reserves it); choose another']);
+    expect(errorsOf(`derived:\n  _hidden: { expr: "SIGNUPS" }\n${sources}`)).toEqual([expect.stringContaining("metric names use letters, digits and _ and start with a letter")]);
   });
 });
