@@ -5,6 +5,10 @@ import type { Secrets } from "../log/secrets.js";
 import type { HistoryStore, Metrics, Snapshot, SourceFailure } from "../types.js";
 import { evaluateDerived, type DerivedOutcome } from "./evaluate.js";
 import type { DerivedProgram } from "./program.js";
+import { NORTH_STAR_DAYS } from "../report/north-star.js";
+
+/** Days before the run date the weekly report reads: its eight weekly sparkline points and the North Star's two 28-day windows. */
+const REPORT_LOOKBACK_DAYS = NORTH_STAR_DAYS - 1;
 
 export interface DeriveDeps {
   /** Where past days are read; without one, only metrics that need no past day are computed. */
@@ -28,7 +32,9 @@ export function derivedFailureName(metric: string): string {
 export async function deriveMetrics(snapshot: Snapshot, program: DerivedProgram, deps: DeriveDeps): Promise<Snapshot> {
   if (!program.metrics.length) return snapshot;
   const started = Date.now();
-  const from = addDays(snapshot.date, -program.lookbackDays);
+  // At least the weekly report's eight weeks: still one Notion query, and a store that remembers
+  // what a run read (the notion store) then serves the report's read without another.
+  const from = addDays(snapshot.date, -Math.max(program.lookbackDays, REPORT_LOOKBACK_DAYS));
   let days = new Map<string, Metrics>();
   let unreadable: string | undefined;
   if (deps.history) {

@@ -4,6 +4,7 @@ import { loadConfig } from "../../src/config/load.js";
 import { addDays } from "../../src/dates.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { startFakeNotion, type FakeNotion } from "../fakes/notion-server.js";
+import { startFakeDiscord } from "../fakes/discord-server.js";
 import { sendJson, startServer, type TestServer } from "../helpers/server.js";
 import { derivedSourcesYaml, prepareDerivedDatabase, seeded, TEN_DERIVED_NAMES, TODAY_VALUES } from "../fakes/derived-config.js";
 
@@ -21,13 +22,13 @@ afterEach(async () => {
   await Promise.all([site.close(), notion.close()]);
 });
 
-async function pipeline() {
+async function pipeline(discordWebhookUrl?: string) {
   const yaml = `${derivedSourcesYaml(`${site.url}/stats`)}destinations:
   - type: notion
     token: \${NOTION_TOKEN}
     database: ${notion.databaseId}
     baseUrl: ${notion.url}
-`;
+${discordWebhookUrl ? `  - type: discord\n    webhookUrl: ${discordWebhookUrl}\n` : ""}`;
   return buildPipeline(loadConfig(yaml, { NOTION_TOKEN: notion.token }), { logger: silentLogger(), customSources: [], tuning: TUNING });
 }
 
@@ -67,6 +68,24 @@ describe("derived metrics with the Notion store, 3,000 rows of history", () => {
     expect(row?.metrics.MRR_AVG_7D).toBeCloseTo(mrr.reduce((a, b) => a + b, 0) / 7, 10);
     expect(row?.metrics.MRR_GROWTH_30D).toBeCloseTo(((TODAY_VALUES.MRR - before(30).MRR) / before(30).MRR) * 100, 10);
     expect(row?.metrics.RATIO_AVG_7D).toBeCloseTo(ratios.reduce((a, b) => a + b, 0) / 7, 10);
+  });
+
+  it("a weekly-report run costs no more than without derived metrics: the report reads from the derived metrics' read", async () => {
+    prepareDerivedDatabase(notion, DAYS, TODAY);
+    const discord = await startFakeDiscord();
+    try {
+      const result = await (await pipeline(discord.webhookUrl)).process("weekly-report", { date: TODAY });
+      expect(result.ok).toBe(true);
+      expect(discord.messages.length).toBeGreaterThan(0);
+      const fields = (discord.messages[0]?.embeds[0] as { fields?: { name: string; value: string }[] } | undefined)?.fields ?? [];
+      expect(fields.find((f) => f.name === "SIGNUPS\\_7D")?.value).toMatch(/^\*\*20\*\* /);
+    } finally {
+      await discord.close();
+    }
+    // Schema (2), the history read, today's row lookup and create, the report mark: 6, as bench/notion-cost.ts's weekly run without derived metrics.
+    expect(notion.requestCount).toBe(6);
+    expect(notion.count("POST /v1/data_sources/:id/query")).toBe(2);
+    expect(notion.rows().find((r) => r.date === TODAY)).toMatchObject({ reportSent: true });
   });
 
   it("the first run adds the ten columns in one schema update; a rerun of the date finds its row in the history read", async () => {
