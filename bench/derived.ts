@@ -66,7 +66,9 @@ function evaluationCase(today: string): { definitions: Record<string, DerivedDef
     (i: number) => `D${i - 1} + ago(M${i % 10}, 60)`,
     (i: number) => `D${i - 8} - D${i - 2}`,
   ];
-  const definitions = Object.fromEntries(Array.from({ length: EVAL_METRICS }, (_, i) => [`D${i}`, { expr: (kinds[i % kinds.length] as (i: number) => string)(i) }]));
+  const definitions = Object.fromEntries(
+    Array.from({ length: EVAL_METRICS }, (_, i) => [`D${i}`, { expr: (kinds[i % kinds.length] as (i: number) => string)(i) }]),
+  );
   return { definitions, days };
 }
 
@@ -99,7 +101,8 @@ export async function benchDerived(): Promise<Figure[]> {
     const started = performance.now();
     const outcome = evaluateDerived(program, today, days);
     times.push(performance.now() - started);
-    if (outcome.missing.length || Object.keys(outcome.values).length !== EVAL_METRICS) throw new Error(`derived eval: ${outcome.missing.length} missing: ${JSON.stringify(outcome.missing.slice(0, 3))}`);
+    if (outcome.missing.length || Object.keys(outcome.values).length !== EVAL_METRICS)
+      throw new Error(`derived eval: ${outcome.missing.length} missing: ${JSON.stringify(outcome.missing.slice(0, 3))}`);
   }
   figures.push({
     bench: "derived",

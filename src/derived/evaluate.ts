@@ -16,9 +16,11 @@ export interface DerivedOutcome {
 /** Values by date: the history rows, with today's row as this run will leave it. */
 export type DailyValues = ReadonlyMap<string, Metrics>;
 
-/** Thrown inside the evaluator only; not an Error, so no stack is captured for an everyday miss. */
-class Missing {
-  constructor(readonly reason: string) {}
+/** Thrown inside the evaluator only, and caught there: a value that can't be computed, with why. */
+class Missing extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
 }
 
 /** Dates listed in a reason before "and N more". */

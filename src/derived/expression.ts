@@ -50,7 +50,8 @@ function convert(node: jsep.Expression): Expr {
   switch (node.type) {
     case "Literal": {
       const { value, raw } = node as jsep.Literal;
-      if (typeof value !== "number" || !Number.isFinite(value)) throw new ExpressionError(`${raw} is not a number; only numbers, metric names and ${FUNCTIONS} are allowed`);
+      if (typeof value !== "number" || !Number.isFinite(value))
+        throw new ExpressionError(`${raw} is not a number; only numbers, metric names and ${FUNCTIONS} are allowed`);
       return { kind: "number", value };
     }
     case "Identifier":
@@ -82,7 +83,8 @@ function convertCall(node: jsep.CallExpression): Expr {
     const fn = callee as WindowFunction | AgoFunction;
     const [metric, days] = args;
     if (args.length !== 2 || !metric || !days) throw new ExpressionError(`${fn}() takes 2 arguments, a metric name and a number of days: ${fn}(SIGNUPS, 7)`);
-    if (metric.type !== "Identifier") throw new ExpressionError(`${fn}(): the first argument must be a metric name; declare the expression as a derived metric of its own and use its name`);
+    if (metric.type !== "Identifier")
+      throw new ExpressionError(`${fn}(): the first argument must be a metric name; declare the expression as a derived metric of its own and use its name`);
     const name = (metric as jsep.Identifier).name;
     const n = integerArgument(days, `${fn}(${name}, N)`, 1, MAX_DAYS, "days");
     return (WINDOW_FUNCTIONS as readonly string[]).includes(fn)

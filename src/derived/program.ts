@@ -68,7 +68,9 @@ function analyse(definitions: Readonly<Record<string, DerivedDefinition>>, known
     for (const [name, { inputs }] of parsed) {
       for (const input of inputs) {
         if (!known.has(input) && !Object.hasOwn(definitions, input)) {
-          issues.push(`derived.${name}.expr: unknown metric "${input}"${didYouMean(input, candidates) || "; use a metric of a source or another derived metric"}`);
+          issues.push(
+            `derived.${name}.expr: unknown metric "${input}"${didYouMean(input, candidates) || "; use a metric of a source or another derived metric"}`,
+          );
         }
       }
     }

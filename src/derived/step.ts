@@ -48,10 +48,21 @@ export async function deriveMetrics(snapshot: Snapshot, program: DerivedProgram,
   }
   days.set(snapshot.date, { ...days.get(snapshot.date), ...snapshot.metrics });
   const outcome = unreadable ? withoutHistory(program, snapshot.date, days, unreadable) : evaluateDerived(program, snapshot.date, days);
-  const failures: SourceFailure[] = outcome.missing.map(({ name, reason }) => ({ source: derivedFailureName(name), error: reason, metrics: [name], derived: true }));
-  for (const failure of failures) deps.logger.warn(`derived metric ${failure.metrics?.[0] ?? ""} missing: ${failure.error}`, { job: snapshot.job, metric: failure.metrics?.[0] });
+  const failures: SourceFailure[] = outcome.missing.map(({ name, reason }) => ({
+    source: derivedFailureName(name),
+    error: reason,
+    metrics: [name],
+    derived: true,
+  }));
+  for (const failure of failures)
+    deps.logger.warn(`derived metric ${failure.metrics?.[0] ?? ""} missing: ${failure.error}`, { job: snapshot.job, metric: failure.metrics?.[0] });
   const computed = Object.keys(outcome.values).length;
-  deps.logger.info(`derived metrics: ${computed} computed, ${failures.length} missing`, { job: snapshot.job, durationMs: Date.now() - started, historyFrom: from, derived: outcome.values });
+  deps.logger.info(`derived metrics: ${computed} computed, ${failures.length} missing`, {
+    job: snapshot.job,
+    durationMs: Date.now() - started,
+    historyFrom: from,
+    derived: outcome.values,
+  });
   const notes = { ...snapshot.notes, ...outcome.notes };
   return {
     ...snapshot,
@@ -65,6 +76,8 @@ export async function deriveMetrics(snapshot: Snapshot, program: DerivedProgram,
 /** Without history, metrics that read no past day still come out; the others are missing for `reason`. */
 function withoutHistory(program: DerivedProgram, date: string, days: Map<string, Metrics>, reason: string): DerivedOutcome {
   const today = evaluateDerived({ ...program, metrics: program.metrics.filter((m) => m.lookbackDays === 0) }, date, days);
-  const needPast = program.metrics.filter((m) => m.lookbackDays > 0).map((m) => ({ name: m.name, reason: `needs ${m.lookbackDays} day(s) of history, but ${reason}` }));
+  const needPast = program.metrics
+    .filter((m) => m.lookbackDays > 0)
+    .map((m) => ({ name: m.name, reason: `needs ${m.lookbackDays} day(s) of history, but ${reason}` }));
   return { ...today, missing: [...today.missing, ...needPast] };
 }

@@ -9,7 +9,8 @@ export function northStarViewLines(block: NorthStarBlock, currency: string): str
   const format = block.line.format;
   const lines = block.views.map((v) => {
     const now = `**${formatValue(v.value, format, currency)}**`;
-    if (v.value === undefined || v.previous === undefined) return `${viewLabel(v)}: ${now}, nothing to compare with: ${escapeMarkdown(v.missing ?? "no value")}`;
+    if (v.value === undefined || v.previous === undefined)
+      return `${viewLabel(v)}: ${now}, nothing to compare with: ${escapeMarkdown(v.missing ?? "no value")}`;
     const change = `${ARROWS[v.direction ?? "same"]} ${formatDelta(v.delta, format, currency)} (${formatPercentChange(v.percent)})`;
     return `${viewLabel(v)}: ${now} ${change}, was ${formatValue(v.previous, format, currency)}`;
   });

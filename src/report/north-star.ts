@@ -115,7 +115,8 @@ const WORDS: Record<Direction, string> = { up: "up", down: "down", same: "unchan
 
 function trend(views: readonly NorthStarView[], line: MetricLine): NorthStarBlock["trend"] {
   const known = views.filter((v) => v.direction !== undefined);
-  if (!known.length) return { kind: "unknown", verdict: "unknown", text: `Not enough history yet to compare the ${views.map((v) => `${v.days}-day`).join(" or ")} windows.` };
+  if (!known.length)
+    return { kind: "unknown", verdict: "unknown", text: `Not enough history yet to compare the ${views.map((v) => `${v.days}-day`).join(" or ")} windows.` };
   const directions = new Set(known.map((v) => v.direction));
   const kind: TrendKind = directions.size > 1 ? "mixed" : directions.has("up") ? "rising" : directions.has("down") ? "falling" : "steady";
   const verdicts = new Set(known.map((v) => v.verdict));

@@ -112,7 +112,10 @@ describe("derived metrics end to end, with the file store", () => {
     expect(logs.filter((l) => l.severity === "WARNING").map((l) => l.message)).toEqual(
       expect.arrayContaining(["derived metric SIGNUPS_7D missing: SIGNUPS missing on 2026-11-28"]),
     );
-    expect(logs.find((l) => l.message.startsWith("derived metrics:"))).toMatchObject({ message: "derived metrics: 8 computed, 3 missing", historyFrom: "2026-10-06" });
+    expect(logs.find((l) => l.message.startsWith("derived metrics:"))).toMatchObject({
+      message: "derived metrics: 8 computed, 3 missing",
+      historyFrom: "2026-10-06",
+    });
   });
 
   it("a rerun of the same date with one source left out still uses that source's stored values", async () => {

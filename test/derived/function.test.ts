@@ -17,7 +17,10 @@ import { sendJson, startServer, type TestServer } from "../helpers/server.js";
 
 const TUNING = {
   http: { backoffMs: 1, maxBackoffMs: 5 },
-  destinations: { notion: { minIntervalMs: 0, backoffMs: 1, maxBackoffMs: 5, timeoutMs: 10_000 }, discord: { backoffMs: 1, maxBackoffMs: 5, timeoutMs: 10_000 } },
+  destinations: {
+    notion: { minIntervalMs: 0, backoffMs: 1, maxBackoffMs: 5, timeoutMs: 10_000 },
+    discord: { backoffMs: 1, maxBackoffMs: 5, timeoutMs: 10_000 },
+  },
 };
 const TODAY = "2026-11-30";
 const TODAY_VALUES = { SIGNUPS: 20, MRR: 2000, PAYING: 0 };
@@ -56,7 +59,14 @@ afterEach(async () => {
 
 function scheduled(job: string, id: string, time: string): CloudEvent<unknown> {
   const data = Buffer.from(JSON.stringify({ job })).toString("base64");
-  return { specversion: "1.0", id, time, source: "//pubsub.googleapis.com/projects/p/topics/t", type: "google.cloud.pubsub.topic.v1.messagePublished", data: { message: { data, messageId: id, publishTime: time } } };
+  return {
+    specversion: "1.0",
+    id,
+    time,
+    source: "//pubsub.googleapis.com/projects/p/topics/t",
+    type: "google.cloud.pubsub.topic.v1.messagePublished",
+    data: { message: { data, messageId: id, publishTime: time } },
+  };
 }
 
 describe("derived metrics through the Cloud Function", () => {
@@ -91,7 +101,14 @@ describe("derived metrics through the Cloud Function", () => {
     expect(text).toContain("MRR_PER_PAYING (derived): PAYING is 0");
     expect(text).not.toMatch(/NaN|Infinity/);
 
-    expect(records.find((r) => r.message.startsWith("derived metrics:"))).toMatchObject({ message: "derived metrics: 1 computed, 1 missing", eventId: "weekly-1", job: "weekly-report", derived: { SIGNUPS_7D: thisWeek } });
-    expect(records.find((r) => r.message.startsWith("weekly-report 2026-11-30 done"))?.message).toContain("3 metrics collected, 0 sources failed, 1 of 2 derived metrics computed (missing: MRR_PER_PAYING)");
+    expect(records.find((r) => r.message.startsWith("derived metrics:"))).toMatchObject({
+      message: "derived metrics: 1 computed, 1 missing",
+      eventId: "weekly-1",
+      job: "weekly-report",
+      derived: { SIGNUPS_7D: thisWeek },
+    });
+    expect(records.find((r) => r.message.startsWith("weekly-report 2026-11-30 done"))?.message).toContain(
+      "3 metrics collected, 0 sources failed, 1 of 2 derived metrics computed (missing: MRR_PER_PAYING)",
+    );
   });
 });

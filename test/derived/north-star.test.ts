@@ -25,17 +25,45 @@ async function block(history: HistoryRow[], aggregate?: "sum" | "avg" | "last", 
 describe("the North Star block of the report model", () => {
   it("sums the 7 and 28 days against the windows before them", async () => {
     // back 0..6: 10 a day; 7..13: 8 a day; 14..27: 5; 28..55: 4.
-    const b = await block(rows((back) => (back < 7 ? 10 : back < 14 ? 8 : back < 28 ? 5 : 4)), "sum");
+    const b = await block(
+      rows((back) => (back < 7 ? 10 : back < 14 ? 8 : back < 28 ? 5 : 4)),
+      "sum",
+    );
     expect(b?.views).toEqual([
-      expect.objectContaining({ days: 7, from: "2026-11-24", to: DATE, previousFrom: "2026-11-17", previousTo: "2026-11-23", value: 70, previous: 56, delta: 14, percent: 25, direction: "up", verdict: "better" }),
-      expect.objectContaining({ days: 28, from: "2026-11-03", previousTo: "2026-11-02", value: 70 + 56 + 70, previous: 112, delta: 84, percent: 75, verdict: "better" }),
+      expect.objectContaining({
+        days: 7,
+        from: "2026-11-24",
+        to: DATE,
+        previousFrom: "2026-11-17",
+        previousTo: "2026-11-23",
+        value: 70,
+        previous: 56,
+        delta: 14,
+        percent: 25,
+        direction: "up",
+        verdict: "better",
+      }),
+      expect.objectContaining({
+        days: 28,
+        from: "2026-11-03",
+        previousTo: "2026-11-02",
+        value: 70 + 56 + 70,
+        previous: 112,
+        delta: 84,
+        percent: 75,
+        verdict: "better",
+      }),
     ]);
     expect(b?.trend).toEqual({ kind: "rising", verdict: "better", text: "Rising: up on the 7 days (+25.0%) and up on the 28 days (+75.0%)." });
   });
 
   it("averages, and a fall of a lower-is-better metric is good news", async () => {
     // 7 days of 2 against 7 of 4; 7 of 2 and 21 of 4 (3.5) against 28 of 4.
-    const b = await block(rows((back) => (back < 7 ? 2 : 4)), "avg", true);
+    const b = await block(
+      rows((back) => (back < 7 ? 2 : 4)),
+      "avg",
+      true,
+    );
     expect(b?.views.map((v) => [v.value, v.previous, v.verdict])).toEqual([
       [2, 4, "better"],
       [3.5, 4, "better"],
@@ -54,7 +82,10 @@ describe("the North Star block of the report model", () => {
   });
 
   it("a window short of a day has no value, with the reason; never a partial sum", async () => {
-    const b = await block(rows((back) => (back === 9 ? undefined : 1)), "sum");
+    const b = await block(
+      rows((back) => (back === 9 ? undefined : 1)),
+      "sum",
+    );
     expect(b?.views[0]).toMatchObject({ value: 7, previous: undefined, verdict: "unknown", missing: "values on 6 of 7 days from 2026-11-17 to 2026-11-23" });
     expect(b?.views[1]).toMatchObject({ value: undefined, missing: "values on 27 of 28 days from 2026-11-03 to 2026-11-30" });
     expect(b?.trend).toEqual({ kind: "unknown", verdict: "unknown", text: "Not enough history yet to compare the 7-day or 28-day windows." });
@@ -62,7 +93,10 @@ describe("the North Star block of the report model", () => {
 
   it("mixed directions read as mixed", async () => {
     // 35 against 28 on the week; 35 + 28 + 14 = 77 against 560 on the 28 days.
-    const b = await block(rows((back) => (back < 7 ? 5 : back < 14 ? 4 : back < 28 ? 1 : 20)), "sum");
+    const b = await block(
+      rows((back) => (back < 7 ? 5 : back < 14 ? 4 : back < 28 ? 1 : 20)),
+      "sum",
+    );
     expect(b?.trend).toMatchObject({ kind: "mixed", verdict: "unknown", text: "Mixed: up on the 7 days (+25.0%), down on the 28 days (-86.3%)." });
   });
 

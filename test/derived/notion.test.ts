@@ -98,7 +98,12 @@ describe("derived metrics with the Notion store, 3,000 rows of history", () => {
     notion.resetCounts();
     await first.process("daily", { date: TODAY });
     // Schema, the history read (which holds today's row), the update: no lookup of the date.
-    expect(notion.counts()).toEqual({ "GET /v1/databases/:id": 1, "GET /v1/data_sources/:id": 1, "POST /v1/data_sources/:id/query": 1, "PATCH /v1/pages/:id": 1 });
+    expect(notion.counts()).toEqual({
+      "GET /v1/databases/:id": 1,
+      "GET /v1/data_sources/:id": 1,
+      "POST /v1/data_sources/:id/query": 1,
+      "PATCH /v1/pages/:id": 1,
+    });
     expect(notion.rows().filter((r) => r.date === TODAY && !r.trashed)).toHaveLength(1);
   });
 

@@ -20,10 +20,7 @@ describe("the derived step of the pipeline", () => {
     });
     const result = await pipeline.process("daily");
     expect(result.snapshot.metrics).toEqual({ G: 1, M: 2, R: 1, W: 8 });
-    expect(history.calls.map((c) => [c.method, ...c.args.filter((a) => typeof a === "string")])).toEqual([
-      ["range", "2026-09-01", "2026-11-30"],
-      ["upsert"],
-    ]);
+    expect(history.calls.map((c) => [c.method, ...c.args.filter((a) => typeof a === "string")])).toEqual([["range", "2026-09-01", "2026-11-30"], ["upsert"]]);
     expect(history.rows.get("2026-11-30")?.metrics).toEqual({ G: 1, M: 2, R: 1, W: 8 });
   });
 
@@ -50,11 +47,20 @@ describe("the derived step of the pipeline", () => {
   });
 
   it("without a history store, metrics on today alone are computed and the others say why they are missing", async () => {
-    const pipeline = new Pipeline({ sources: [source({ M: 4 })], destinations: [], derived: compileDerived({ HALF: { expr: "M / 2" }, WEEK: { expr: "sum(M, 7)" } }) });
+    const pipeline = new Pipeline({
+      sources: [source({ M: 4 })],
+      destinations: [],
+      derived: compileDerived({ HALF: { expr: "M / 2" }, WEEK: { expr: "sum(M, 7)" } }),
+    });
     const result = await pipeline.process("daily", { date: "2026-11-30" });
     expect(result.snapshot.metrics).toEqual({ HALF: 2, M: 4 });
     expect(result.snapshot.failures).toEqual([
-      { source: "WEEK (derived)", error: "needs 6 day(s) of history, but there is no history store to read past days from; add a notion or file destination", metrics: ["WEEK"], derived: true },
+      {
+        source: "WEEK (derived)",
+        error: "needs 6 day(s) of history, but there is no history store to read past days from; add a notion or file destination",
+        metrics: ["WEEK"],
+        derived: true,
+      },
     ]);
   });
 

@@ -4,7 +4,8 @@ import { compileDerived, derivedIssues } from "../../src/derived/program.js";
 import { ConfigError } from "../../src/errors.js";
 
 const SOURCES = new Set(["SIGNUPS", "DAILY_ACTIVE_USERS", "MONTHLY_ACTIVE_USERS", "MRR"]);
-const issues = (definitions: Record<string, string>) => derivedIssues(Object.fromEntries(Object.entries(definitions).map(([k, expr]) => [k, { expr }])), SOURCES);
+const issues = (definitions: Record<string, string>) =>
+  derivedIssues(Object.fromEntries(Object.entries(definitions).map(([k, expr]) => [k, { expr }])), SOURCES);
 
 describe("derived metrics: the grammar refuses what it doesn't whitelist", () => {
   it.each([
@@ -140,7 +141,7 @@ ${extra}${sources}`;
   });
 
   it("names every problem with its path: grammar, names, cycles, north star", () => {
-    expect(errorsOf(broken())    ).toEqual([
+    expect(errorsOf(broken())).toEqual([
       'derived.BAD.expr: expected expression after + at character 9 (in "SIGNUPS +")',
       'derived.SIGNUPS_7D.expr: unknown metric "SIGNUP"; did you mean "SIGNUPS"?',
       "derived.LOOP.expr: LOOP depends on itself: LOOP → LOOP2 → LOOP; break the cycle",
@@ -149,7 +150,11 @@ ${extra}${sources}`;
   });
 
   it("a derived metric name must be a metric name", () => {
-    expect(errorsOf(`derived:\n  __proto__: { expr: "SIGNUPS" }\n${sources}`)).toEqual(['derived.__proto__: "__proto__" cannot be a name (JavaScript reserves it); choose another']);
-    expect(errorsOf(`derived:\n  _hidden: { expr: "SIGNUPS" }\n${sources}`)).toEqual([expect.stringContaining("metric names use letters, digits and _ and start with a letter")]);
+    expect(errorsOf(`derived:\n  __proto__: { expr: "SIGNUPS" }\n${sources}`)).toEqual([
+      'derived.__proto__: "__proto__" cannot be a name (JavaScript reserves it); choose another',
+    ]);
+    expect(errorsOf(`derived:\n  _hidden: { expr: "SIGNUPS" }\n${sources}`)).toEqual([
+      expect.stringContaining("metric names use letters, digits and _ and start with a letter"),
+    ]);
   });
 });

@@ -15,7 +15,18 @@ export const TEN_DERIVED = `derived:
   RATIO_AVG_7D: { expr: "avg(RATIO, 7)" }
 `;
 
-export const TEN_DERIVED_NAMES = ["RATIO", "MRR_AVG_7D", "MRR_AVG_28D", "USERS_MAX_90D", "USERS_MIN_90D", "SIGNUPS_7D", "SIGNUPS_30D", "MRR_GROWTH_30D", "USERS_CHANGE_90D", "RATIO_AVG_7D"];
+export const TEN_DERIVED_NAMES = [
+  "RATIO",
+  "MRR_AVG_7D",
+  "MRR_AVG_28D",
+  "USERS_MAX_90D",
+  "USERS_MIN_90D",
+  "SIGNUPS_7D",
+  "SIGNUPS_30D",
+  "MRR_GROWTH_30D",
+  "USERS_CHANGE_90D",
+  "RATIO_AVG_7D",
+];
 
 /** What the app source returns today. */
 export const TODAY_VALUES = { MRR: 5000, USERS: 321, SIGNUPS: 3 };
