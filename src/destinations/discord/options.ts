@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { destinationBase, metricName } from "../../config/common.js";
+import { reportDestinationName } from "../../report/delivery-claim.js";
 
 export const DISCORD_TYPE = "discord";
 
@@ -20,7 +21,7 @@ const webhookUrl = z.string().refine(
     }
   },
   { message: "must be a Discord webhook URL such as https://discord.com/api/webhooks/ID/TOKEN" },
-);
+).meta({ pattern: "^https?://[^\\s/?#]+/api(?:/v\\d+)?/webhooks/\\d+/[^\\s/?#]+/?(?:[?#][^\\s]*)?$" });
 
 const metricDisplay = z
   .object({
@@ -38,6 +39,8 @@ export const discordOptionsSchema = z
   .object({
     type: z.literal(DISCORD_TYPE),
     ...destinationBase,
+    /** Unique among destinations; also its mark in history's `Reported to`. @default "discord" */
+    name: reportDestinationName,
     /** The webhook URL, usually `${DISCORD_WEBHOOK_URL}`. A secret: never logged. */
     webhookUrl,
     /** The jobs that post the weekly report. Alerts post on any job while `alertOnFailure` is on. @default ["weekly-report"] */
@@ -50,6 +53,7 @@ export const discordOptionsSchema = z
       .min(1)
       .max(80)
       .refine((name) => !RESERVED_NAME.test(name), { message: `can't contain "discord" or "clyde" (any case): Discord refuses such a webhook name with a 400` })
+      .meta({ pattern: "^(?![\\s\\S]*(?:[dD][iI][sS][cC][oO][rR][dD]|[cC][lL][yY][dD][eE]))" })
       .optional(),
     /** Overrides the webhook's avatar. */
     avatarUrl: z.url().optional(),
