@@ -86,7 +86,7 @@ describe("derived metrics through the Cloud Function", () => {
 
     const row = notion.rows().find((r) => r.date === TODAY);
     expect(row?.metrics).toEqual({ ...TODAY_VALUES, SIGNUPS_7D: thisWeek });
-    expect(row?.reportSent).toBe(true);
+    expect(row?.reportedTo).toEqual(["discord"]);
 
     expect(discord.messages.length).toBeGreaterThan(0);
     const text = messagesToText(discord.messages.map((m) => m.body as unknown as DiscordMessage));

@@ -49,7 +49,7 @@ export function derivedSourcesYaml(url: string): string {
  * (as after the first run), so no run pays for a schema change.
  */
 export function prepareDerivedDatabase(notion: FakeNotion, days: number, today: string): void {
-  notion.addColumn("Report sent", "checkbox");
+  notion.addColumn("Reported to", "rich_text");
   notion.addColumn("Alerted", "rich_text");
   for (const name of TEN_DERIVED_NAMES) notion.addColumn(name, "number");
   notion.seedDays(days, { end: addDays(today, -1), metrics: seeded });
