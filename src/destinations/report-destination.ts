@@ -34,7 +34,7 @@ export function createReportDestination<M>(
     async write(snapshot, context) {
       const history = deps.history ?? context.history;
       const logger = deps.logger ?? context.logger;
-      const d: Delivery<M> = { destination: name, channel, report: reportOptions(options, context.northStar), secrets: deps.secrets, logger };
+      const d: Delivery<M> = { destination: name, channel, report: reportOptions(options, { northStar: context.northStar, northStarAggregate: context.northStarAggregate, declared: context.metricDisplay }), secrets: deps.secrets, logger };
       if (reportJobs.includes(snapshot.job)) {
         if (!history) {
           throw new DestinationError(name, "the weekly report needs a history store: add a notion or file destination (or name one in `history`)", {
