@@ -38,7 +38,8 @@ export type KpiErrorCode =
   | "notion_no_data_source"
   | "notion_no_title"
   | "notion_column_type"
-  | DiscordErrorCode;
+  | DiscordErrorCode
+  | SlackErrorCode;
 
 export type DiscordErrorCode =
   | "discord_bad_request"
@@ -49,6 +50,21 @@ export type DiscordErrorCode =
   | "discord_network"
   | "discord_unanswered"
   | "discord_unexpected_response";
+
+export type SlackErrorCode =
+  | "slack_invalid_payload"
+  | "slack_invalid_blocks"
+  | "slack_no_text"
+  | "slack_channel_not_found"
+  | "slack_channel_is_archived"
+  | "slack_action_prohibited"
+  | "slack_no_service"
+  | "slack_invalid_token"
+  | "slack_rate_limited"
+  | "slack_server_error"
+  | "slack_network"
+  | "slack_unanswered"
+  | "slack_unexpected_response";
 
 /** Base of every error kpi-collector raises on purpose. */
 export class KpiError extends Error {
@@ -148,6 +164,23 @@ export class DiscordError extends DestinationError {
     this.discordCode = details.discordCode;
     if (code === "discord_unanswered") this.unanswered = true;
   }
+}
+
+/** An incoming webhook post failed. The message names the webhook by the start of its ids only, never its URL. */
+export class SlackError extends DestinationError {
+  declare readonly code: SlackErrorCode;
+  readonly status?: number;
+  /** Slack's plain-text error, such as `channel_is_archived`. */
+  readonly slackError?: string;
+  /** Set for `slack_unanswered`: the message may have been posted, so it must not be posted again. */
+  readonly unanswered?: true;
+  constructor(destination: string, code: SlackErrorCode, message: string, details: { status?: number; slackError?: string } = {}) {
+    super(destination, message, { code });
+    this.status = details.status;
+    this.slackError = details.slackError;
+    if (code === "slack_unanswered") this.unanswered = true;
+  }
+
 }
 
 /** A Notion request that was retried and failed again: `last` is its final error. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { HTTP_RETRY, retryWait, withRetry, type AttemptFailure, type RetryPolicy } from "../../src/http/retry.js";
-import { DISCORD_RETRY } from "../../src/destinations/discord/webhook.js";
+import { WEBHOOK_RETRY as DISCORD_RETRY } from "../../src/destinations/webhook-retry.js";
 import { NOTION_RETRY } from "../../src/destinations/notion/options.js";
 import { STRIPE_RETRY } from "../../src/sources/presets/stripe-collect.js";
 

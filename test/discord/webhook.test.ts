@@ -3,7 +3,7 @@ import { Secrets } from "../../src/log/secrets.js";
 import { createLogger, type LogRecord } from "../../src/log/logger.js";
 import { createWebhookClient } from "../../src/destinations/discord/webhook.js";
 import { DiscordError } from "../../src/errors.js";
-import type { DiscordMessage } from "../../src/report/discord-limits.js";
+import type { DiscordMessage } from "../../src/destinations/discord/limits.js";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
 
 const hello: DiscordMessage = { content: "hello", allowed_mentions: { parse: [] } };

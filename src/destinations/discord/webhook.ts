@@ -1,62 +1,20 @@
 import { sleep } from "../../sleep.js";
 import { DiscordError, type DiscordErrorCode } from "../../errors.js";
-import { HTTP_RETRY, parseRetryAfter, withRetry, type AttemptFailure, type GiveUpReason, type RetryPolicy } from "../../http/retry.js";
+import { parseRetryAfter } from "../../http/retry.js";
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
-import type { DiscordMessage } from "../../report/discord-limits.js";
+import type { DiscordMessage } from "./limits.js";
+import type { WebhookDeliveryOptions } from "../webhook-options.js";
+import { Refused, postWithRetry, webhookRetry, type WebhookFailures } from "../webhook-retry.js";
 import { webhookId } from "./options.js";
 
-/**
- * The webhook's retry policy. A post is never idempotent (webhooks take no nonce and can't be
- * listed), so only what says nothing was posted is retried: 429, every 5xx, and errors before the
- * request was sent. A post that went unanswered fails with `discord_unanswered`.
- */
-export const DISCORD_RETRY: RetryPolicy = {
-  ...HTTP_RETRY,
-  limit: 4,
-  methods: [],
-  statusCodes: [],
-  unappliedStatusCodes: [429, ...Array.from({ length: 100 }, (_, i) => 500 + i)],
-  backoffMs: 1000,
-  maxBackoffMs: 30_000,
-  maxRetryAfterMs: 60_000,
-};
-
-/** How webhook executions are delivered and retried; unset fields take `DISCORD_RETRY`'s. */
-export interface WebhookDeliveryOptions {
-  /**
-   * Retries after the first attempt, for 429, 5xx and errors before the request was sent (connection
-   * refused, DNS). A post that went unanswered (timeout, connection lost after sending) may have
-   * landed and is never retried: it fails with `discord_unanswered`. @default 4
-   */
-  maxRetries?: number;
-  /** First wait after a 5xx or a network error; doubles each retry. @default 1000 */
-  backoffMs?: number;
-  /** @default 30000 */
-  maxBackoffMs?: number;
-  /** A `retry_after` longer than this is not waited for: the post fails. @default 60000 */
-  maxRetryAfterMs?: number;
-  /** One attempt's limit. @default 15000 */
-  timeoutMs?: number;
-  /** Injected for tests. @default globalThis.fetch */
-  fetch?: typeof fetch;
-}
+export type { WebhookDeliveryOptions };
 
 export interface WebhookClient {
   /** `webhook 1234…`: how messages name it. */
   readonly label: string;
   /** Posts one message with `?wait=true` and returns the id Discord gave it. */
   execute(message: DiscordMessage): Promise<string>;
-}
-
-/** A failure before the request left: safe to send again. */
-class Unsent {
-  constructor(readonly reason: string) {}
-}
-
-/** A 429 or 5xx answer: nothing was posted. */
-class Refused {
-  constructor(readonly answer: Answer) {}
 }
 
 interface Answer {
@@ -74,13 +32,7 @@ export function createWebhookClient(
   const post = new URL(url);
   post.searchParams.set("wait", "true");
   const doFetch = deps.fetch ?? globalThis.fetch;
-  const retry: RetryPolicy = {
-    ...DISCORD_RETRY,
-    limit: deps.maxRetries ?? DISCORD_RETRY.limit,
-    backoffMs: deps.backoffMs ?? DISCORD_RETRY.backoffMs,
-    maxBackoffMs: deps.maxBackoffMs ?? DISCORD_RETRY.maxBackoffMs,
-    maxRetryAfterMs: deps.maxRetryAfterMs ?? DISCORD_RETRY.maxRetryAfterMs,
-  };
+  const retry = webhookRetry(deps);
   const logger = deps.logger ?? silentLogger();
   let pausedUntil = 0;
   const fail = (code: DiscordErrorCode, message: string, details?: { status?: number; discordCode?: number }) =>
@@ -103,43 +55,19 @@ export function createWebhookClient(
     return { status: response.status, headers: response.headers, body: parsed && typeof parsed === "object" ? (parsed as Answer["body"]) : {} };
   }
 
-  const classify = (error: unknown): AttemptFailure => {
-    if (error instanceof Unsent) return "unsent";
-    if (!(error instanceof Refused)) return "final";
-    const { status } = error.answer;
-    return { status, retryAfterMs: status === 429 ? retryAfterMs(error.answer) : undefined };
+  const failures: WebhookFailures = {
+    // Webhooks take no nonce and can't be listed, so a post that may have landed is never sent twice.
+    unanswered: (reason) => fail("discord_unanswered", `${reason} before Discord answered; the message may have been posted, so it is not sent again`),
+    unsent: (reason, tries) => fail("discord_network", `${reason} after ${tries} attempts`),
+    refused: ({ status, retryAfterMs }, tries, reason) => {
+      const limited = status === 429;
+      const code: DiscordErrorCode = limited ? "discord_rate_limited" : "discord_server_error";
+      if (reason === "retry_after") return fail(code, `rate limited for ${((retryAfterMs ?? 0) / 1000).toFixed(1)} s, longer than allowed; giving up`, { status });
+      return fail(code, `${limited ? "rate limited" : `Discord answered ${status}`} ${tries} times; giving up`, { status });
+    },
   };
 
-  const giveUp = (error: unknown, tries: number, reason: GiveUpReason, failure: AttemptFailure): unknown => {
-    if (error instanceof Unsent) return fail("discord_network", `${error.reason} after ${tries} attempts`);
-    if (!(error instanceof Refused)) return error;
-    const { status } = error.answer;
-    const limited = status === 429;
-    const code: DiscordErrorCode = limited ? "discord_rate_limited" : "discord_server_error";
-    if (reason === "retry_after" && typeof failure === "object") {
-      return fail(code, `rate limited for ${((failure.retryAfterMs ?? 0) / 1000).toFixed(1)} s, longer than allowed; giving up`, { status });
-    }
-    return fail(code, `${limited ? "rate limited" : `Discord answered ${status}`} ${tries} times; giving up`, { status });
-  };
-
-  const onRetry = (error: unknown, tries: number, waitMs: number): void => {
-    if (error instanceof Unsent) return logger.warn(`${label}: ${error.reason}; retrying`, { attempt: tries });
-    const status = error instanceof Refused ? error.answer.status : undefined;
-    logger.warn(`${label}: ${status === 429 ? "rate limited" : `status ${status}`}; retrying`, { attempt: tries, waitMs });
-  };
-
-  async function postOnce(body: string): Promise<string> {
-    if (pausedUntil > Date.now()) await sleep(pausedUntil - Date.now());
-    let answer: Answer;
-    try {
-      answer = await attempt(body);
-    } catch (error) {
-      // The cause is dropped on purpose: fetch errors can carry the request URL.
-      const reason = networkReason(error);
-      // Webhooks take no nonce and can't be listed, so a post that may have landed is never sent twice.
-      if (!neverSent(error)) throw fail("discord_unanswered", `${reason} before Discord answered; the message may have been posted, so it is not sent again`);
-      throw new Unsent(reason);
-    }
+  function read(answer: Answer): string {
     const { status, headers, body: json } = answer;
     const discordCode = typeof json.code === "number" ? json.code : undefined;
     const said = typeof json.message === "string" ? json.message : `status ${status}`;
@@ -157,7 +85,7 @@ export function createWebhookClient(
     if (status === 401) throw fail("discord_unauthorized", `invalid webhook token (401, code ${discordCode ?? "?"}: ${said}); check the webhook URL`, { status, discordCode });
     if (status === 404) throw fail("discord_unknown_webhook", `not found (404, code ${discordCode ?? "?"}: ${said}); was the webhook deleted?`, { status, discordCode });
     if (!retry.unappliedStatusCodes.includes(status)) throw fail("discord_unexpected_response", `Discord answered ${status}: ${said}`, { status, discordCode });
-    throw new Refused(answer);
+    throw new Refused(status, status === 429 ? retryAfterMs(answer) : undefined);
   }
 
   return {
@@ -165,7 +93,11 @@ export function createWebhookClient(
     execute(message) {
       // Every text of the message is redacted, whatever built it; values, not the serialised body, so it stays valid JSON.
       const body = JSON.stringify(deps.secrets.redactValue(message));
-      return withRetry(retry, { idempotent: false, classify, giveUp, onRetry }, () => postOnce(body));
+      const send = async () => {
+        if (pausedUntil > Date.now()) await sleep(pausedUntil - Date.now());
+        return attempt(body);
+      };
+      return postWithRetry(retry, { label, logger, failures }, send, read);
     },
   };
 }
@@ -175,22 +107,6 @@ function retryAfterMs(answer: Answer): number | undefined {
   const seconds = answer.body.retry_after;
   if (typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
   return parseRetryAfter(answer.headers.get("retry-after"));
-}
-
-function networkReason(error: unknown): string {
-  // By name: the DOMException may come from another realm than this module's Error.
-  const name = (error as { name?: unknown } | undefined)?.name;
-  if (name === "TimeoutError" || name === "AbortError") return "request timed out";
-  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return typeof code === "string" ? `network error ${code}` : "network error";
-}
-
-/** Connection errors that happen before a byte of the request leaves: retrying can't post twice. */
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
-
-function neverSent(error: unknown): boolean {
-  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return typeof code === "string" && NOT_SENT.has(code);
 }
 
 /** Discord's nested `errors` object as `; embeds.0.description: Must be 4096 or fewer in length.` */
