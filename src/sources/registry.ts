@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { unionTypes } from "../config/union-types.js";
 import type { Source } from "../types.js";
 import { createHtmlSource, HTML_TYPE, htmlSourceSchema } from "./html.js";
 import { createJsonSource, JSON_TYPE, jsonSourceSchema } from "./json.js";
@@ -7,9 +8,6 @@ import { createDockerhubSource, DOCKERHUB_TYPE, dockerhubSourceSchema } from "./
 import { createGithubSource, GITHUB_TYPE, githubSourceSchema } from "./presets/github.js";
 import { createNpmSource, NPM_TYPE, npmSourceSchema } from "./presets/npm.js";
 import { createPypiSource, PYPI_TYPE, pypiSourceSchema } from "./presets/pypi.js";
-
-/** Every source `type` a config may use. */
-export const SOURCE_TYPES = [HTML_TYPE, JSON_TYPE, GITHUB_TYPE, NPM_TYPE, PYPI_TYPE, DOCKERHUB_TYPE, DISCORD_INVITE_TYPE] as const;
 
 export const sourceSchema = z.discriminatedUnion("type", [
   htmlSourceSchema,
@@ -23,6 +21,11 @@ export const sourceSchema = z.discriminatedUnion("type", [
 
 /** One entry of `sources:` in the config, after validation. */
 export type SourceOptions = z.infer<typeof sourceSchema>;
+
+export type SourceType = SourceOptions["type"];
+
+/** Every source `type` a config may use, read from `sourceSchema`. */
+export const SOURCE_TYPES: readonly SourceType[] = unionTypes(sourceSchema);
 
 /** Builds the source a config entry describes. It does no I/O, so its `metricNames` can be checked at load. */
 export function createSource(options: SourceOptions): Source {
