@@ -5,8 +5,12 @@ import { createHtmlSource, HTML_TYPE, htmlSourceSchema } from "./html.js";
 import { createJsonSource, JSON_TYPE, jsonSourceSchema } from "./json.js";
 import { createDiscordInviteSource, DISCORD_INVITE_TYPE, discordInviteSourceSchema } from "./presets/discord-invite.js";
 import { createDockerhubSource, DOCKERHUB_TYPE, dockerhubSourceSchema } from "./presets/dockerhub.js";
+import { createGa4Source, GA4_TYPE, ga4SourceSchema } from "./presets/ga4.js";
 import { createGithubSource, GITHUB_TYPE, githubSourceSchema } from "./presets/github.js";
 import { createNpmSource, NPM_TYPE, npmSourceSchema } from "./presets/npm.js";
+import { createPlausibleSource, PLAUSIBLE_TYPE, plausibleSourceSchema } from "./presets/plausible.js";
+import { createPosthogSource, POSTHOG_TYPE, posthogSourceSchema } from "./presets/posthog.js";
+import { createStripeSource, STRIPE_TYPE, stripeSourceSchema } from "./presets/stripe.js";
 import { createPypiSource, PYPI_TYPE, pypiSourceSchema } from "./presets/pypi.js";
 
 export const sourceSchema = z.discriminatedUnion("type", [
@@ -17,6 +21,10 @@ export const sourceSchema = z.discriminatedUnion("type", [
   pypiSourceSchema,
   dockerhubSourceSchema,
   discordInviteSourceSchema,
+  stripeSourceSchema,
+  posthogSourceSchema,
+  ga4SourceSchema,
+  plausibleSourceSchema,
 ]);
 
 /** One entry of `sources:` in the config, after validation. */
@@ -44,5 +52,13 @@ export function createSource(options: SourceOptions): Source {
       return createDockerhubSource(options);
     case DISCORD_INVITE_TYPE:
       return createDiscordInviteSource(options);
+    case STRIPE_TYPE:
+      return createStripeSource(options);
+    case POSTHOG_TYPE:
+      return createPosthogSource(options);
+    case GA4_TYPE:
+      return createGa4Source(options);
+    case PLAUSIBLE_TYPE:
+      return createPlausibleSource(options);
   }
 }
