@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { execFile } from "node:child_process";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { build } from "esbuild";
@@ -90,6 +90,27 @@ describe("the package's library entry", () => {
     afterAll(async () => {
       await billing.close();
       await rm(WORK, { recursive: true, force: true });
+    });
+
+    it("typechecks against the package's declarations (package.json `types` through `exports`)", async () => {
+      const file = join(WORK, "custom-source.ts");
+      await writeFile(file, await docsExample());
+      const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+      const flags = [
+        "--noEmit",
+        "--strict",
+        "--module",
+        "nodenext",
+        "--moduleResolution",
+        "nodenext",
+        "--target",
+        "es2022",
+        "--types",
+        "node",
+        "--skipLibCheck",
+      ];
+      const result = await node([tsc, ...flags, file]);
+      expect({ code: result.code, output: result.stdout + result.stderr }).toEqual({ code: 0, output: "" });
     });
 
     it("prints the numbers the custom source computed and exits 0", async () => {
