@@ -1,6 +1,7 @@
 import type { HttpClient } from "./http/client.js";
 import type { Logger } from "./log/logger.js";
 import type { Secrets } from "./log/secrets.js";
+import type { PageParser } from "./sources/parse-pool.js";
 
 /** The jobs Cloud Scheduler publishes. */
 export const JOBS = ["daily", "weekly-report"] as const;
@@ -33,6 +34,8 @@ export interface SourceContext {
   signal: AbortSignal;
   logger: Logger;
   secrets: Secrets;
+  /** Parses pages in worker threads, within `signal`. @default the process's shared pool */
+  parser?: PageParser;
 }
 
 /**

@@ -1,14 +1,12 @@
-import type { CheerioAPI } from "cheerio/slim";
 import { z } from "zod";
 import { metricName, sourceBase } from "../config/common.js";
 import { errorMessage, SourceError } from "../errors.js";
 import { describeUrl } from "../http/client.js";
-import type { Secrets } from "../log/secrets.js";
-import { parseNumber } from "../parse-number.js";
 import type { Metrics, Source } from "../types.js";
-import { DEFAULT_MAX_PARSE_BYTES, documentParser, regexPattern, select, snippet } from "./extract.js";
-import { assertLoggedIn } from "./login.js";
+import { DEFAULT_MAX_PARSE_BYTES, regexPattern } from "./extract.js";
+import { assertLoggedIn, loginSelectors } from "./login.js";
 import { fetchPage, pageRequest } from "./page.js";
+import { readMetrics } from "./parse-page.js";
 
 export const HTML_TYPE = "html";
 
@@ -70,47 +68,17 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
         const hint = `an html source parses at most ${limit} bytes (maxParseBytes), as a parsed page takes about 18 times its size in memory`;
         throw new SourceError(options.name, `${errorMessage(error).replace(`[${options.name}] `, "")}; ${hint}`, { cause: error });
       });
-      const parse = await documentParser();
-      const $ = parse(page.body, options.xml);
-      if (options.login) assertLoggedIn(options.name, options.login, $, options.url);
+      const count = options.login ? loginSelectors(options.login) : [];
+      const read = await readMetrics(context, page, { xml: options.xml, metrics: options.metrics, count }).catch((error: unknown) => {
+        throw new SourceError(options.name, `${errorMessage(error)} (${describeUrl(page.url)})`, { cause: error });
+      });
+      if (options.login) assertLoggedIn(options.name, options.login, read.counts, options.url);
       const metrics: Metrics = {};
-      for (const [name, metric] of Object.entries(options.metrics)) {
-        metrics[name] = extractMetric(options.name, $, metric, page.url, context.secrets);
+      for (const [name, reading] of Object.entries(read.metrics)) {
+        if ("failure" in reading) throw new SourceError(options.name, reading.failure);
+        metrics[name] = reading.value;
       }
       return metrics;
     },
   };
-}
-
-/** Reads one metric; a selector matching nothing or text without a number is an error, never 0. */
-function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricOptions, url: string, secrets?: Secrets): number {
-  const fail = (message: string) => new SourceError(source, `${message} (${describeUrl(url)})`);
-  let matches: ReturnType<CheerioAPI>;
-  try {
-    matches = select($, metric.selector);
-  } catch (error) {
-    throw new SourceError(source, (error as Error).message, { cause: error });
-  }
-  const extract = metric.extract ?? "number";
-  if (matches.length === 0) {
-    if (extract === "count" && metric.allowEmpty) return 0;
-    throw new SourceError(source, `selector "${metric.selector}" matched nothing on ${describeUrl(url)} (has the page layout changed?)`);
-  }
-  if (extract === "count") return matches.length;
-  const regex = metric.regex ? new RegExp(metric.regex) : undefined;
-  if (extract === "attribute") {
-    const name = metric.attribute as string;
-    const value = matches.first().attr(name);
-    if (value === undefined) throw fail(`attribute "${name}" is missing on the first match of "${metric.selector}"`);
-    const number = parseNumber(value, regex);
-    if (number === undefined) throw fail(`attribute ${name}="${snippet(value, 60, secrets)}" at "${metric.selector}" holds no number`);
-    return number;
-  }
-  const text = matches.first().text();
-  const number = parseNumber(text, regex);
-  if (number === undefined) {
-    const how = regex ? ` matching /${metric.regex}/` : "";
-    throw fail(`text "${snippet(text, 60, secrets)}" at "${metric.selector}" holds no number${how}`);
-  }
-  return number;
 }
