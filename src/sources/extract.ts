@@ -4,10 +4,11 @@ import { z } from "zod";
 export const httpUrl = z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" });
 
 /**
- * The largest page parsed: a parsed page takes about 18 times its size in memory, and the
- * 256 MB function caps its heap at 72 MB (terraform/function.tf; test/terraform/heap-cap.test.ts).
+ * The largest page parsed: a parsed page takes about 18 to 25 times its size in memory, and a
+ * parse worker's heap (PARSE_HEAP_MIB in parse-pool.ts) holds the DOM of a dense page this big
+ * (test/terraform/heap-cap.test.ts).
  */
-export const DEFAULT_MAX_PARSE_BYTES = 1.5 * 1024 * 1024;
+export const DEFAULT_MAX_PARSE_BYTES = 5 * 1024 * 1024;
 
 /** Checks a regex option compiles; used by schemas so a bad pattern fails at load. */
 export const regexPattern = z

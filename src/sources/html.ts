@@ -7,6 +7,7 @@ import { DEFAULT_MAX_PARSE_BYTES, regexPattern } from "./extract.js";
 import { assertLoggedIn, loginSelectors } from "./login.js";
 import { fetchPage, pageRequest } from "./page.js";
 import { readMetrics } from "./parse-page.js";
+import { PARSE_HEAP_MIB } from "./parse-pool.js";
 
 export const HTML_TYPE = "html";
 
@@ -42,7 +43,7 @@ export const htmlSourceSchema = z
       .int()
       .positive()
       .optional()
-      .describe("A larger page fails this source instead of being parsed: a parsed page takes about 18 times its size in memory. @default 1.5 MiB"),
+      .describe("A larger page fails this source instead of being parsed: a parsed page takes about 18 times its size in memory, in a parse worker of limited heap. @default 5 MiB"),
     metrics: z
       .record(metricName, htmlMetricSchema)
       .refine((metrics) => Object.keys(metrics).length > 0, "name at least one metric")
@@ -65,7 +66,7 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
       // The download stops at the parse limit: a page too big to parse is never held whole.
       const page = await fetchPage(options.name, context, { ...options, maxResponseBytes: limit }).catch((error: unknown) => {
         if (!(error instanceof SourceError) || (error.cause as { code?: string } | undefined)?.code !== "response_too_large") throw error;
-        const hint = `an html source parses at most ${limit} bytes (maxParseBytes), as a parsed page takes about 18 times its size in memory`;
+        const hint = `an html source parses at most ${limit} bytes (maxParseBytes), as a parsed page takes about 18 times its size in memory (the parse worker's heap is ${PARSE_HEAP_MIB} MiB)`;
         throw new SourceError(options.name, `${errorMessage(error).replace(`[${options.name}] `, "")}; ${hint}`, { cause: error });
       });
       const count = options.login ? loginSelectors(options.login) : [];

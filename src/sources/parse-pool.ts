@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { WorkerAnswer } from "./parse-worker.js";
 import { PARSE_WORKER_URL } from "./parse-worker-url.js";
@@ -21,8 +20,16 @@ export interface PageParser {
 }
 
 export interface ParsePoolOptions {
-  /** Pages parsed at once, one worker thread each. @default 2, or 1 on one CPU */
+  /** Pages parsed at once, one worker thread each. @default 1 */
   size?: number;
+  /**
+   * Workers parsing at once when every one of `size` has been busy on one page for `patienceMs`:
+   * a page that takes its source's whole time limit (too deep, a catastrophic regex) then holds up
+   * no other source. @default 2
+   */
+  maxSize?: number;
+  /** @default 3000 */
+  patienceMs?: number;
   /** Each worker's V8 old-generation limit, in MiB: a page whose DOM needs more fails. @default PARSE_HEAP_MIB */
   heapMib?: number;
   /**
@@ -49,6 +56,8 @@ interface Slot {
   /** Characters of pages this worker has been given. */
   bytes: number;
   job?: Job;
+  /** When `job` was given to it. */
+  since: number;
   idleTimer?: NodeJS.Timeout;
 }
 
@@ -61,6 +70,9 @@ interface Slot {
  */
 export class ParsePool implements PageParser {
   private readonly size: number;
+  private readonly maxSize: number;
+  private readonly patienceMs: number;
+  private patience?: NodeJS.Timeout;
   private readonly heapMib: number;
   private readonly recycleBytes: number;
   private readonly idleMs: number;
@@ -69,7 +81,9 @@ export class ParsePool implements PageParser {
   private readonly queue: Job[] = [];
 
   constructor(options: ParsePoolOptions = {}) {
-    this.size = Math.max(1, options.size ?? Math.min(2, availableParallelism()));
+    this.size = Math.max(1, options.size ?? 1);
+    this.maxSize = Math.max(this.size, options.maxSize ?? 2);
+    this.patienceMs = options.patienceMs ?? 3000;
     this.heapMib = options.heapMib ?? PARSE_HEAP_MIB;
     this.recycleBytes = options.recycleBytes ?? 24 * MIB;
     this.idleMs = options.idleMs ?? 2000;
@@ -89,17 +103,24 @@ export class ParsePool implements PageParser {
 
   /** Ends every worker and fails the jobs still waiting. */
   async close(): Promise<void> {
+    clearTimeout(this.patience);
     for (const job of this.queue.splice(0)) this.settle(job, new Error("the parse pool was closed"));
     await Promise.all([...this.slots].map((slot) => this.retire(slot, new Error("the parse pool was closed"))));
   }
 
   private pump(): void {
+    clearTimeout(this.patience);
     while (this.queue.length > 0) {
-      const slot = [...this.slots].find((s) => !s.job) ?? (this.slots.size < this.size ? this.spawn() : undefined);
-      if (!slot) return;
+      const slot = [...this.slots].find((s) => !s.job) ?? (this.mayGrow() ? this.spawn() : undefined);
+      if (!slot) {
+        const due = Math.min(...[...this.slots].map((s) => s.since)) + this.patienceMs - Date.now();
+        if (this.slots.size < this.maxSize) this.patience = setTimeout(() => this.pump(), Math.max(0, due) + 1).unref();
+        return;
+      }
       const job = this.queue.shift() as Job;
       clearTimeout(slot.idleTimer);
       slot.job = job;
+      slot.since = Date.now();
       slot.bytes += job.job.body.length;
       // Busy, the thread keeps the process alive; idle, it never does.
       slot.worker.ref();
@@ -107,11 +128,18 @@ export class ParsePool implements PageParser {
     }
   }
 
+  /** Below `size`, or below `maxSize` while every worker has been busy on one page for `patienceMs`. */
+  private mayGrow(): boolean {
+    if (this.slots.size < this.size) return true;
+    const now = Date.now();
+    return this.slots.size < this.maxSize && [...this.slots].every((s) => s.job && now - s.since >= this.patienceMs);
+  }
+
   private spawn(): Slot {
     const worker = new Worker(this.workerUrl, {
       resourceLimits: { maxOldGenerationSizeMb: this.heapMib, maxYoungGenerationSizeMb: 8 },
     });
-    const slot: Slot = { worker, bytes: 0 };
+    const slot: Slot = { worker, bytes: 0, since: Date.now() };
     worker.on("message", (answer: WorkerAnswer) => this.answer(slot, answer));
     worker.on("error", (error: Error & { code?: string }) => {
       const reason = error.code === "ERR_WORKER_OUT_OF_MEMORY"
