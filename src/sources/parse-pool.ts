@@ -137,7 +137,7 @@ export class ParsePool implements PageParser {
 
   private spawn(): Slot {
     const worker = new Worker(this.workerUrl, {
-      resourceLimits: { maxOldGenerationSizeMb: this.heapMib, maxYoungGenerationSizeMb: 8 },
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMib, maxYoungGenerationSizeMb: 2 },
     });
     const slot: Slot = { worker, bytes: 0, since: Date.now() };
     worker.on("message", (answer: WorkerAnswer) => this.answer(slot, answer));
