@@ -37,7 +37,7 @@ export const round = (value: number, digits = 0): number => Number(value.toFixed
 
 export const mib = (bytes: number): number => round(bytes / 1024 / 1024, 1);
 
-function formatValue(figure: Figure): string {
+export function formatValue(figure: Figure): string {
   const digits = figure.unit === "×" ? 2 : Number.isInteger(figure.value) ? 0 : 1;
   const value = figure.value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return figure.unit === "×" ? `${value}×` : `${value} ${figure.unit}`;

@@ -6,6 +6,7 @@ import { benchDeployArchive } from "./deploy-archive.js";
 import { benchFanIn } from "./fan-in.js";
 import { formatTable, verdict, type Figure } from "./figures.js";
 import { describeMachine } from "./machine.js";
+import { updatePerformanceDoc } from "./performance-doc.js";
 import { benchMemory } from "./memory.js";
 import { benchNotionCost } from "./notion-cost.js";
 import { ROOT } from "./paths.js";
@@ -62,7 +63,8 @@ async function main(names: string[]): Promise<number> {
     // Written whole or not at all: an interrupted or failed run leaves the last results.
     await writeFile(`${RESULTS}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
     await rename(`${RESULTS}.tmp`, RESULTS);
-    process.stdout.write(`\nWrote ${RESULTS}${missed.length ? ` (${missed.length} target${missed.length > 1 ? "s" : ""} missed)` : ""}\n`);
+    await updatePerformanceDoc();
+    process.stdout.write(`\nWrote ${RESULTS} and docs/performance.md${missed.length ? ` (${missed.length} target${missed.length > 1 ? "s" : ""} missed)` : ""}\n`);
   } else {
     const why = all ? `${errors.length} benchmark${errors.length > 1 ? "s" : ""} failed to run` : "only some benchmarks were selected";
     process.stdout.write(`\nNOT written: ${RESULTS} (${why}); it keeps the last complete run\n`);

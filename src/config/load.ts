@@ -71,7 +71,7 @@ export async function loadConfigFile(path: string, env: Env, options: LoadOption
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError([
-      code === "ENOENT" ? `${path}: file not found; create it (see README "Configuration") or pass --config FILE` : `${path}: cannot read (${code ?? String(error)})`,
+      code === "ENOENT" ? `${path}: file not found; create it (see docs/configuration.md) or pass --config FILE` : `${path}: cannot read (${code ?? String(error)})`,
     ]);
   }
   return loadConfig(text, env, path, options);
