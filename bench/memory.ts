@@ -8,7 +8,6 @@ import { DEFAULT_MAX_PARSE_BYTES } from "../src/sources/extract.js";
 import { PARSE_HEAP_MIB } from "../src/sources/parse-pool.js";
 import { median, mib, round, type Figure } from "./figures.js";
 import { REPORT_PREFIX, type MemoryReport } from "./memory-report.js";
-import { ROOT } from "./paths.js";
 import { failureText, runNode } from "./run-node.js";
 
 const PAGES = 200;

@@ -7,9 +7,8 @@ const MIB = 1024 * 1024;
 
 /**
  * A parse worker's V8 heap limit: room for the DOM of the largest page parsed by default
- * (DEFAULT_MAX_PARSE_BYTES; about 20 bytes of DOM for each byte of a dense page) and the
- * garbage of the pages before it. terraform/function.tf sizes the function's memory for
- * two such workers next to the main thread.
+ * (DEFAULT_MAX_PARSE_BYTES; a dense 5 MiB page needs more than 128 MiB). terraform/function.tf
+ * sizes the function's memory for two such workers next to the main thread.
  */
 export const PARSE_HEAP_MIB = 160;
 
@@ -28,7 +27,7 @@ export interface ParsePoolOptions {
    * no other source. @default 2
    */
   maxSize?: number;
-  /** @default 3000 */
+  /** @default 5000 */
   patienceMs?: number;
   /** Each worker's V8 old-generation limit, in MiB: a page whose DOM needs more fails. @default PARSE_HEAP_MIB */
   heapMib?: number;
@@ -66,7 +65,7 @@ interface Slot {
  * too deep or too slow (a catastrophic regex) ends its worker, never the process: out of memory
  * the worker dies alone, and the source's time limit (`signal`) terminates it mid-parse, which a
  * parse on the main thread, holding the event loop, could not be. The main heap then holds only
- * page text, so it needs no cap.
+ * page text, so its cap (NODE_OPTIONS in terraform/function.tf) costs little time.
  */
 export class ParsePool implements PageParser {
   private readonly size: number;
@@ -83,7 +82,7 @@ export class ParsePool implements PageParser {
   constructor(options: ParsePoolOptions = {}) {
     this.size = Math.max(1, options.size ?? 1);
     this.maxSize = Math.max(this.size, options.maxSize ?? 2);
-    this.patienceMs = options.patienceMs ?? 3000;
+    this.patienceMs = options.patienceMs ?? 5000;
     this.heapMib = options.heapMib ?? PARSE_HEAP_MIB;
     this.recycleBytes = options.recycleBytes ?? 24 * MIB;
     this.idleMs = options.idleMs ?? 2000;

@@ -77,7 +77,7 @@ function select($: CheerioAPI, selector: string): ReturnType<CheerioAPI> {
   try {
     return $(selector);
   } catch (error) {
-    throw new Error(`invalid selector "${selector}": ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`invalid selector "${selector}": ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 

@@ -29,8 +29,8 @@ let memoryBytes: number;
 beforeAll(async () => {
   const page = densePage(DEFAULT_MAX_PARSE_BYTES);
   server = await startServer((_req, res) => sendHtml(res, 200, page));
-  const tf = (await convertFiles(join(ROOT, "terraform"))) as Record<string, any>;
-  const memory = String(tf.resource.google_cloudfunctions2_function.collector[0].service_config[0].available_memory);
+  const tf = (await convertFiles(join(ROOT, "terraform"))) as { resource: { google_cloudfunctions2_function: { collector: { service_config: { available_memory: string }[] }[] } } };
+  const memory = String(tf.resource.google_cloudfunctions2_function.collector[0]?.service_config[0]?.available_memory);
   const [, amount, unit] = /^(\d+)(k|M|G|Ki|Mi|Gi)$/.exec(memory) ?? [];
   memoryBytes = Number(amount) * (UNITS[unit ?? ""] ?? NaN);
 });
