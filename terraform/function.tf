@@ -86,11 +86,12 @@ resource "google_cloudfunctions2_function" "collector" {
 
     environment_variables = {
       KPI_CONFIG = local.config_path
-      # The main heap holds no DOM (the parse workers do), only page text on its way to them and
-      # the run itself: a small young generation, and an old generation capped so the text of
-      # pages already read is collected early. Cheap, as text holds no pointers to trace
-      # (bench/memory.ts runs its child with exactly this value, against V8's defaults).
-      NODE_OPTIONS = "--max-old-space-size=72 --max-semi-space-size=1"
+      # No --max-old-space-size: V8 applies it to every thread, so it would cap the parse workers'
+      # heaps too, over their own limits (a 72 MB cap fails a 5 MiB page). The main heap holds no
+      # DOM, only page text on its way to the workers, which the parse pool collects every 16 MiB.
+      # A small young generation keeps every thread's scavenges small.
+      # bench/memory.ts runs its child with exactly this value, against V8's defaults.
+      NODE_OPTIONS = "--max-semi-space-size=1"
     }
 
     dynamic "secret_environment_variables" {

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { WorkerAnswer } from "./parse-worker.js";
+import { garbageCollector } from "./collect-garbage.js";
 import { PARSE_WORKER_URL } from "./parse-worker-url.js";
 import type { PageJob, PageResult } from "./read-page.js";
 
@@ -36,6 +37,13 @@ export interface ParsePoolOptions {
    * back the heap that garbage DOMs grew, which V8 keeps inside a long-lived one. @default 24 MiB
    */
   recycleBytes?: number;
+  /**
+   * After this many characters of pages handed to workers, the main thread collects its garbage,
+   * the text of the pages already read. V8's default heap sizing would let it grow past 100 MiB,
+   * and the function can't cap the main heap with --max-old-space-size: V8 applies that flag to
+   * every thread, parse workers included, over their `resourceLimits`. @default 16 MiB
+   */
+  mainGcBytes?: number;
   /** An idle worker ends after this long, so an idle process holds no parse heap. @default 2000 */
   idleMs?: number;
   /** The worker's entry file. @default PARSE_WORKER_URL */
@@ -65,7 +73,7 @@ interface Slot {
  * too deep or too slow (a catastrophic regex) ends its worker, never the process: out of memory
  * the worker dies alone, and the source's time limit (`signal`) terminates it mid-parse, which a
  * parse on the main thread, holding the event loop, could not be. The main heap then holds only
- * page text, so its cap (NODE_OPTIONS in terraform/function.tf) costs little time.
+ * page text, collected every `mainGcBytes`, and needs no cap.
  */
 export class ParsePool implements PageParser {
   private readonly size: number;
@@ -75,6 +83,10 @@ export class ParsePool implements PageParser {
   private readonly heapMib: number;
   private readonly recycleBytes: number;
   private readonly idleMs: number;
+  private readonly mainGcBytes: number;
+  /** Characters handed to workers since the main thread last collected. */
+  private handed = 0;
+  private collectGarbage?: () => void;
   private readonly workerUrl: URL;
   private readonly slots = new Set<Slot>();
   private readonly queue: Job[] = [];
@@ -86,6 +98,7 @@ export class ParsePool implements PageParser {
     this.heapMib = options.heapMib ?? PARSE_HEAP_MIB;
     this.recycleBytes = options.recycleBytes ?? 24 * MIB;
     this.idleMs = options.idleMs ?? 2000;
+    this.mainGcBytes = options.mainGcBytes ?? 16 * MIB;
     this.workerUrl = options.workerUrl ?? PARSE_WORKER_URL;
   }
 
@@ -121,6 +134,7 @@ export class ParsePool implements PageParser {
       slot.job = job;
       slot.since = Date.now();
       slot.bytes += job.job.body.length;
+      this.handed += job.job.body.length;
       // Busy, the thread keeps the process alive; idle, it never does.
       slot.worker.ref();
       slot.worker.postMessage(job.job);
@@ -160,6 +174,10 @@ export class ParsePool implements PageParser {
     else {
       slot.worker.unref();
       slot.idleTimer = setTimeout(() => void this.retire(slot), this.idleMs).unref();
+    }
+    if (this.handed >= this.mainGcBytes) {
+      this.handed = 0;
+      (this.collectGarbage ??= garbageCollector())();
     }
     if (job) {
       if (answer.ok) this.settle(job, undefined, answer.result as PageResult);

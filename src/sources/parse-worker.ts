@@ -1,6 +1,5 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { parentPort } from "node:worker_threads";
+import { garbageCollector } from "./collect-garbage.js";
 import { readPage, type PageJob } from "./read-page.js";
 
 /** What a parse worker answers each job with. */
@@ -8,9 +7,8 @@ export type WorkerAnswer = { ok: true; result: unknown } | { ok: false; message:
 
 // A page's DOM is garbage once its numbers are read, and V8 would let a heap of such garbage grow
 // toward the worker's limit before collecting it. Collected after each page instead, the worker's
-// heap holds at most one DOM. (`gc` is exposed in a new context once the flag is set.)
-setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc") as () => void;
+// heap holds at most one DOM.
+const collectGarbage = garbageCollector();
 
 // The parse worker's entry (parse-pool.ts starts it): one job at a time, each answered once.
 // A page that is too big or too deep ends in a thrown error, or in the pool terminating this thread.
