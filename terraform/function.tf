@@ -88,7 +88,7 @@ resource "google_cloudfunctions2_function" "collector" {
       KPI_CONFIG = local.config_path
       # No --max-old-space-size: V8 applies it to every thread, so it would cap the parse workers'
       # heaps too, over their own limits (a 72 MB cap fails a 5 MiB page). The main heap holds no
-      # DOM, only page text on its way to the workers, which the parse pool collects every 16 MiB.
+      # DOM, only page text on its way to the workers, which the parse pool collects every 4 MiB.
       # A small young generation keeps every thread's scavenges small.
       # bench/memory.ts runs its child with exactly this value, against V8's defaults.
       NODE_OPTIONS = "--max-semi-space-size=1"

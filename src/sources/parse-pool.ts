@@ -34,14 +34,14 @@ export interface ParsePoolOptions {
   heapMib?: number;
   /**
    * A worker is replaced once it has parsed this many characters of pages: a fresh thread hands
-   * back the heap that garbage DOMs grew, which V8 keeps inside a long-lived one. @default 24 MiB
+   * back the heap a long-lived one keeps committed after big pages. @default 24 MiB
    */
   recycleBytes?: number;
   /**
    * After this many characters of pages handed to workers, the main thread collects its garbage,
    * the text of the pages already read. V8's default heap sizing would let it grow past 100 MiB,
    * and the function can't cap the main heap with --max-old-space-size: V8 applies that flag to
-   * every thread, parse workers included, over their `resourceLimits`. @default 16 MiB
+   * every thread, parse workers included, over their `resourceLimits`. @default 4 MiB
    */
   mainGcBytes?: number;
   /** An idle worker ends after this long, so an idle process holds no parse heap. @default 2000 */
@@ -65,6 +65,8 @@ interface Slot {
   job?: Job;
   /** When `job` was given to it. */
   since: number;
+  /** Recycled: ending, and taking no job. */
+  retiring?: boolean;
   idleTimer?: NodeJS.Timeout;
 }
 
@@ -98,7 +100,7 @@ export class ParsePool implements PageParser {
     this.heapMib = options.heapMib ?? PARSE_HEAP_MIB;
     this.recycleBytes = options.recycleBytes ?? 24 * MIB;
     this.idleMs = options.idleMs ?? 2000;
-    this.mainGcBytes = options.mainGcBytes ?? 16 * MIB;
+    this.mainGcBytes = options.mainGcBytes ?? 4 * MIB;
     this.workerUrl = options.workerUrl ?? PARSE_WORKER_URL;
   }
 
@@ -123,7 +125,7 @@ export class ParsePool implements PageParser {
   private pump(): void {
     clearTimeout(this.patience);
     while (this.queue.length > 0) {
-      const slot = [...this.slots].find((s) => !s.job) ?? (this.mayGrow() ? this.spawn() : undefined);
+      const slot = [...this.slots].find((s) => !s.job && !s.retiring) ?? (this.mayGrow() ? this.spawn() : undefined);
       if (!slot) {
         const due = Math.min(...[...this.slots].map((s) => s.since)) + this.patienceMs - Date.now();
         if (this.slots.size < this.maxSize) this.patience = setTimeout(() => this.pump(), Math.max(0, due) + 1).unref();
@@ -170,7 +172,8 @@ export class ParsePool implements PageParser {
     if (!this.slots.has(slot)) return;
     const job = slot.job;
     slot.job = undefined;
-    if (slot.bytes >= this.recycleBytes) void this.retire(slot);
+    // Replaced once it has ended, so two workers' heaps never overlap for it.
+    if (slot.bytes >= this.recycleBytes) void this.retire(slot, undefined, true);
     else {
       slot.worker.unref();
       slot.idleTimer = setTimeout(() => void this.retire(slot), this.idleMs).unref();
@@ -199,14 +202,21 @@ export class ParsePool implements PageParser {
     if (slot) void this.retire(slot, reason);
   }
 
-  /** Ends a worker; its job, if any, fails with `reason`. */
-  private async retire(slot: Slot, reason?: Error): Promise<void> {
-    if (!this.slots.delete(slot)) return;
+  /**
+   * Ends a worker; its job, if any, fails with `reason`. A worker given up on is replaced at once;
+   * a recycled one (`afterExit`) only once it has ended, so two heaps never overlap for it.
+   */
+  private async retire(slot: Slot, reason?: Error, afterExit = false): Promise<void> {
+    if (!this.slots.has(slot) || (afterExit && slot.retiring)) return;
     clearTimeout(slot.idleTimer);
     const job = slot.job;
     slot.job = undefined;
     if (job) this.settle(job, reason ?? new Error("the parse worker was stopped"));
-    this.pump();
+    if (afterExit) {
+      slot.retiring = true;
+      await slot.worker.terminate();
+    }
+    if (this.slots.delete(slot)) this.pump();
     await slot.worker.terminate();
   }
 
