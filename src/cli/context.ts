@@ -1,6 +1,7 @@
 import { loadConfigFile, resolveConfigPath, type Config, type Env, type LoadOptions } from "../config/load.js";
 import type { Source } from "../types.js";
 import { createLogger, jsonLineSink, type Logger, type LogRecord } from "../log/logger.js";
+import { printableLine } from "../printable.js";
 
 /** What every command gets: the environment and streams are passed in, so tests run commands in-process. */
 export interface CliIo {
@@ -16,7 +17,7 @@ export interface CliIo {
 export async function loadCliConfig(path: string | undefined, io: CliIo, options: LoadOptions = {}): Promise<{ config: Config; path: string }> {
   const resolved = resolveConfigPath(path, io.env);
   const config = await loadConfigFile(resolved, io.env, options);
-  for (const destination of config.leftOut ?? []) io.stderr.write(`warning: ${destination.message}\n`);
+  for (const destination of config.leftOut ?? []) io.stderr.write(`warning: ${printableLine(destination.message)}\n`);
   return { config, path: resolved };
 }
 
@@ -32,7 +33,7 @@ export function cliLogger(config: Config, io: CliIo, deferred: () => boolean = (
     };
     const sink = (record: LogRecord) => {
       if (record.severity !== "WARNING" && record.severity !== "ERROR") return;
-      held.push(`${record.severity.toLowerCase()}: ${record.message}\n`);
+      held.push(`${record.severity.toLowerCase()}: ${printableLine(record.message)}\n`);
       if (!deferred()) flush();
     };
     return { logger: createLogger({ secrets: config.secrets, sink, minSeverity: "WARNING" }), flush };

@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util";
-import { ConfigError, KpiError, errorMessage } from "../errors.js";
+import { ConfigError, errorMessage } from "../errors.js";
 import type { CliIo } from "./context.js";
 import { runCommand } from "./run.js";
 import { USAGE, UsageError, isUsageError, onlyNames } from "./usage.js";
 import { schemaCommand, validateCommand } from "./validate.js";
+import { printable } from "../printable.js";
 
 const OPTIONS = {
   config: { type: "string" },
@@ -47,14 +48,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
   } catch (error) {
     if (error instanceof ConfigError) {
-      io.stderr.write(`${error.message}\n`);
+      io.stderr.write(`${printable(error.message)}\n`);
       return 2;
     }
     if (isUsageError(error)) {
-      io.stderr.write(`${errorMessage(error)}\n\nRun "kpi-collector help" for usage.\n`);
+      io.stderr.write(`${printable(errorMessage(error))}\n\nRun "kpi-collector help" for usage.\n`);
       return 2;
     }
-    io.stderr.write(`error: ${error instanceof KpiError ? error.message : errorMessage(error)}\n`);
+    io.stderr.write(`error: ${printable(errorMessage(error))}\n`);
     return 1;
   }
 }

@@ -4,6 +4,7 @@ import { createSource } from "../sources/registry.js";
 import { loadConfigFile, resolveConfigPath } from "../config/load.js";
 import type { CliIo } from "./context.js";
 import { UsageError } from "./usage.js";
+import { printable, printableLine } from "../printable.js";
 
 /**
  * `kpi-collector notion init --parent PAGE`: creates the history database. The token comes from
@@ -20,11 +21,11 @@ export async function notionInitCommand(args: { config?: string; parent?: string
     const config = await loadConfigFile(resolveConfigPath(args.config, io.env), io.env, { leaveOut: () => true });
     metrics = config.sources.flatMap((s) => [...(createSource(s).metricNames ?? [])]);
   } catch (error) {
-    io.stderr.write(`note: the config did not load (${errorMessage(error).split("\n")[0]}); creating the database without metric columns. The first run adds them.\n`);
+    io.stderr.write(`note: the config did not load (${printableLine(errorMessage(error).split("\n")[0] ?? "")}); creating the database without metric columns. The first run adds them.\n`);
   }
   const { notionInit } = await import("../destinations/notion/index.js");
   const result = await notionInit({ token, parent: args.parent, metrics, title: args.title, baseUrl: io.env.NOTION_BASE_URL }, { secrets });
-  io.stdout.write(`Created the Notion database ${result.databaseId}${result.url ? ` (${result.url})` : ""} with ${metrics.length} metric columns.\n`);
+  io.stdout.write(printable(`Created the Notion database ${result.databaseId}${result.url ? ` (${result.url})` : ""} with ${metrics.length} metric columns.\n`));
   io.stdout.write(`Put it in kpi.config.yaml:\n\n  destinations:\n    - type: notion\n      token: \${NOTION_TOKEN}\n      database: ${result.databaseId}\n`);
   return 0;
 }

@@ -1,4 +1,5 @@
 import type { ProgressEvent } from "../pipeline.js";
+import { printableLine } from "../printable.js";
 
 type State = { status: "running" | "done" | "failed"; started: number; durationMs?: number; detail?: string };
 
@@ -66,9 +67,9 @@ export function terminalProgress(stream: ProgressStream, sourceNames: readonly s
   };
 }
 
-/** One row of at most `max` visible characters, control characters (newlines, escapes) made spaces. */
+/** One row of at most `max` visible characters, control characters (newlines, escapes) shown escaped. */
 function fit(text: string, max: number): string {
-  const chars = Array.from(text.replace(/[\x00-\x1f\x7f]+/g, " "));
+  const chars = Array.from(printableLine(text));
   return chars.length <= max ? chars.join("") : chars.slice(0, Math.max(0, max - 1)).join("") + "…";
 }
 

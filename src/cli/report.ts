@@ -7,6 +7,7 @@ import { isHistoryStore } from "../types.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 import type { Config } from "../config/load.js";
 import { DISCORD_TYPE, discordOptionsSchema, type DiscordOptions } from "../destinations/discord/options.js";
+import { printable } from "../printable.js";
 
 /** `kpi-collector report --date D [--dry-run]`: the weekly report of D from history, printed or posted. */
 export async function reportCommand(args: { config?: string; date?: string; dryRun?: boolean; force?: boolean }, io: CliIo): Promise<number> {
@@ -23,12 +24,12 @@ export async function reportCommand(args: { config?: string; date?: string; dryR
   if (!discord) {
     if (!args.dryRun) throw new ConfigError(["destinations: no discord destination to post to; add one, or use --dry-run to print the report"]);
     const input = await storedReportInput(history, date);
-    io.stdout.write(renderReportText(await buildWeeklyReport(input, history, { northStar: config.northStar })) + "\n");
+    io.stdout.write(printable(renderReportText(await buildWeeklyReport(input, history, { northStar: config.northStar }))) + "\n");
     return 0;
   }
   const { runReportCommand } = await import("../destinations/discord/report-command.js");
   const result = await runReportCommand(discord, { secrets: config.secrets, logger, history }, { date, dryRun: args.dryRun, force: args.force, northStar: config.northStar });
-  io.stdout.write(result.text + "\n");
+  io.stdout.write(printable(result.text) + "\n");
   if (result.status === "sent") io.stderr.write(`Posted ${result.messages} message(s) to Discord.\n`);
   if (result.status === "skipped") io.stderr.write(`The report for ${date} was already posted; nothing sent (--force posts it again).\n`);
   return 0;

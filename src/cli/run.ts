@@ -5,6 +5,7 @@ import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 import { terminalProgress, type TerminalProgress } from "./progress.js";
 import { formatSnapshotTable } from "../destinations/console.js";
 import { logRunSummary, summarizeRun } from "../run-summary.js";
+import { printableLine } from "../printable.js";
 
 export interface RunArgs {
   config?: string;
@@ -61,7 +62,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const summary = summarizeRun(result, Date.now() - started);
   logRunSummary(logger, summary);
   if (io.stdout.isTTY) {
-    for (const d of result.destinations) io.stderr.write(d.ok ? `✓ ${d.destination} written\n` : `✗ ${d.destination} failed: ${d.error}\n`);
+    for (const d of result.destinations) io.stderr.write(printableLine(d.ok ? `✓ ${d.destination} written` : `✗ ${d.destination} failed: ${d.error}`) + "\n");
   }
   return result.ok ? 0 : 1;
 }

@@ -2,6 +2,7 @@ import { customSources } from "../custom-sources.js";
 import { destinationName, destinationSchema, HISTORY_TYPES, type DestinationOptions } from "../destinations/registry.js";
 import { createSource, sourceSchema } from "../sources/registry.js";
 import { uniqueNameIssues } from "../unique-names.js";
+import { reservedNameIssues } from "./reserved-names.js";
 
 /** Entries of a list that passed their own schema, by their index; undefined where one did not. */
 function parseEach<T>(list: unknown, parse: (item: unknown) => { success: true; data: T } | { success: false }): (T | undefined)[] {
@@ -25,7 +26,7 @@ export function crossCheck(tree: Record<string, unknown>, leftOut: ReadonlySet<s
   const where = (i: number) => (i < configSources.length ? `sources[${i}]` : `customSources[${i - configSources.length}] (src/custom-sources.ts)`);
   const sources = [...configSources, ...customSources];
   const names = destinations.map((d, i) => (d ? destinationName(d) : `\0unparsed ${i}`));
-  const problems = uniqueNameIssues(sources, names, where);
+  const problems = [...uniqueNameIssues(sources, names, where), ...reservedNameIssues(sources, destinations, where)];
 
   const northStar = tree.northStar;
   if (typeof northStar === "string" && sourceOptions.length && sourceOptions.every(Boolean)) {

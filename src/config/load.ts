@@ -7,6 +7,7 @@ import { interpolateEnv } from "./interpolate.js";
 import { DEFAULT_CONFIG_PATH, resolveConfigPath } from "./path.js";
 import { describeIssue, isUnder } from "./issues.js";
 import { destinationsToLeaveOut, type LeftOutDestination } from "./leave-out.js";
+import { protoKeyIssues } from "./proto-keys.js";
 import { configSchema, type ConfigData } from "./schema.js";
 import { collectSecrets } from "./secrets.js";
 
@@ -48,6 +49,7 @@ export function loadConfig(text: string, env: Env, fileName = DEFAULT_CONFIG_PAT
   const schemaIssues = parsed.success ? [] : parsed.error.issues.filter((issue) => !envIssues.some((e) => isUnder(issue.path, e.path)));
   const problems = [
     ...envIssues.filter((issue) => !leftOutPaths.some((path) => isUnder(issue.path, path))).map((issue) => issue.message),
+    ...protoKeyIssues(tree),
     ...schemaIssues.map((issue) => describeIssue(issue, tree)),
     ...crossCheck(tree, new Set(leftOut.map((d) => d.name))),
   ];

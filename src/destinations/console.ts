@@ -2,6 +2,7 @@ import { z } from "zod";
 import { destinationBase } from "../config/common.js";
 import { formatValue } from "../report/format.js";
 import type { Destination, Snapshot } from "../types.js";
+import { printableLine } from "../printable.js";
 
 export const CONSOLE_TYPE = "console";
 
@@ -20,10 +21,10 @@ export function formatSnapshotTable(snapshot: Snapshot): string {
   const lines = [`KPI snapshot ${snapshot.date} (${snapshot.job}): ${entries.length} metrics, ${snapshot.failures.length} failed sources`, ""];
   lines.push(`${"metric".padEnd(width)}  ${"value".padStart(14)}`);
   lines.push(`${"-".repeat(width)}  ${"-".repeat(14)}`);
-  for (const [name, value] of entries) lines.push(`${name.padEnd(width)}  ${formatValue(value).padStart(14)}`);
+  for (const [name, value] of entries) lines.push(`${printableLine(name).padEnd(width)}  ${formatValue(value).padStart(14)}`);
   if (snapshot.failures.length) {
     lines.push("", "Failed sources (their metrics are absent, not 0):");
-    for (const failure of snapshot.failures) lines.push(`  ✗ ${failure.source}: ${failure.error}`);
+    for (const failure of snapshot.failures) lines.push(`  ✗ ${printableLine(failure.source)}: ${printableLine(failure.error)}`);
   }
   return lines.join("\n") + "\n";
 }

@@ -9,11 +9,12 @@ export function eventAgeMs(time: string | undefined, now: Date): number | undefi
 /**
  * The run date of a message that names none: the day it was published, in `timeZone`.
  * Pub/Sub redelivers for hours; a delivery after midnight must not write the next day's row.
- * Without a readable `time` (Eventarc always sets it), the day of `now`.
+ * Without a readable `time` (Eventarc always sets it), the day of `now`; a `time` in the future
+ * (a publisher's clock ahead, a forged event) is never believed: a run is never dated after today.
  */
 export function publishDate(time: string | undefined, timeZone: string, now: Date): string {
   const published = publishedAt(time);
-  return dateInTimeZone(published === undefined ? now : new Date(published), timeZone);
+  return dateInTimeZone(published === undefined || published > now.getTime() ? now : new Date(published), timeZone);
 }
 
 function publishedAt(time: string | undefined): number | undefined {

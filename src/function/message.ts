@@ -73,7 +73,7 @@ export function decodeJobRequest(data: unknown): JobRequest {
 function decodePayload(data: string | undefined): Record<string, unknown> {
   if (data === undefined || data === "") return {};
   if (typeof data !== "string") throw new MessageError("message.data is not a base64 string");
-  const text = Buffer.from(data, "base64").toString("utf8");
+  const text = decodeBase64Text(data);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -82,6 +82,25 @@ function decodePayload(data: string | undefined): Record<string, unknown> {
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new MessageError(`message data must be a JSON object, got ${JSON.stringify(parsed)}`);
   return parsed as Record<string, unknown>;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
+
+/** `data` as text; Buffer would skip characters that are not base64 and decode what is left. */
+function decodeBase64Text(data: string): string {
+  if ((!BASE64.test(data) && !BASE64URL.test(data)) || data.replace(/=+$/, "").length % 4 === 1) {
+    const bad = /[^A-Za-z0-9+/=_-]/.exec(data);
+    const where = bad ? `${JSON.stringify(bad[0])} at position ${bad.index}` : `its length or padding (${data.length} characters)`;
+    throw new MessageError(
+      `message data is not base64 (${where}; it starts ${JSON.stringify(data.slice(0, 40))}); publish the JSON payload base64-encoded, as gcloud --message and the client libraries do`,
+    );
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(data, "base64"));
+  } catch {
+    throw new MessageError("message data is base64, but what it encodes is not UTF-8 text; publish a JSON payload");
+  }
 }
 
 /** The base64 payload the publish and trigger scripts send; the inverse of `decodeJobRequest`. */

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { JOBS, type Job } from "../types.js";
 import { isUsageError, onlyNames, UsageError } from "../cli/usage.js";
 import { decodeJobRequest, encodeJobRequest, type JobRequest } from "../function/message.js";
+import { printable } from "../printable.js";
 
 /** The topic Terraform creates with the default `name_prefix`. */
 export const DEFAULT_TOPIC = "kpi-collector-runs";
@@ -50,7 +51,7 @@ export async function runScript(main: () => Promise<number>): Promise<void> {
     process.exitCode = await main();
   } catch (error) {
     const usage = isUsageError(error);
-    process.stderr.write(`${usage ? "usage error" : "error"}: ${(error as Error).message}\n`);
+    process.stderr.write(`${usage ? "usage error" : "error"}: ${printable((error as Error).message)}\n`);
     process.exitCode = usage ? 2 : 1;
   }
 }

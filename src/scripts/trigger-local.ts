@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DEFAULT_TOPIC, parseJobArgs, runScript } from "./job-args.js";
 import { isMain } from "../is-main.js";
+import { printable } from "../printable.js";
 
 export interface TriggerIo {
   fetch: typeof fetch;
@@ -24,7 +25,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   };
   const response = await io.fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   const text = (await response.text()).trim();
-  io.stdout(`${JSON.stringify(args.request)} -> POST ${url}: ${response.status}${text ? ` ${text}` : ""}`);
+  io.stdout(printable(`${JSON.stringify(args.request)} -> POST ${url}: ${response.status}${text ? ` ${text}` : ""}`));
   return response.ok ? 0 : 1;
 }
 

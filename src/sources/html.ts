@@ -70,7 +70,7 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
         throw new SourceError(options.name, `${errorMessage(error).replace(`[${options.name}] `, "")}; ${hint}`, { cause: error });
       });
       const count = options.login ? loginSelectors(options.login) : [];
-      const read = await readMetrics(context, page, { xml: options.xml, metrics: options.metrics, count }).catch((error: unknown) => {
+      const read = await readMetrics(context, page, { xml: options.xml, locale: options.locale, metrics: options.metrics, count }).catch((error: unknown) => {
         throw new SourceError(options.name, `${errorMessage(error)} (${describeUrl(page.url)})`, { cause: error });
       });
       if (options.login) assertLoggedIn(options.name, options.login, read.counts, options.url);

@@ -3,7 +3,7 @@ import { metricName, sourceBase } from "../config/common.js";
 import { errorMessage, SourceError } from "../errors.js";
 import { describeUrl, type HttpResponse } from "../http/client.js";
 import type { Secrets } from "../log/secrets.js";
-import { toNumber } from "../parse-number.js";
+import { describeProblem, readNumberValue } from "../parse-number.js";
 import type { Metrics, Source, SourceContext } from "../types.js";
 import { countMatches } from "./parse-page.js";
 import { snippet } from "./snippet.js";
@@ -54,7 +54,7 @@ export function createJsonSource(options: JsonSourceOptions): Source {
     name: options.name,
     timeoutMs: options.timeoutMs,
     metricNames: paths.map(([name]) => name),
-    collect: (context) => fetchJsonMetrics(options.name, context, options, paths),
+    collect: (context) => fetchJsonMetrics(options.name, context, options, paths, options.locale),
   };
 }
 
@@ -64,11 +64,12 @@ export async function fetchJsonMetrics(
   context: SourceContext,
   request: PageRequest,
   paths: readonly (readonly [string, PathSegment[]])[],
+  locale?: string,
 ): Promise<Metrics> {
   const response = await fetchPage(source, context, request);
   const document = await parseJson(source, request, response, context);
   const metrics: Metrics = {};
-  for (const [name, path] of paths) metrics[name] = readNumber(source, document, path, response.url, context.secrets);
+  for (const [name, path] of paths) metrics[name] = readNumber(source, document, path, response.url, context.secrets, locale);
   return metrics;
 }
 
@@ -89,18 +90,20 @@ async function parseJson(source: string, request: PageRequest, response: HttpRes
 }
 
 /** The number at `path`; a missing path or a value that is not a number is an error, never 0. */
-function readNumber(source: string, document: unknown, path: readonly PathSegment[], url: string, secrets?: Secrets): number {
+function readNumber(source: string, document: unknown, path: readonly PathSegment[], url: string, secrets?: Secrets, locale?: string): number {
   const shown = formatPath(path);
   const resolved = resolvePath(document, path);
   if (!resolved.found) {
     const where = resolved.missing === shown ? "" : ` (${resolved.missing} is not there)`;
     throw new SourceError(source, `path ${shown} is missing in the response of ${describeUrl(url)}${where}`);
   }
-  const number = toNumber(resolved.value);
-  if (number === undefined) {
-    throw new SourceError(source, `path ${shown} holds ${describeValue(resolved.value, secrets)}, not a number (${describeUrl(url)})`);
-  }
-  return number;
+  const reading = readNumberValue(resolved.value, locale);
+  if (reading.ok) return reading.value;
+  const problem =
+    reading.problem === "malformed" || reading.problem === "not_finite"
+      ? describeProblem(reading, (text) => snippet(text, 40, secrets))
+      : `holds ${describeValue(resolved.value, secrets)}, not a number`;
+  throw new SourceError(source, `path ${shown} ${problem} (${describeUrl(url)})`);
 }
 
 function describeValue(value: unknown, secrets?: Secrets): string {

@@ -14,10 +14,11 @@ function parse(context: SourceContext, job: PageJob): Promise<PageResult> {
 export async function readMetrics(
   context: SourceContext,
   page: HttpResponse,
-  options: { xml?: boolean; metrics: Record<string, MetricQuery>; count?: string[] },
+  options: { xml?: boolean; locale?: string; metrics: Record<string, MetricQuery>; count?: string[] },
 ): Promise<MetricsResult> {
-  const task = { kind: "metrics", ...options, where: describeUrl(page.url), secrets: context.secrets.list() } as const;
-  return (await parse(context, { body: page.body, xml: options.xml, task })) as MetricsResult;
+  const { xml, ...read } = options;
+  const task = { kind: "metrics", ...read, where: describeUrl(page.url), secrets: context.secrets.list() } as const;
+  return (await parse(context, { body: page.body, xml, task })) as MetricsResult;
 }
 
 /** How many elements each selector matches on an HTML page. */

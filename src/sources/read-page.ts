@@ -1,5 +1,5 @@
 import { load, type CheerioAPI } from "cheerio/slim";
-import { parseNumber } from "../parse-number.js";
+import { describeProblem, readNumber } from "../parse-number.js";
 import { Secrets } from "../log/secrets.js";
 import { snippet } from "./snippet.js";
 
@@ -16,7 +16,7 @@ export interface MetricQuery {
  * A job for a parse worker: everything a source reads from one page in one parse. */
 export type PageTask =
   /** The metrics of an html source, and the login selectors `assertLoggedIn` checks. */
-  | { kind: "metrics"; metrics: Record<string, MetricQuery>; count?: string[]; secrets: string[]; where: string }
+  | { kind: "metrics"; metrics: Record<string, MetricQuery>; locale?: string; count?: string[]; secrets: string[]; where: string }
   /** How many elements each selector matches. */
   | { kind: "count"; selectors: string[] }
   /** The first form matching `form`, as a browser would submit it without typing. */
@@ -63,7 +63,7 @@ export function readPage(job: PageJob): PageResult {
       const counts = (task.count ?? []).map((selector) => select($, selector).length);
       const metrics: Record<string, MetricReading> = {};
       for (const [name, metric] of Object.entries(task.metrics)) {
-        metrics[name] = readMetric($, metric, task.where, secrets);
+        metrics[name] = readMetric($, metric, task.where, secrets, task.locale);
         // The first failure fails the source: the rest need not be read.
         if ("failure" in metrics[name]) break;
       }
@@ -82,7 +82,7 @@ function select($: CheerioAPI, selector: string): ReturnType<CheerioAPI> {
 }
 
 /** Reads one metric; a selector matching nothing or text without a number is a failure, never 0. */
-function readMetric($: CheerioAPI, metric: MetricQuery, where: string, secrets: Secrets): MetricReading {
+function readMetric($: CheerioAPI, metric: MetricQuery, where: string, secrets: Secrets, locale?: string): MetricReading {
   const matches = select($, metric.selector);
   const extract = metric.extract ?? "number";
   if (matches.length === 0) {
@@ -91,21 +91,22 @@ function readMetric($: CheerioAPI, metric: MetricQuery, where: string, secrets: 
   }
   if (extract === "count") return { value: matches.length };
   const regex = metric.regex ? new RegExp(metric.regex) : undefined;
+  const quote = (text: string) => snippet(text, 60, secrets);
   if (extract === "attribute") {
     const name = metric.attribute as string;
     const value = matches.first().attr(name);
     if (value === undefined) return { failure: `attribute "${name}" is missing on the first match of "${metric.selector}" (${where})` };
-    const number = parseNumber(value, regex);
-    if (number === undefined) return { failure: `attribute ${name}="${snippet(value, 60, secrets)}" at "${metric.selector}" holds no number (${where})` };
-    return { value: number };
+    const reading = readNumber(value, { regex, locale });
+    if (!reading.ok) return { failure: `attribute ${name}="${quote(value)}" at "${metric.selector}" ${describeProblem(reading, quote)} (${where})` };
+    return { value: reading.value };
   }
   const text = matches.first().text();
-  const number = parseNumber(text, regex);
-  if (number === undefined) {
-    const how = regex ? ` matching /${metric.regex}/` : "";
-    return { failure: `text "${snippet(text, 60, secrets)}" at "${metric.selector}" holds no number${how} (${where})` };
+  const reading = readNumber(text, { regex, locale });
+  if (!reading.ok) {
+    const how = regex && reading.found === undefined ? ` matching /${metric.regex}/` : "";
+    return { failure: `text "${quote(text)}" at "${metric.selector}" ${describeProblem(reading, quote)}${how} (${where})` };
   }
-  return { value: number };
+  return { value: reading.value };
 }
 
 const SKIPPED_INPUTS = new Set(["submit", "button", "image", "reset", "file"]);

@@ -31,8 +31,8 @@ describe("terminal progress", () => {
     progress.stop();
     const [blog, api, ...rest] = terminal.screen();
     expect(blog).toBe("  ✓ blog       0.1 s  2 metrics");
-    // Newlines and escapes from the error become spaces; the row is cut to 59 of the 60 columns.
-    expect(api).toBe("  ✗ api        0.1 s  line one line two  [31mred [0m and a…");
+    // Newlines and escapes from the error are shown escaped; the row is cut to 59 of the 60 columns.
+    expect(api).toBe("  ✗ api        0.1 s  line one\\nline two \\u001b[31mred\\u00…");
     expect(terminal.writes.join("")).not.toContain("\x1b[31mred");
     expect(rest).toEqual(["TABLE", ""]);
   });

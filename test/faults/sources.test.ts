@@ -72,6 +72,10 @@ describe("a source that misbehaves fails alone, reported and absent from every d
       (site) => site.on("/drift", (_q, res) => sendHtml(res, 200, `<html><body><div class="stats"><span class="total">42</span></div></body></html>`)),
       /selector "\.count" matched nothing on .* \(has the page layout changed\?\)/,
     ],
+    // Numbers read whole or not at all: never a prefix of what the page shows.
+    ["a version where the number was (html)", async () => ({ extraSources: htmlSource("{{site}}/version") }), (site) => site.on("/version", (_q, res) => sendHtml(res, 200, `<span class="count">v1.2.3</span>`)), /holds "1\.2\.3", which is not one number/],
+    ["a date where the number was (json string)", async () => ({ extraSources: jsonSource("{{site}}/date") }), (site) => site.on("/date", (_q, res) => sendJson(res, 200, { count: "2026-03-04" })), /holds "2026-03-04", which is not one number/],
+    ["a number too large to hold (json string)", async () => ({ extraSources: jsonSource("{{site}}/huge-number") }), (site) => site.on("/huge-number", (_q, res) => sendJson(res, 200, { count: "1e309" })), /holds "1e309", which is not a finite number/],
   ];
 
   it.each(scenarios)("%s", async (_name, options, setup, reason) => {

@@ -148,6 +148,10 @@ describe("the Pub/Sub handler", () => {
     ["23:59 of the day before, in the config's zone", "Europe/Berlin", "2024-05-05T21:59:00Z", "2024-05-05"],
     ["just after midnight in the config's zone, still the day before in UTC", "Europe/Berlin", "2024-05-05T22:01:00Z", "2024-05-06"],
     ["23:59 UTC, when the pipeline names no zone", undefined, "2024-05-05T23:59:00Z", "2024-05-05"],
+    // A time in the future (a publisher's clock ahead, a forged event) never dates the run after today.
+    ["a time a day ahead: today, not tomorrow", undefined, "2024-05-07T06:00:00Z", "2024-05-06"],
+    ["a time already tomorrow in the config's zone: today there", "Pacific/Auckland", "2024-05-06T13:00:00Z", "2024-05-06"],
+    ["a time years ahead", "America/Los_Angeles", "2030-01-01T00:00:00Z", "2024-05-06"],
   ])("runs a message without a date for the day it was published: %s", async (_, timezone, time, date) => {
     const calls: (ProcessOptions | undefined)[] = [];
     const handler = createHandler({

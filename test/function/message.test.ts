@@ -27,6 +27,10 @@ describe("decodeJobRequest", () => {
     ["only not strings", event(b64({ job: "daily", only: "stripe" })), /only must be a non-empty list/],
     ["unknown key", event(b64({ job: "daily", dates: "2024-01-01" })), /unknown key "dates"/],
     ["no message", { subscription: "s" }, /no Pub\/Sub message/],
+    ["JSON sent without base64", event('{"job":"daily"}'), /^message data is not base64 \("\{" at position 0; it starts "\{\\"job\\":\\"daily\\"\}"\); publish the JSON payload base64-encoded/],
+    ["text with spaces", event("not base64 at all"), /not base64 \(" " at position 3;/],
+    ["a cut-off base64", event(b64({ job: "daily" }).slice(0, 5)), /not base64 \(its length or padding \(5 characters\)/],
+    ["base64 of bytes that are not UTF-8", event(Buffer.from([0xff, 0xfe, 0x00]).toString("base64")), /base64, but what it encodes is not UTF-8 text/],
   ])("rejects %s with a MessageError naming the problem", (_, data, pattern) => {
     let caught: unknown;
     try {
@@ -37,6 +41,13 @@ describe("decodeJobRequest", () => {
     expect(MessageError.isMessageError(caught)).toBe(true);
     expect((caught as MessageError).code).toBe("message_invalid");
     expect((caught as MessageError).message).toMatch(pattern);
+  });
+
+  it("reads unpadded and URL-safe base64", () => {
+    const data = b64({ job: "daily", only: ["ÿ?>"] });
+    expect(data).toMatch(/[+/]/);
+    expect(decodeJobRequest(event(data.replace(/=+$/, "")))).toEqual({ job: "daily", only: ["ÿ?>"] });
+    expect(decodeJobRequest(event(data.replace(/\+/g, "-").replace(/\//g, "_")))).toEqual({ job: "daily", only: ["ÿ?>"] });
   });
 
   it("round-trips what the publish script encodes", () => {

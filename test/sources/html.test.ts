@@ -36,6 +36,25 @@ describe("html source", () => {
     expect(metrics).toEqual({ VALUE: expected });
   });
 
+  it("reads numbers as pages write them, whole, with the source's locale deciding 1,234", async () => {
+    const page = [
+      ["nbsp", "12\u00a0345"],
+      ["spaces", "1 234 567 downloads"],
+      ["narrow", "1\u202f234"],
+      ["minus", "\u22125"],
+      ["comma", "1.234,5"],
+      ["percent", "12,5 %"],
+      ["exp", "1.5e3"],
+      ["words", "1e5 downloads"],
+      ["ambiguous", "1,234"],
+    ].map(([cls, text]) => `<p class="${cls}">${text}</p>`).join("");
+    const { url } = await serve({ "/page": page });
+    const metrics = Object.fromEntries(["nbsp", "spaces", "narrow", "minus", "comma", "percent", "exp", "words", "ambiguous"].map((cls) => [cls.toUpperCase(), { selector: `.${cls}` }]));
+    const expected = { NBSP: 12345, SPACES: 1234567, NARROW: 1234, MINUS: -5, COMMA: 1234.5, PERCENT: 12.5, EXP: 1500, WORDS: 100000 };
+    expect(await source(`${url}/page`, metrics).collect(sourceContext())).toEqual({ ...expected, AMBIGUOUS: 1234 });
+    expect(await source(`${url}/page`, metrics, { locale: "de" }).collect(sourceContext())).toEqual({ ...expected, AMBIGUOUS: 1.234 });
+  });
+
   it("reads several metrics from one fetch and declares their names", async () => {
     const { url, requests } = await serve({ "/blog": fixture("blog.html") });
     const blog = source(`${url}/blog`, { POSTS: { selector: ".post-card", extract: "count" }, STARS: { selector: ".stars" } });
@@ -74,6 +93,10 @@ describe("html source", () => {
     ["a regex that does not match", { selector: ".stars", regex: "(\\d+) stars" }, '<span class="stars">12 forks</span>', 'text "12 forks" at ".stars" holds no number matching /(\\d+) stars/ (URL)'],
     ["a missing attribute", { selector: ".stars", extract: "attribute", attribute: "data-count" }, '<span class="stars">12</span>', 'attribute "data-count" is missing on the first match of ".stars" (URL)'],
     ["an attribute without a number", { selector: "a", extract: "attribute", attribute: "href" }, '<a href="/about">x</a>', 'attribute href="/about" at "a" holds no number (URL)'],
+    ["a version, not one number", { selector: ".v" }, '<b class="v">Release 1.2.3 has 15 stars</b>', 'text "Release 1.2.3 has 15 stars" at ".v" holds "1.2.3", which is not one number'],
+    ["a date, not one number", { selector: ".v" }, '<b class="v">2024-01-05</b>', 'holds "2024-01-05", which is not one number'],
+    ["a number too large", { selector: ".v" }, '<b class="v">1e309 views</b>', 'text "1e309 views" at ".v" holds "1e309", which is not a finite number (URL)'],
+    ["hex in an attribute", { selector: "a", extract: "attribute", attribute: "data-n" }, '<a data-n="0x10">x</a>', 'attribute data-n="0x10" at "a" holds "0x10", which is not one number'],
     ["an invalid selector", { selector: "span[" }, "<span>1</span>", 'invalid selector "span['],
   ] as const)("fails on %s, naming the selector and the URL", async (_, metric, html, expected) => {
     const { url } = await serve({ "/page": html });

@@ -7,7 +7,7 @@ let server: TestServer | undefined;
 afterEach(async () => server?.close());
 
 const DOC = {
-  data: { items: [{ count: 17 }, { count: "1,234" }], total: " 42 ", "key with.dots": 3, label: "2024-05-01", none: null, nested: { a: 1 } },
+  data: { items: [{ count: 17 }, { count: "1,234" }], total: " 42 ", "key with.dots": 3, label: "2024-05-01", version: "1.2.3", huge: "1e309", german: "1.234", none: null, nested: { a: 1 } },
   rate: "12%",
   size: "1.2k",
 };
@@ -38,12 +38,26 @@ describe("json source", () => {
     expect(await api.collect(sourceContext())).toEqual({ FIRST: 17, SECOND: 1234, LAST: 1234, TOTAL: 42, DOTTED: 3, RATE: 12, SIZE: 1200 });
   });
 
+  it("reads an ambiguous string by the source's locale", async () => {
+    const { url } = await serveJson();
+    expect(await source(`${url}/stats`, { V: "data.german" }).collect(sourceContext())).toEqual({ V: 1.234 });
+    expect(await source(`${url}/stats`, { V: "data.german" }, { locale: "de" }).collect(sourceContext())).toEqual({ V: 1234 });
+  });
+
+  it("refuses a locale that is not one", () => {
+    const parsed = jsonSourceSchema.safeParse({ type: "json", name: "api", url: "http://x.test/", locale: "de_DE", metrics: { V: { path: "v" } } });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({ path: ["locale"], message: expect.stringContaining("BCP 47") });
+  });
+
   it.each([
     ["a missing path", "data.items[5].count", "path data.items[5].count is missing in the response of URL (data.items[5] is not there)"],
     ["a missing last key", "data.count", "path data.count is missing in the response of URL"],
     ["null", "data.none", "path data.none holds null, not a number (URL)"],
     ["an object", "data.nested", "path data.nested holds an object, not a number (URL)"],
-    ["a string that is not wholly a number", "data.label", 'path data.label holds "2024-05-01", not a number (URL)'],
+    ["a string that is not wholly a number", "data.label", 'path data.label holds "2024-05-01", which is not one number (see "Numbers as pages write them" in docs/sources.md) (URL)'],
+    ["a string that is not one number", "data.version", 'path data.version holds "1.2.3", which is not one number (see "Numbers as pages write them" in docs/sources.md) (URL)'],
+    ["a string that is not finite", "data.huge", 'path data.huge holds "1e309", which is not a finite number (URL)'],
   ])("fails on %s, never recording 0", async (_, path, expected) => {
     const { url } = await serveJson();
     const message = await failureOf(source(`${url}/stats?api_key=k-123456`, { VALUE: path }), sourceContext(), ["k-123456"]);

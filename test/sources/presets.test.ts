@@ -131,6 +131,15 @@ describe("presets", () => {
     expect(s.requests).toHaveLength(2);
   });
 
+  it("reads a string count with the one number parser, whole and by the source's locale", async () => {
+    const s = await serve(routes({ "/repos/a/b": { ...GITHUB_REPO, stargazers_count: "12\u00a0345", forks_count: "1.234", subscribers_count: "1.2.3" } }));
+    const github = (locale?: string) => build({ type: "github", name: "gh", repo: "a/b", baseUrl: s.url, locale, metrics: { watchers: false } });
+    expect(await github("de").collect(sourceContext())).toMatchObject({ GH_STARS: 12345, GH_FORKS: 1234 });
+    expect(await github().collect(sourceContext())).toMatchObject({ GH_STARS: 12345, GH_FORKS: 1.234 });
+    const withWatchers = build({ type: "github", name: "gh", repo: "a/b", baseUrl: s.url });
+    expect(await failureOf(withWatchers, sourceContext())).toMatch(/^\[gh\] path subscribers_count holds "1\.2\.3", which is not one number/);
+  });
+
   it("fails, never records 0, when the API changes its response shape", async () => {
     const s = await serve(routes({ "/repos/a/b": { ...GITHUB_REPO, stargazers_count: undefined } }));
     expect(await failureOf(build({ type: "github", name: "gh", repo: "a/b", baseUrl: s.url }), sourceContext())).toBe(

@@ -26,6 +26,7 @@ function presetMetrics<K extends string>(keys: readonly K[]) {
 interface PresetOptions {
   name: string;
   timeoutMs?: number;
+  locale?: string;
   baseUrl?: string;
   metrics?: Partial<Record<string, string | false | undefined>>;
 }
@@ -107,7 +108,7 @@ export function createPresetSource<K extends string>(options: PresetOptions, spe
     metricNames: spec.keys.flatMap((key) => names[key] ?? []),
     async collect(context: SourceContext): Promise<Metrics> {
       context.secrets.add(...(spec.secrets ?? []));
-      const settled = await Promise.allSettled(requests.map(({ request, paths }) => fetchJsonMetrics(options.name, context, request, paths)));
+      const settled = await Promise.allSettled(requests.map(({ request, paths }) => fetchJsonMetrics(options.name, context, request, paths, options.locale)));
       // The first failure in request order, so the message does not depend on timing.
       const failure = settled.find((result) => result.status === "rejected");
       if (failure) throw withHint(options.name, failure.reason, spec.hint);
