@@ -5,7 +5,7 @@ export default {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   moduleNameMapper: {
-    // The parse worker runs compiled code: under jest it starts dist/'s (test/helpers/parse-worker-url.ts).
+    // The parse worker runs compiled code: under jest, the test build's (test/helpers/parse-worker-url.ts).
     "^\\./parse-worker-url\\.js$": "<rootDir>/test/helpers/parse-worker-url.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },

@@ -10,7 +10,7 @@ const FIRST_EVENT = ["config/load.js", "build.js", "destinations/notion/index.js
 /** In one process: the entry, then the first event's modules, timed separately; cheerio comes with the first html source. */
 const FIRST_EVENT_SCRIPT = `
 const t0 = performance.now();
-await import(${JSON.stringify(builtUrl("index.js"))});
+await import(${JSON.stringify(builtUrl("function/entry.js"))});
 const t1 = performance.now();
 for (const m of ${JSON.stringify(FIRST_EVENT)}) await import(m);
 const t2 = performance.now();
@@ -27,7 +27,7 @@ async function wallMs(args: string[]): Promise<number> {
 
 /** Median process wall times of importing the built entry and of bare Node, then the first event's imports. */
 export async function benchColdStart(): Promise<Figure[]> {
-  const importArgs = ["--input-type=module", "-e", `await import(${JSON.stringify(builtUrl("index.js"))})`];
+  const importArgs = ["--input-type=module", "-e", `await import(${JSON.stringify(builtUrl("function/entry.js"))})`];
   const entry: number[] = [];
   const bare: number[] = [];
   // Interleaved, so a burst of load on the machine hits both alike.
@@ -45,7 +45,7 @@ export async function benchColdStart(): Promise<Figure[]> {
   const bareMs = median(bare);
   const of = (key: keyof (typeof inProcess)[number]) => round(median(inProcess.map((r) => r[key])));
   return [
-    { bench: "cold start", name: `node: import the built entry dist/src/index.js (median of ${RUNS})`, value: round(importMs), unit: "ms", detail: { runsMs: entry.map((r) => round(r)) } },
+    { bench: "cold start", name: `node: import the built entry dist/src/function/entry.js (median of ${RUNS})`, value: round(importMs), unit: "ms", detail: { runsMs: entry.map((r) => round(r)) } },
     { bench: "cold start", name: `node -e 0 (median of ${RUNS})`, value: round(bareMs), unit: "ms", detail: { runsMs: bare.map((r) => round(r)) } },
     { bench: "cold start", name: "entry import over bare Node", value: round(importMs - bareMs), unit: "ms", target: { max: 250, text: "< 250 ms" } },
     { bench: "cold start", name: "first event: config/load + build + notion + discord imports, after the entry", value: of("firstEvent"), unit: "ms", detail: { modules: FIRST_EVENT.map((m) => m.slice(m.indexOf("dist/"))) } },

@@ -9,7 +9,9 @@ import { describeIssue, isUnder } from "./issues.js";
 import { destinationsToLeaveOut, type LeftOutDestination } from "./leave-out.js";
 import { protoKeyIssues } from "./proto-keys.js";
 import { configSchema, type ConfigData } from "./schema.js";
+import { placeholderIssues } from "./placeholders.js";
 import { collectSecrets } from "./secrets.js";
+import { describeYamlError } from "./yaml-error.js";
 
 export type { LeftOutDestination };
 
@@ -30,13 +32,15 @@ export interface LoadOptions {
    * (listed in `Config.leftOut`) instead of failing the config. @default none
    */
   leaveOut?: (type: string) => boolean;
+  /** Accept the starter config's placeholder Notion database id (for `notion init`, which replaces it). @default false */
+  allowPlaceholders?: boolean;
 }
 
 /** Parses, interpolates `${ENV}` and validates a config, naming every problem at once. */
 export function loadConfig(text: string, env: Env, fileName = DEFAULT_CONFIG_PATH, options: LoadOptions = {}): Config {
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length) {
-    throw new ConfigError(document.errors.map((e) => `${fileName}:${e.linePos?.[0].line ?? "?"}:${e.linePos?.[0].col ?? "?"}: ${e.message.split("\n")[0]}`));
+    throw new ConfigError([describeYamlError(document.errors[0]!, text, fileName)]);
   }
   const raw: unknown = document.toJS();
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError([`${fileName}: expected a map with sources and destinations`]);
@@ -50,8 +54,10 @@ export function loadConfig(text: string, env: Env, fileName = DEFAULT_CONFIG_PAT
   const problems = [
     ...envIssues.filter((issue) => !leftOutPaths.some((path) => isUnder(issue.path, path))).map((issue) => issue.message),
     ...protoKeyIssues(tree),
-    ...schemaIssues.map((issue) => describeIssue(issue, tree)),
+    // One bullet a problem: an issue naming several keys is several problems.
+    ...schemaIssues.flatMap((issue) => describeIssue(issue, tree).split("\n")),
     ...crossCheck(tree, new Set(leftOut.map((d) => d.name))),
+    ...(options.allowPlaceholders ? [] : placeholderIssues(tree, new Set(leftOut.map((d) => d.index)))),
   ];
   const secrets = collectSecrets(tree).add(...secretValues);
   if (problems.length) throw new ConfigError(problems.map((p) => secrets.redact(p)));

@@ -1,4 +1,3 @@
-import lockfile from "proper-lockfile";
 import { sleep } from "../concurrency.js";
 import { DestinationError, errorMessage } from "../errors.js";
 
@@ -27,6 +26,9 @@ export async function withFileLock<T>(path: string, destination: string, options
   const onCompromised = (error: Error) => {
     lost = error;
   };
+  // Imported here, not at the top: proper-lockfile installs signal handlers and graceful-fs patches
+  // `fs` when loaded, which a program that only imports kpi-collector must not get.
+  const { default: lockfile } = await import("proper-lockfile");
   const deadline = Date.now() + timeoutMs;
   let release: () => Promise<void>;
   for (;;) {

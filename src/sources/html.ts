@@ -3,7 +3,7 @@ import { metricName, sourceBase } from "../config/common.js";
 import { errorMessage, SourceError } from "../errors.js";
 import { describeUrl } from "../http/client.js";
 import type { Metrics, Source } from "../types.js";
-import { DEFAULT_MAX_PARSE_BYTES, regexPattern } from "./extract.js";
+import { cssSelector, DEFAULT_MAX_PARSE_BYTES, regexPattern } from "./extract.js";
 import { assertLoggedIn, loginSelectors } from "./login.js";
 import { fetchPage, pageRequest } from "./page.js";
 import { readMetrics } from "./parse-page.js";
@@ -12,9 +12,14 @@ import { PARSE_HEAP_MIB } from "./parse-pool.js";
 export const HTML_TYPE = "html";
 
 
+/** JSON Schema: the metric has `key`, matching `value` when given. */
+function has(key: string, value: object | boolean = true) {
+  return { required: [key], properties: { [key]: value } };
+}
+
 export const htmlMetricSchema = z
   .object({
-    selector: z.string().min(1).describe('CSS selector, e.g. ".stars" or "item" in a feed.'),
+    selector: cssSelector.describe('CSS selector, e.g. ".stars" or "item" in a feed.'),
     extract: z
       .enum(["number", "count", "attribute"])
       .optional()
@@ -30,6 +35,15 @@ export const htmlMetricSchema = z
     if (extract !== "attribute" && metric.attribute) ctx.addIssue({ code: "custom", path: ["attribute"], message: "only applies to extract: attribute" });
     if (extract !== "count" && metric.allowEmpty) ctx.addIssue({ code: "custom", path: ["allowEmpty"], message: "only applies to extract: count" });
     if (extract === "count" && metric.regex) ctx.addIssue({ code: "custom", path: ["regex"], message: "does not apply to extract: count" });
+  })
+  // The same rules for editors (kpi-collector schema).
+  .meta({
+    allOf: [
+      { if: has("extract", { const: "attribute" }), then: has("attribute") },
+      { if: has("attribute"), then: has("extract", { const: "attribute" }) },
+      { if: has("allowEmpty", { const: true }), then: has("extract", { const: "count" }) },
+      { if: has("extract", { const: "count" }), then: { not: has("regex") } },
+    ],
   });
 
 export const htmlSourceSchema = z
@@ -47,6 +61,7 @@ export const htmlSourceSchema = z
     metrics: z
       .record(metricName, htmlMetricSchema)
       .refine((metrics) => Object.keys(metrics).length > 0, "name at least one metric")
+      .meta({ minProperties: 1 })
       .describe("Metric name to what to read from the page."),
   })
   .strict()

@@ -2,14 +2,14 @@ import { execFile } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { DEMO_API_TOKEN, DEMO_PASSWORD, DEMO_USER, startDemoSite, type DemoSite } from "../../src/demo/site.js";
 import { DEMO_CONFIG } from "../../src/demo/config.js";
+import { built } from "../helpers/built.js";
 
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL("../../dist/src/cli/bin.js", import.meta.url));
+const BIN = built("cli/bin.js");
 
 /** Runs the built CLI as a real process; resolves with its exit code and output, whatever the code. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {

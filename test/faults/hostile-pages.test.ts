@@ -2,14 +2,14 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { built } from "../helpers/built.js";
 import { sendHtml, sendJson, startServer, type TestServer } from "../helpers/server.js";
 import { functionNodeOptions } from "../helpers/terraform.js";
 
 const run = promisify(execFile);
-const BIN = join(fileURLToPath(new URL("../..", import.meta.url)), "dist/src/cli/bin.js");
+const BIN = built("cli/bin.js");
 const LIMIT_MS = 4000;
 
 /** 600 KB of markup nested 200,000 elements deep: it never finishes parsing in time. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "@jest/globals";
+import { describe, expect, it, jest } from "@jest/globals";
 import * as functions from "@google-cloud/functions-framework";
 import { getFunction } from "@google-cloud/functions-framework/testing";
 import { createHandler } from "../../src/function/handler.js";
@@ -49,12 +49,17 @@ describe("the handler under the Functions Framework", () => {
 
   it("answers 500 when a destination fails, and 204 for a malformed message", async () => {
     notionDown = true;
+    // The framework prints a thrown error's stack with console.error; captured, so a green run prints none.
+    const printed = jest.spyOn(console, "error").mockImplementation(() => {});
     try {
       const failed = await post(pushBody({ job: "daily" }, "m2"));
       expect(failed.status).toBe(500);
       expect(await failed.text()).toMatch(/notion: HTTP 503/);
+      // One line, already logged as JSON by the handler: no stack trace in the function's stderr.
+      expect(printed.mock.calls).toEqual([["RetryableEventError: destinations failed, Pub/Sub will redeliver: notion: HTTP 503"]]);
     } finally {
       notionDown = false;
+      printed.mockRestore();
     }
     const count = runs.length;
     const malformed = await post(pushBody({ job: "yearly" }, "m3"));
@@ -64,7 +69,7 @@ describe("the handler under the Functions Framework", () => {
   });
 });
 
-describe("src/index.ts", () => {
+describe("src/function/entry.ts", () => {
   it("registers kpiCollector, which acknowledges an event when the config file is missing", async () => {
     const previous = process.env.KPI_CONFIG;
     process.env.KPI_CONFIG = "does/not/exist.yaml";
@@ -72,7 +77,7 @@ describe("src/index.ts", () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
     try {
-      await import("../../src/index.js");
+      await import("../../src/function/entry.js");
       const handler = getFunction("kpiCollector") as (event: unknown) => Promise<void>;
       expect(typeof handler).toBe("function");
       await expect(

@@ -1,2 +1,5 @@
-/** Under jest, src/ runs from TypeScript: the worker runs the tsc output that global-setup.ts builds. */
-export const PARSE_WORKER_URL = new URL("../../dist/src/sources/parse-worker.js", import.meta.url);
+import { pathToFileURL } from "node:url";
+import { built } from "./built.js";
+
+/** Under jest, src/ runs from TypeScript: the worker runs the build that global-setup.ts makes. */
+export const PARSE_WORKER_URL = pathToFileURL(built("sources/parse-worker.js"));

@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { convertFiles } from "@cdktf/hcl2json";
 import { DEFAULT_MAX_PARSE_BYTES } from "../../src/sources/extract.js";
 import { sendHtml, startServer, type TestServer } from "../helpers/server.js";
+import { built } from "../helpers/built.js";
 import { functionNodeOptions } from "../helpers/terraform.js";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const BIN = join(ROOT, "dist/src/cli/bin.js");
+const BIN = built("cli/bin.js");
 /** One more than the parse workers (2), so a page also waits for a worker that another freed. */
 const SOURCES = 3;
 const UNITS: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };

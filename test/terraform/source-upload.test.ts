@@ -69,7 +69,7 @@ describe("function source upload", () => {
 
   it("uploads what the Cloud build needs", () => {
     const files = uploaded();
-    for (const needed of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "src/index.ts", "src/types.ts"]) {
+    for (const needed of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "src/function/entry.ts", "src/lib.ts", "src/types.ts"]) {
       expect(files).toContain(needed);
     }
     for (const tsconfig of readdirSync(ROOT).filter((f) => /^tsconfig.*\.json$/.test(f))) expect(files).toContain(tsconfig);
@@ -79,13 +79,13 @@ describe("function source upload", () => {
 
   it("leaves out dependencies, build output, tests, infrastructure and local state", () => {
     const files = uploaded();
-    for (const dir of ["node_modules", "dist", "test", "terraform", "bench", ".kpi", ".git", "docs", "coverage", ".ci"]) {
+    for (const dir of ["node_modules", "dist", ".test-dist", "test", "terraform", "bench", ".kpi", ".git", "docs", "coverage", ".ci"]) {
       expect({ dir, excluded: excluded(`${dir}/x`) }).toEqual({ dir, excluded: true });
       expect(files.filter((f) => f.startsWith(`${dir}/`))).toEqual([]);
     }
     expect(excluded(".env")).toBe(true);
     expect(excluded("src/debug.log")).toBe(true);
-    expect(excluded("src/index.ts")).toBe(false);
+    expect(excluded("src/function/entry.ts")).toBe(false);
   });
 
   it("writes the zip inside an excluded directory, so it never archives itself", () => {
