@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sendHtml, startServer } from "../test/helpers/server.js";
 import { functionNodeOptions } from "../test/helpers/terraform.js";
+import { ROOT } from "./paths.js";
 import { DEFAULT_MAX_PARSE_BYTES } from "../src/sources/extract.js";
 import { PARSE_HEAP_MIB } from "../src/sources/parse-pool.js";
 import { median, mib, round, type Figure } from "./figures.js";
@@ -103,7 +104,7 @@ function jsonRecord(line: string): Record<string, unknown> | undefined {
  */
 export async function benchMemory(): Promise<Figure[]> {
   const page = bigPage();
-  const nodeOptions = await functionNodeOptions();
+  const nodeOptions = await functionNodeOptions(ROOT);
   const server = await startServer((_req, res) => sendHtml(res, 200, page));
   try {
     const runs: MemoryReport[] = [];
