@@ -157,9 +157,10 @@ export class ParsePool implements PageParser {
     const slot: Slot = { worker, bytes: 0, since: Date.now() };
     worker.on("message", (answer: WorkerAnswer) => this.answer(slot, answer));
     worker.on("error", (error: Error & { code?: string }) => {
-      const reason = error.code === "ERR_WORKER_OUT_OF_MEMORY"
-        ? `parsing the page needs more memory than a parse worker has (${this.heapMib} MiB); maxParseBytes can refuse such a page before it is parsed`
-        : `the parse worker failed: ${error.message}`;
+      const reason =
+        error.code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? `parsing the page needs more memory than a parse worker has (${this.heapMib} MiB); maxParseBytes can refuse such a page before it is parsed`
+          : `the parse worker failed: ${error.message}`;
       void this.retire(slot, new Error(reason));
     });
     worker.on("exit", (code) => void this.retire(slot, new Error(`the parse worker stopped (exit code ${code})`)));

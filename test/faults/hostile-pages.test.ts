@@ -53,7 +53,10 @@ destinations:
       maxBuffer: 10 * 1024 * 1024,
       timeout: 120_000,
     });
-    const records = stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const summary = records.find((r) => "metricsCollected" in r);
     expect(summary).toEqual(expect.objectContaining({ metricsCollected: 2, sourcesFailed: ["backtrack", "deep"], destinationsFailed: [] }));
     for (const source of ["deep", "backtrack"]) {

@@ -10,7 +10,9 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
  * repository's, for callers built elsewhere (bench/).
  */
 export async function functionNodeOptions(root = ROOT): Promise<string> {
-  const tf = (await convertFiles(join(root, "terraform"))) as { resource?: Record<string, Record<string, { service_config?: { environment_variables?: Record<string, unknown> }[] }[]>> };
+  const tf = (await convertFiles(join(root, "terraform"))) as {
+    resource?: Record<string, Record<string, { service_config?: { environment_variables?: Record<string, unknown> }[] }[]>>;
+  };
   const value = tf.resource?.google_cloudfunctions2_function?.collector?.[0]?.service_config?.[0]?.environment_variables?.NODE_OPTIONS;
   if (typeof value !== "string" || value === "") throw new Error("terraform/function.tf sets no NODE_OPTIONS in service_config.environment_variables");
   return value;

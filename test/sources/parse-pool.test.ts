@@ -76,6 +76,8 @@ describe("an html source on a page over the worker's limit", () => {
     server = await startServer((_req, res) => sendHtml(res, 200, page));
     const source = createHtmlSource(htmlSourceSchema.parse({ type: "html", name: "huge", url: `${server.url}/big`, metrics: { N: { selector: "#n" } } }));
     const message = await failureOf(source, { ...sourceContext(), parser: pool });
-    expect(message).toBe(`[huge] parsing the page needs more memory than a parse worker has (16 MiB); maxParseBytes can refuse such a page before it is parsed (${server.url}/big)`);
+    expect(message).toBe(
+      `[huge] parsing the page needs more memory than a parse worker has (16 MiB); maxParseBytes can refuse such a page before it is parsed (${server.url}/big)`,
+    );
   });
 });
