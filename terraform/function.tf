@@ -80,7 +80,7 @@ resource "google_cloudfunctions2_function" "collector" {
     # 160 MiB: a dense 5 MiB page, the largest parsed by default, makes a DOM of about 100 MiB.
     # Normally one worker parses; a second starts while a slow page holds the first, so the
     # worst case is two full workers next to the main thread: about 450 MiB, within 512M
-    # (test/terraform/heap-cap.test.ts). 200 pages of 1 MiB peaked at 168 MiB (bench/memory.ts).
+    # (test/terraform/heap-cap.test.ts). 200 pages of 1 MiB peak at about 165 MiB (bench/memory.ts).
     available_memory = "512M"
     # Under the 540 s cap for event-driven functions. A run is a handful of HTTP calls, but
     # with Notion failing, sources (30 s) plus four Notion requests at their 90 s retry
