@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { DESTINATION_TYPES, destinationSchema, type DestinationType } from "../../src/destinations/registry.js";
 import { startFakeDiscord } from "../fakes/discord-server.js";
 import { startFakeNotion } from "../fakes/notion-server.js";
+import { startFakeSlack } from "../fakes/slack-server.js";
 import { FAST } from "../faults/helpers/build-fast.js";
 import { testDestination, type DestinationHarness } from "./destination-conformance.js";
 
@@ -65,6 +66,23 @@ const CASES: Record<DestinationType, () => Promise<DestinationHarness>> = {
       delivered: async () => JSON.stringify(fake.messages),
       breakIt: async () => fake.failNext(400, 1000),
       tuning: { destinations: { discord: FAST.discord } },
+      close: async () => {
+        await fake.close();
+        await remove();
+      },
+    };
+  },
+  slack: async () => {
+    const fake = await startFakeSlack();
+    const { dir, remove } = await tempDir();
+    return {
+      entry: { webhookUrl: "${SLACK_WEBHOOK_URL}" },
+      env: { SLACK_WEBHOOK_URL: fake.webhookUrl },
+      alongside: [{ type: "file", name: "history", path: join(dir, "history.csv") }],
+      job: "weekly-report",
+      delivered: async () => JSON.stringify(fake.messages),
+      breakIt: async () => fake.failNext(400, 1000),
+      tuning: { destinations: { slack: FAST.discord } },
       close: async () => {
         await fake.close();
         await remove();
