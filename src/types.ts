@@ -3,6 +3,7 @@ import type { Logger } from "./log/logger.js";
 import type { Secrets } from "./log/secrets.js";
 import type { NorthStarAggregate } from "./report/north-star.js";
 import type { MetricDisplay } from "./report/format.js";
+import type { PageParser } from "./sources/parse-pool.js";
 
 /** The jobs Cloud Scheduler publishes. */
 export const JOBS = ["daily", "weekly-report"] as const;
@@ -45,6 +46,8 @@ export interface SourceContext {
   date: string;
   /** The IANA time zone `date` is in. */
   timezone: string;
+  /** Parses pages in worker threads, within `signal`. @default the process's shared pool */
+  parser?: PageParser;
 }
 
 /**
