@@ -3,7 +3,7 @@ import { metricName, sourceBase } from "../config/common.js";
 import { errorMessage, isKpiError, SourceError } from "../errors.js";
 import { describeUrl } from "../http/client.js";
 import type { Metrics, Source } from "../types.js";
-import { cssSelector, DEFAULT_MAX_PARSE_BYTES, regexPattern } from "./extract.js";
+import { cssSelector, DEFAULT_MAX_PARSE_BYTES, regexPattern } from "./option-checks.js";
 import { assertLoggedIn, loginSelectors } from "./login.js";
 import { fetchPage, pageRequest } from "./page.js";
 import { readMetrics } from "./parse-page.js";
