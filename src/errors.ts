@@ -150,37 +150,39 @@ export class HttpError extends KpiError {
   }
 }
 
-/** A Discord webhook execution failed. The message names the webhook by its id only, never its URL. */
-export class DiscordError extends DestinationError {
-  declare readonly code: DiscordErrorCode;
+/** A report webhook's post failed (Discord, Slack). The message names the webhook by its ids' start only, never its URL. */
+export class WebhookError extends DestinationError {
+  declare readonly code: DiscordErrorCode | SlackErrorCode;
   readonly status?: number;
-  /** Discord's JSON error code, such as 50035. */
-  readonly discordCode?: number;
-  /** Set for `discord_unanswered`: the message may have been posted (see `UnansweredPost`). */
+  /** Set for `discord_unanswered` and `slack_unanswered`: the message may have been posted, so it is not posted again (see `UnansweredPost`). */
   readonly unanswered?: true;
-  constructor(destination: string, code: DiscordErrorCode, message: string, details: { status?: number; discordCode?: number } = {}) {
+  constructor(destination: string, code: DiscordErrorCode | SlackErrorCode, message: string, status?: number) {
     super(destination, message, { code });
-    this.status = details.status;
-    this.discordCode = details.discordCode;
-    if (code === "discord_unanswered") this.unanswered = true;
+    this.status = status;
+    if (code === "discord_unanswered" || code === "slack_unanswered") this.unanswered = true;
   }
 }
 
-/** An incoming webhook post failed. The message names the webhook by the start of its ids only, never its URL. */
-export class SlackError extends DestinationError {
+/** A Discord webhook execution failed. */
+export class DiscordError extends WebhookError {
+  declare readonly code: DiscordErrorCode;
+  /** Discord's JSON error code, such as 50035. */
+  readonly discordCode?: number;
+  constructor(destination: string, code: DiscordErrorCode, message: string, details: { status?: number; discordCode?: number } = {}) {
+    super(destination, code, message, details.status);
+    this.discordCode = details.discordCode;
+  }
+}
+
+/** A Slack incoming webhook post failed. */
+export class SlackError extends WebhookError {
   declare readonly code: SlackErrorCode;
-  readonly status?: number;
   /** Slack's plain-text error, such as `channel_is_archived`. */
   readonly slackError?: string;
-  /** Set for `slack_unanswered`: the message may have been posted, so it must not be posted again. */
-  readonly unanswered?: true;
   constructor(destination: string, code: SlackErrorCode, message: string, details: { status?: number; slackError?: string } = {}) {
-    super(destination, message, { code });
-    this.status = details.status;
+    super(destination, code, message, details.status);
     this.slackError = details.slackError;
-    if (code === "slack_unanswered") this.unanswered = true;
   }
-
 }
 
 /** A Notion request that was retried and failed again: `last` is its final error. */

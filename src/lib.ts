@@ -29,12 +29,15 @@ export {
   SourceError,
   DestinationError,
   HttpError,
+  WebhookError,
   DiscordError,
+  SlackError,
   RetriesExhausted,
   UncertainWrite,
   ColumnTypeError,
   type KpiErrorCode,
   type DiscordErrorCode,
+  type SlackErrorCode,
 } from "./errors.js";
 export { HTTP_RETRY, type RetryPolicy } from "./http/retry.js";
 export { loadConfig, loadConfigFile, type Config, type Env, type LoadOptions } from "./config/load.js";
