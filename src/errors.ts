@@ -143,7 +143,11 @@ export class HttpError extends KpiError {
   readonly status?: number;
   /** The system's error code for `network`, such as `ETIMEDOUT` or `ECONNREFUSED`. */
   readonly networkCode?: string;
-  constructor(code: "http_status" | "network" | "response_too_large" | "aborted", message: string, options?: { status?: number; networkCode?: string; cause?: unknown }) {
+  constructor(
+    code: "http_status" | "network" | "response_too_large" | "aborted",
+    message: string,
+    options?: { status?: number; networkCode?: string; cause?: unknown },
+  ) {
     super(code, message, options);
     this.status = options?.status;
     this.networkCode = options?.networkCode;

@@ -30,19 +30,23 @@ export function webhookRetry(options: WebhookDeliveryOptions): RetryPolicy {
 }
 
 /** An answer with a status in `unappliedStatusCodes` (429, 5xx): nothing was posted. Thrown by `read`. */
-export class Refused {
+export class Refused extends Error {
   constructor(
     readonly status: number,
     /** The wait the service asked for, on a 429. */
     readonly retryAfterMs?: number,
     /** What the service said, for the message. */
     readonly said?: string,
-  ) {}
+  ) {
+    super(`status ${status}`);
+  }
 }
 
 /** A failure before the request left: safe to send again. */
-class Unsent {
-  constructor(readonly reason: string) {}
+class Unsent extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
 }
 
 /** The errors a webhook client throws when it gives up. */

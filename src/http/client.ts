@@ -76,8 +76,10 @@ function decodeUtf8(chunks: Buffer[]): string {
 }
 
 /** An answer with an error status, thrown inside the retry loop. */
-class StatusAnswer {
-  constructor(readonly response: HttpResponse) {}
+class StatusAnswer extends Error {
+  constructor(readonly response: HttpResponse) {
+    super(`status ${response.status}`);
+  }
 }
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {

@@ -6,14 +6,24 @@ import { STRIPE_RETRY } from "../../src/sources/presets/stripe-collect.js";
 
 const fast: RetryPolicy = { ...HTTP_RETRY, backoffMs: 1, maxBackoffMs: 2 };
 
+class Failed extends Error {
+  constructor(readonly failure: AttemptFailure) {
+    super(JSON.stringify(failure));
+  }
+}
+
 /** Runs `withRetry` over attempts that fail with `failures` in turn, counting the attempts. */
 async function attempts(policy: RetryPolicy, idempotent: boolean, failures: AttemptFailure[]): Promise<{ count: number; outcome: string }> {
   let count = 0;
-  const outcome = await withRetry(policy, { idempotent, classify: (error) => error as AttemptFailure, giveUp: (_e, n, reason) => new Error(`${reason} after ${n}`) }, async () => {
-    const failure = failures[count++];
-    if (failure === undefined) return "ok";
-    throw failure;
-  }).catch((error: Error) => error.message);
+  const outcome = await withRetry(
+    policy,
+    { idempotent, classify: (error) => (error as Failed).failure, giveUp: (_e, n, reason) => new Error(`${reason} after ${n}`) },
+    async () => {
+      const failure = failures[count++];
+      if (failure === undefined) return "ok";
+      throw new Failed(failure);
+    },
+  ).catch((error: Error) => error.message);
   return { count, outcome };
 }
 
