@@ -50,6 +50,15 @@ describe("derived metrics: hostile expressions are refused before anything runs"
     expect(() => loadConfig(yaml, {})).toThrow(/__proto__/);
   });
 
+  it.each([
+    ["date", "the date column of the file store"],
+    ["Date", "the date column of the notion store"],
+    ["alerted", "a column every history store keeps"],
+  ])("a derived metric named %s, a history store's own column, is refused", (name, owner) => {
+    const yaml = `sources:\n  - { name: app, type: json, url: "http://127.0.0.1:1/x", metrics: { MRR: { path: mrr } } }\nderived:\n  ${name}: { expr: "MRR * 2" }\n`;
+    expect(() => loadConfig(yaml, {})).toThrow(`derived.${name}: the metric name "${name}" is ${owner}`);
+  });
+
   it("pct_change from 0 is missing with its reason; from 0 to 0 too", () => {
     expect(evaluate({ G: "pct_change(MRR, 1)" }, daysOf({ MRR: [0, 10] })).missing).toEqual([{ name: "G", reason: "MRR is 0 on 2026-11-29" }]);
     expect(evaluate({ G: "pct_change(MRR, 1)" }, daysOf({ MRR: [0, 0] })).missing).toEqual([{ name: "G", reason: "MRR is 0 on 2026-11-29" }]);
