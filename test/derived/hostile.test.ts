@@ -59,6 +59,11 @@ describe("derived metrics: hostile expressions are refused before anything runs"
     expect(() => loadConfig(yaml, {})).toThrow(`derived.${name}: the metric name "${name}" is ${owner}`);
   });
 
+  it("a whole number above 10^15 comes out exactly as it went in, not cut to 15 digits", () => {
+    const big = 1_234_567_890_123_456;
+    expect(evaluate({ SAME: "M * 1", SUM: "sum(M, 2)" }, daysOf({ M: [big, big] })).values).toEqual({ SAME: big, SUM: 2 * big });
+  });
+
   it("pct_change from 0 is missing with its reason; from 0 to 0 too", () => {
     expect(evaluate({ G: "pct_change(MRR, 1)" }, daysOf({ MRR: [0, 10] })).missing).toEqual([{ name: "G", reason: "MRR is 0 on 2026-11-29" }]);
     expect(evaluate({ G: "pct_change(MRR, 1)" }, daysOf({ MRR: [0, 0] })).missing).toEqual([{ name: "G", reason: "MRR is 0 on 2026-11-29" }]);
