@@ -14,15 +14,6 @@ describe("slack webhook: every plain-text error, and bodies that aren't", () => 
   afterEach(() => slack.close());
 
   const client = () => createSlackWebhookClient(slack.webhookUrl, { destination: "slack", secrets: new Secrets(), maxRetries: 3, backoffMs: 1 });
-  const failure = async (promise: Promise<unknown>): Promise<SlackError> => {
-    const error = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(SlackError.isSlackError(error)).toBe(true);
-    return error as SlackError;
-  };
-
   it.each<[Exclude<SlackHookState, "ok">, string, RegExp]>([
     ["channel_not_found", "slack_channel_not_found", /add a new webhook for an existing channel/],
     ["channel_is_archived", "slack_channel_is_archived", /unarchive it/],
@@ -30,21 +21,23 @@ describe("slack webhook: every plain-text error, and bodies that aren't", () => 
     ["no_service", "slack_no_service", /add a new one/],
   ])("%s fails at once, once, with what to do and without the URL", async (state, code, advice) => {
     slack.setState(state);
-    const error = await failure(client().post(hello));
-    expect(error.code).toBe(code);
-    expect(error.message).toMatch(advice);
-    expect(error.message).not.toContain(slack.secret);
+    const error: unknown = await client()
+      .post(hello)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlackError);
+    expect(error).toMatchObject({ code, message: expect.stringMatching(advice) });
+    expect(String((error as Error).message)).not.toContain(slack.secret);
     expect(slack.requests).toHaveLength(1);
   });
-
 
   it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
     "a 400 whose body is %s is an unexpected response, not a known Slack error",
     async (body) => {
       slack.failNext(400, 1, { body });
-      const error = await failure(client().post(hello));
-      expect(error.code).toBe("slack_unexpected_response");
-      expect(error.message).toBe(`[slack] webhook T0FA…/B0HO…: Slack answered 400: ${body}`);
+      await expect(client().post(hello)).rejects.toMatchObject({
+        code: "slack_unexpected_response",
+        message: `[slack] webhook T0FA…/B0HO…: Slack answered 400: ${body}`,
+      });
     },
   );
 
