@@ -94,7 +94,8 @@ export function createSlackWebhookClient(
     // Slack's advice: 200 is success, whatever the body.
     if (status === 200) return;
     const said = text.slice(0, 100) || `status ${status}`;
-    const known = KNOWN_ERRORS[text];
+    // Own keys only: a body such as `constructor` must not find Object.prototype's.
+    const known = Object.hasOwn(KNOWN_ERRORS, text) ? KNOWN_ERRORS[text] : undefined;
     if (known) throw fail(known.code, `Slack answered ${status} ${text}: ${known.advice}`, { status, slackError: text });
     if (!retry.unappliedStatusCodes.includes(status)) throw fail("slack_unexpected_response", `Slack answered ${status}: ${said}`, { status, slackError: text });
     throw new Refused(status, status === 429 ? parseRetryAfter(headers.get("retry-after")) : undefined, said);
