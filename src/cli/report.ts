@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { buildPipeline } from "../build.js";
 import { ConfigError } from "../errors.js";
 import { buildWeeklyReport, storedReportInput } from "../report/build-report.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { destinationBase } from "../config/common.js";
 import { formatValue } from "../report/format.js";
 import type { Destination, Snapshot } from "../types.js";

@@ -1,5 +1,5 @@
 import type { CheerioAPI } from "cheerio/slim";
-import { z } from "zod";
+import * as z from "zod";
 import type { Secrets } from "../log/secrets.js";
 
 /** An absolute http(s) URL. */

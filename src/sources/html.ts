@@ -1,5 +1,5 @@
 import type { CheerioAPI } from "cheerio/slim";
-import { z } from "zod";
+import * as z from "zod";
 import { metricName, sourceBase } from "../config/common.js";
 import { errorMessage, SourceError } from "../errors.js";
 import { describeUrl } from "../http/client.js";

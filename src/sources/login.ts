@@ -1,6 +1,6 @@
 import type { CheerioAPI } from "cheerio/slim";
 import type { CookieJar } from "tough-cookie";
-import { z } from "zod";
+import * as z from "zod";
 import { isSecretField } from "../config/secrets.js";
 import { errorMessage, HttpError, SourceError } from "../errors.js";
 import { describeUrl, type HttpRequest, type HttpResponse } from "../http/client.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Source } from "../types.js";
 import { createHtmlSource, HTML_TYPE, htmlSourceSchema } from "./html.js";
 import { createJsonSource, JSON_TYPE, jsonSourceSchema } from "./json.js";

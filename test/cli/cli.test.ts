@@ -9,7 +9,7 @@ import { DEMO_API_TOKEN, DEMO_PASSWORD, DEMO_USER, startDemoSite, type DemoSite 
 import { DEMO_CONFIG } from "../../src/demo/config.js";
 
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL("../../dist/src/cli/bin.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../../dist/bundle/kpi-collector.js", import.meta.url));
 
 /** Runs the built CLI as a real process; resolves with its exit code and output, whatever the code. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -2,7 +2,7 @@ import { DestinationError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import type { Destination, HistoryStore, Job } from "../../types.js";
-import { sendFailureAlert, sendWeeklyReport, type Delivery } from "./deliver.js";
+import type { Delivery } from "./deliver.js";
 import { DISCORD_TYPE, type DiscordOptions } from "./options.js";
 import { createWebhookClient, type WebhookDeliveryOptions } from "./webhook.js";
 
@@ -31,6 +31,9 @@ export function createDiscordDestination(options: DiscordOptions, deps: DiscordD
     async write(snapshot, context) {
       const history = deps.history ?? context.history;
       const d: Delivery = { destination: name, options, webhook, secrets: deps.secrets, logger: deps.logger ?? context.logger, northStar: context.northStar };
+      if (!reportJobs.includes(snapshot.job) && !snapshot.failures.length) return;
+      // The report's code (and the alert's, which shares it) is loaded only when there is something to post.
+      const { sendFailureAlert, sendWeeklyReport } = await import("./deliver.js");
       if (reportJobs.includes(snapshot.job)) {
         if (!history) {
           throw new DestinationError(name, "the weekly report needs a history store: add a notion or file destination (or name one in `history`)", { code: "history_missing" });

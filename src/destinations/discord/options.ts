@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { destinationBase, metricName } from "../../config/common.js";
 
 export const DISCORD_TYPE = "discord";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { destinationBase } from "../../config/common.js";
 import { ALERTED_COLUMN, REPORT_SENT_COLUMN } from "../../history/columns.js";
 import { parseNotionId } from "./database-id.js";
