@@ -60,11 +60,11 @@ export async function benchColdStart(): Promise<Figure[]> {
     const cli = await pairedRuns(RUNS, dryRun(join(BUNDLE, "kpi-collector.js")), bare, { cwd: dir, env, check });
     const cliTsc = await pairedRuns(RUNS, dryRun(builtPath("cli/bin.js")), bare, { cwd: dir, env, check });
     const importArgs = (file: string) => ["--input-type=module", "-e", `await import(${JSON.stringify(pathToFileURL(file).href)})`];
-    const entry = await pairedRuns(RUNS, importArgs(join(BUNDLE, "index.js")), bare, { cwd: ROOT, env });
+    const entry = await pairedRuns(RUNS, importArgs(join(BUNDLE, "function.js")), bare, { cwd: ROOT, env });
 
     const url = (out: string) => pathToFileURL(join(ROOT, out)).href;
     const script = firstEventScript(
-      url(chunkOf(meta, "src/index.ts")),
+      url(chunkOf(meta, "src/function/entry.ts")),
       FIRST_EVENT.map((source) => url(chunkOf(meta, source))),
       url(chunkOf(meta, "node_modules/cheerio/dist/esm/slim.js")),
     );
@@ -95,7 +95,7 @@ export async function benchColdStart(): Promise<Figure[]> {
       },
       {
         bench: "cold start",
-        name: `function: import the entry dist/bundle/index.js, over bare Node (median of ${RUNS} pairs; ratio ${entry.medianRatio}×)`,
+        name: `function: import the entry dist/bundle/function.js, over bare Node (median of ${RUNS} pairs; ratio ${entry.medianRatio}×)`,
         value: entry.medianDiffMs,
         unit: "ms",
         target: { max: 40, text: "≤ 40 ms" },

@@ -30,7 +30,7 @@ function postEvent(base: string, job: string): Promise<Response> {
 
 /**
  * Run by memory.ts in a child process, as the deployed function runs: it imports the built entry
- * dist/src/index.js (the Functions Framework, express and the handler), serves it with the
+ * dist/src/function/entry.js (the Functions Framework, express and the handler), serves it with the
  * framework's own server and posts one Pub/Sub CloudEvent, as Eventarc does. The handler then loads
  * the config file named by KPI_CONFIG and runs the job. Only src modules built by `npm run build`
  * load, never the benchmark's own copy. Prints the handler's JSON log lines, then one
@@ -38,7 +38,7 @@ function postEvent(base: string, job: string): Promise<Response> {
  */
 async function main(): Promise<MemoryReport> {
   const startRssBytes = process.memoryUsage.rss();
-  await import(builtUrl("index.js"));
+  await import(builtUrl("function/entry.js"));
   // After the entry, which loads the same framework module and registers the function in it.
   const { getTestServer } = await import("@google-cloud/functions-framework/testing");
   const server = getTestServer("kpiCollector");

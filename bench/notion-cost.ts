@@ -10,7 +10,8 @@ import type { Figure } from "./figures.js";
 import { fakeDestinationsYaml } from "../test/fakes/config.js";
 
 const HISTORY_SIZES = [10, 1_000, 3_000];
-const BUDGET: Record<Job, number> = { daily: 4, "weekly-report": 6 };
+/** A weekly run also claims its report before posting: one write more than the mark after it. */
+const BUDGET: Record<Job, number> = { daily: 4, "weekly-report": 7 };
 
 /** The notion + discord config of a deployment, pointed at the fakes. */
 export function fakesConfig(sources: string, notion: FakeNotion): string {
@@ -23,8 +24,8 @@ ${fakeDestinationsYaml(notion)}`;
 
 /** The columns `kpi-collector notion init` leaves, so no run pays for a schema change. */
 export function prepareDatabase(notion: FakeNotion, days: number, today: string, metrics: (index: number, date: string) => Record<string, number>): void {
-  notion.addColumn("Report sent", "checkbox");
   notion.addColumn("Alerted", "rich_text");
+  notion.addColumn("Reported to", "rich_text");
   notion.seedDays(days, { end: addDays(today, -1), metrics });
 }
 
@@ -41,7 +42,7 @@ async function costOfRun(site: TestServer, days: number, job: Job): Promise<{ no
     if (!result.ok || result.snapshot.failures.length) throw new Error(`notion cost: the ${job} run failed: ${JSON.stringify(result.destinations)}`);
     const row = notion.rows().find((r) => r.date === today);
     if (row?.metrics.MRR !== 5000) throw new Error(`notion cost: today's row was not written by the ${job} run`);
-    if (job === "weekly-report" && (!row.reportSent || discord.messages.length === 0)) throw new Error("notion cost: the weekly report was not sent and recorded");
+    if (job === "weekly-report" && (!row.reportedTo.includes("discord") || discord.messages.length === 0)) throw new Error("notion cost: the weekly report was not sent and recorded");
     return { notion, discord };
   } finally {
     await notion.close();

@@ -15,7 +15,12 @@ export interface Paired {
  * Runs `node A` and `node B` alternately `runs` times, so a burst of load on the machine hits both alike,
  * and quotes the medians of the pairs' differences and ratios (robust to one slow pair). `check` reads each A's output.
  */
-export async function pairedRuns(runs: number, a: string[], b: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; check?: (output: string) => void }): Promise<Paired> {
+export async function pairedRuns(
+  runs: number,
+  a: string[],
+  b: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; check?: (output: string) => void },
+): Promise<Paired> {
   const time = async (args: string[]) => {
     const run = await runNode(args, { cwd: options.cwd, env: options.env, timeoutMs: 60_000 });
     if (run.code !== 0) throw new Error(`node ${args.join(" ")} failed: ${failureText(run)}`);

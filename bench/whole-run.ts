@@ -45,7 +45,7 @@ async function timeRun(siteUrl: string, job: Job, dir: string): Promise<number> 
     const run = await runNode([builtPath("cli/bin.js"), "run", "--config", configPath, "--job", job], { cwd: dir, env, timeoutMs: 120_000 });
     if (run.code !== 0) throw new Error(`whole run: kpi-collector run --job ${job} failed: ${failureText(run)}`);
     const row = notion.rows().find((r) => r.date === today);
-    const reported = job !== "weekly-report" || (row?.reportSent === true && discord.messages.length > 0);
+    const reported = job !== "weekly-report" || (row?.reportedTo.includes("discord") === true && discord.messages.length > 0);
     if (Object.keys(row?.metrics ?? {}).length !== 7 || !reported) {
       throw new Error(`whole run: the ${job} run left row ${JSON.stringify(row)} and ${discord.messages.length} Discord messages`);
     }

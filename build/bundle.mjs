@@ -14,7 +14,7 @@ export const OUT_DIR = join(ROOT, "dist/bundle");
 /** Bundle file name (without .js) → its TypeScript entry. The worker's entry is there once its source is. */
 export const ENTRIES = {
   "kpi-collector": "src/cli/bin.ts",
-  index: "src/index.ts",
+  function: "src/function/entry.ts",
   demo: "src/demo/main.ts",
   "parse-worker": "src/sources/parse-worker.ts",
 };

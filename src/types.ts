@@ -71,12 +71,25 @@ export interface Destination {
   beginRun?(): void;
 }
 
+/** How far one report destination got with a date's weekly report. */
+export interface ReportMark {
+  /** The destination's `name`. */
+  destination: string;
+  /** While the report is under way: `sent` of its `parts` messages were posted. Absent once complete. */
+  progress?: { sent: number; parts: number };
+}
+
 /** One dated row of history. */
 export interface HistoryRow {
   date: string;
   metrics: Metrics;
-  /** The weekly report for this date was posted. */
+  /**
+   * Legacy: the `Report sent` checkbox of histories written before `Reported to`. Read, never written;
+   * `true` counts as reported by the discord destination(s).
+   */
   reportSent?: boolean;
+  /** The report destinations that claimed this date's weekly report, each with its progress. */
+  reportedTo?: ReportMark[];
   /** Sources a failure alert was already posted for on this date. */
   alerted?: string[];
 }
@@ -91,10 +104,11 @@ export interface HistoryStore {
   /** Rows dated from `from` to `to` inclusive, oldest first. */
   range(from: string, to: string): Promise<HistoryRow[]>;
   /**
-   * Record that the weekly report of `date` was posted (creating the row if needed), and, in the
-   * same write, that it served as the failure alert for `alerted` sources.
+   * Set `mark.destination`'s progress with the weekly report of `date` (creating the row if needed),
+   * replacing its previous mark and keeping other destinations'; in the same write, record `alerted`
+   * sources as alerted. Used through `src/report/delivery-claim.ts`, not directly.
    */
-  markReportSent(date: string, alerted?: string[]): Promise<void>;
+  markReport(date: string, mark: ReportMark, alerted?: string[]): Promise<void>;
   /** Record that failure alerts for `sources` were posted on `date`. */
   markAlerted(date: string, sources: string[]): Promise<void>;
 }

@@ -1,10 +1,7 @@
 import type { DestinationOptions } from "../destinations/registry.js";
 import { DEFAULT_DATE_PROPERTY, INIT_TITLE_PROPERTY, NOTION_TYPE } from "../destinations/notion/options.js";
-import { ALERTED_COLUMN, REPORT_SENT_COLUMN } from "../history/columns.js";
+import { ALERTED_COLUMN, REPORTED_TO_COLUMN, REPORT_SENT_COLUMN } from "../history/columns.js";
 import { DATE_COLUMN } from "../history/csv.js";
-
-/** The per-destination report column history is gaining; reserved already so no metric takes it. */
-const REPORTED_TO_COLUMN = "Reported to";
 
 /** A column a history store keeps beside the metrics, and whose it is. */
 interface StoreColumn {

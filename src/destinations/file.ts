@@ -1,12 +1,13 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import * as z from "zod";
+import { withFileLock, type FileLockOptions } from "../history/file-lock.js";
 import { destinationBase } from "../config/common.js";
 import { addDays } from "../dates.js";
 import { DestinationError, errorMessage } from "../errors.js";
-import { mergeAlerted } from "../history/columns.js";
+import { mergeAlerted, mergeReportMark } from "../history/columns.js";
 import { formatHistoryCsv, parseHistoryCsv } from "../history/csv.js";
-import type { Destination, HistoryRow, HistoryStore, Snapshot } from "../types.js";
+import type { Destination, HistoryRow, HistoryStore, ReportMark, Snapshot } from "../types.js";
 
 export const FILE_TYPE = "file";
 
@@ -21,19 +22,24 @@ export const fileOptionsSchema = z
 
 export type FileOptions = z.input<typeof fileOptionsSchema>;
 
-/** The local history store: a CSV rewritten whole on each change (it stays small: one row a day). */
+/**
+ * The local history store: a CSV rewritten whole on each change (it stays small: one row a day).
+ * Each change reads, edits and replaces the file under a lock other processes respect too.
+ */
 export class FileHistory implements Destination, HistoryStore {
   readonly name: string;
   readonly jobs: Destination["jobs"];
   readonly path: string;
-  /** Writes queue up so two in one process never interleave. */
+  /** Writes queue up so two in one process never interleave (the lock is per process). */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly lock: FileLockOptions;
 
-  constructor(options: FileOptions) {
+  constructor(options: FileOptions, lock: FileLockOptions = {}) {
     const parsed = fileOptionsSchema.parse(options);
     this.name = parsed.name ?? FILE_TYPE;
     this.jobs = parsed.jobs;
     this.path = parsed.path;
+    this.lock = lock;
   }
 
   write(snapshot: Snapshot): Promise<void> {
@@ -44,9 +50,9 @@ export class FileHistory implements Destination, HistoryStore {
     return this.change(snapshot.date, (row) => Object.assign(row.metrics, snapshot.metrics));
   }
 
-  markReportSent(date: string, alerted: string[] = []): Promise<void> {
+  markReport(date: string, mark: ReportMark, alerted: string[] = []): Promise<void> {
     return this.change(date, (row) => {
-      row.reportSent = true;
+      row.reportedTo = mergeReportMark(row.reportedTo, mark);
       if (alerted.length) row.alerted = mergeAlerted(row.alerted, alerted);
     });
   }
@@ -94,21 +100,24 @@ export class FileHistory implements Destination, HistoryStore {
 
   private change(date: string, edit: (row: HistoryRow) => void): Promise<void> {
     const next = this.queue.then(async () => {
-      const rows = await this.read();
-      let row = rows.find((r) => r.date === date);
-      if (!row) rows.push((row = { date, metrics: {} }));
-      edit(row);
       await mkdir(dirname(this.path), { recursive: true });
-      // Write then rename, so a crash never leaves half a file.
-      const temporary = `${this.path}.${process.pid}.tmp`;
-      await writeFile(temporary, formatHistoryCsv(rows));
-      await rename(temporary, this.path);
+      await withFileLock(this.path, this.name, this.lock, async (stillHeld) => {
+        const rows = await this.read();
+        let row = rows.find((r) => r.date === date);
+        if (!row) rows.push((row = { date, metrics: {} }));
+        edit(row);
+        // Write then rename, so a crash never leaves half a file and readers need no lock.
+        const temporary = `${this.path}.${process.pid}.tmp`;
+        await writeFile(temporary, formatHistoryCsv(rows));
+        stillHeld();
+        await rename(temporary, this.path);
+      });
     });
     this.queue = next.catch(() => undefined);
     return next;
   }
 }
 
-export function createFileDestination(options: FileOptions): FileHistory {
-  return new FileHistory(options);
+export function createFileDestination(options: FileOptions, lock?: FileLockOptions): FileHistory {
+  return new FileHistory(options, lock);
 }

@@ -1,6 +1,6 @@
 import { isIsoDate } from "../dates.js";
 import type { HistoryRow } from "../types.js";
-import { ALERTED_COLUMN, REPORT_SENT_COLUMN } from "./columns.js";
+import { ALERTED_COLUMN, REPORTED_TO_COLUMN, REPORT_SENT_COLUMN, formatReportMark, parseReportMarks } from "./columns.js";
 
 /** The first column, which keys rows. */
 export const DATE_COLUMN = "date";
@@ -44,6 +44,7 @@ function readRow(at: string, date: string, header: readonly string[], cells: rea
       if (cell !== "true") throw new Error(`${at}, column ${column}: "${cell}" is neither empty nor true`);
       row.reportSent = true;
     } else if (column === ALERTED_COLUMN) row.alerted = cell.split(";").filter(Boolean);
+    else if (column === REPORTED_TO_COLUMN) row.reportedTo = parseReportMarks(cell.split(";"));
     else row.metrics[column] = writtenNumber(at, column, cell);
   });
   return row;
@@ -58,15 +59,18 @@ function writtenNumber(at: string, column: string, cell: string): number {
 
 export function formatHistoryCsv(rows: HistoryRow[]): string {
   const metrics = [...new Set(rows.flatMap((row) => Object.keys(row.metrics)))].sort();
-  const header = [DATE_COLUMN, ...metrics, REPORT_SENT_COLUMN, ALERTED_COLUMN];
+  // A file from before `Reported to` keeps its `Report sent` column, so those reports stay marked.
+  const legacy = rows.some((row) => row.reportSent);
+  const header = [DATE_COLUMN, ...metrics, ...(legacy ? [REPORT_SENT_COLUMN] : []), ALERTED_COLUMN, REPORTED_TO_COLUMN];
   const body = [...rows]
     .sort((a, b) => a.date.localeCompare(b.date))
     .map((row) =>
       [
         row.date,
         ...metrics.map((m) => (row.metrics[m] === undefined ? "" : String(row.metrics[m]))),
-        row.reportSent ? "true" : "",
+        ...(legacy ? [row.reportSent ? "true" : ""] : []),
         (row.alerted ?? []).join(";"),
+        (row.reportedTo ?? []).map(formatReportMark).join(";"),
       ].join(","),
     );
   return [header.join(","), ...body].join("\n") + "\n";

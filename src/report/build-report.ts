@@ -128,7 +128,7 @@ export async function buildWeeklyReport(input: ReportInput, history: HistoryStor
   };
 }
 
-/** Rows where every source failed, or made by `markReportSent`, have no values: they are skipped. */
+/** Rows where every source failed, or made by `markReport`, have no values: they are skipped. */
 function latestWith(rows: readonly HistoryRow[], metric: string): HistoryRow | undefined {
   return rows.findLast((r) => r.metrics[metric] !== undefined);
 }

@@ -53,7 +53,7 @@ describe("kpi-collector CLI (as a process)", () => {
     const result = await cli(["run", "--config", configPath, "--date", "2026-11-16", "--only", "blog,podcast", "--only", "blog"], env);
     expect(result.code).toBe(0);
     const { readFile } = await import("node:fs/promises");
-    expect(await readFile(env.DEMO_HISTORY ?? "", "utf8")).toMatch(/^date,BLOG_POSTS,PODCAST_EPISODES,Report sent,Alerted\n2026-11-16,\d+,\d+,,\n$/);
+    expect(await readFile(env.DEMO_HISTORY ?? "", "utf8")).toMatch(/^date,BLOG_POSTS,PODCAST_EPISODES,Alerted,Reported to\n2026-11-16,\d+,\d+,,\n$/);
   });
 
   it("a failing source is reported, not fatal; its secret stays hidden", async () => {

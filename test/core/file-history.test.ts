@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { beforeEach, describe, expect, it } from "@jest/globals";
 import { FileHistory } from "../../src/destinations/file.js";
 import type { Snapshot } from "../../src/types.js";
@@ -24,7 +24,7 @@ describe("file history store", () => {
     const store = new FileHistory({ type: "file", path });
     await store.upsert(snap("2026-11-01", { A: 1 }));
     await store.upsert(snap("2026-11-02", { A: 2, B: 5 }));
-    expect(await readFile(path, "utf8")).toBe("date,A,B,Report sent,Alerted\n2026-11-01,1,,,\n2026-11-02,2,5,,\n");
+    expect(await readFile(path, "utf8")).toBe("date,A,B,Alerted,Reported to\n2026-11-01,1,,,\n2026-11-02,2,5,,\n");
     expect((await store.get("2026-11-01"))?.metrics).toEqual({ A: 1 });
   });
 
@@ -44,12 +44,28 @@ describe("file history store", () => {
     expect((await store.range("2026-10-02", "2026-10-12")).map((r) => r.date)).toEqual(["2026-10-10", "2026-10-12"]);
   });
 
-  it("records report-sent and alerted marks, creating the row if needed", async () => {
+  it("records report and alerted marks, creating the row if needed", async () => {
     const store = new FileHistory({ type: "file", path });
-    await store.markReportSent("2026-11-02");
+    await store.markReport("2026-11-02", { destination: "slack", progress: { sent: 1, parts: 3 } });
+    await store.markReport("2026-11-02", { destination: "discord" });
     await store.markAlerted("2026-11-02", ["github"]);
     await store.markAlerted("2026-11-02", ["blog", "github"]);
-    expect(await store.get("2026-11-02")).toEqual({ date: "2026-11-02", metrics: {}, reportSent: true, alerted: ["blog", "github"] });
+    expect(await readFile(path, "utf8")).toBe("date,Alerted,Reported to\n2026-11-02,blog;github,discord;slack 1/3\n");
+    expect(await store.get("2026-11-02")).toEqual({
+      date: "2026-11-02",
+      metrics: {},
+      reportedTo: [{ destination: "discord" }, { destination: "slack", progress: { sent: 1, parts: 3 } }],
+      alerted: ["blog", "github"],
+    });
+  });
+
+  it("keeps a legacy Report sent column when it rewrites an older file", async () => {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, "date,A,Report sent,Alerted\n2026-11-02,1,true,\n2026-11-09,2,,\n");
+    const store = new FileHistory({ type: "file", path });
+    await store.markReport("2026-11-09", { destination: "discord" });
+    expect(await readFile(path, "utf8")).toBe("date,A,Report sent,Alerted,Reported to\n2026-11-02,1,true,,\n2026-11-09,2,,,discord\n");
+    expect((await store.get("2026-11-02"))?.reportSent).toBe(true);
   });
 
   it("serialises concurrent writes in one process", async () => {

@@ -44,7 +44,7 @@ describe("discord destination", () => {
     expect(message?.body).toMatchObject({ username: "KPI bot", allowed_mentions: { parse: [] } });
     expect(message?.embeds[0]).toMatchObject({ title: `Weekly KPI report — ${DATE}`, color: 0x57f287 });
     expect(String(message?.embeds[0]?.description)).toContain("⭐ **mrr**: **1,100** ▲ +100 (+10.0%)");
-    expect((await history.get(DATE))?.reportSent).toBe(true);
+    expect((await history.get(DATE))?.reportedTo).toEqual([{ destination: "discord" }]);
   });
 
   it("shows a failed source's declared metrics as missing, but no column added to history by hand", async () => {
@@ -61,7 +61,7 @@ describe("discord destination", () => {
     await discordDestination.write(snapshot(), context());
     await discordDestination.write(snapshot(), context());
     expect(discord.messages).toHaveLength(1);
-    expect(logs.map((l) => l.message)).toContain(`weekly report of ${DATE} was already posted; skipping`);
+    expect(logs.map((l) => l.message)).toContain(`weekly report of ${DATE} was already posted to discord; skipping`);
   });
 
   it("posts nothing when history can't be read, so a redelivery can't post twice", async () => {
@@ -82,7 +82,7 @@ describe("discord destination", () => {
     const other = new MemoryHistory([{ date: "2024-05-27", metrics: { mrr: 2200 } }]);
     await destination({}, { history: other }).write(snapshot(), context());
     expect(String(discord.messages[0]?.embeds[0]?.description)).toContain("▼ -1,100 (-50.0%)");
-    expect((await other.get(DATE))?.reportSent).toBe(true);
+    expect((await other.get(DATE))?.reportedTo).toEqual([{ destination: "discord" }]);
   });
 
   it("says when it reported, and the report marks its failures as alerted", async () => {

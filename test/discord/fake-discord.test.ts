@@ -33,4 +33,17 @@ describe("the fake Discord", () => {
     expect(empty.status).toBe(400);
     expect(await empty.json()).toEqual({ message: "Cannot send an empty message", code: 50006 });
   });
+
+  it("answerLateNext keeps the message but holds the answer: a client that stops waiting saw nothing", async () => {
+    discord.answerLateNext(60_000);
+    const started = post(hello);
+    await expect(Promise.race([started, new Promise((resolve) => setTimeout(() => resolve("still waiting"), 300))])).resolves.toBe("still waiting");
+    expect(discord.messages.map((m) => m.content)).toEqual(["hello"]);
+    // Closing releases the held answer, so no test waits a minute.
+    await discord.close();
+    const late = await started.then((r) => r.status, () => "closed");
+    expect([200, "closed"]).toContain(late);
+    discord = await startFakeDiscord();
+    expect((await post(hello)).status).toBe(200);
+  });
 });

@@ -19,6 +19,19 @@ describe("discordOptionsSchema", () => {
   });
 
   it.each([
+    ["team", true],
+    ["team discord", true],
+    ["team, ops", false],
+    ["team;ops", false],
+    [" team", false],
+    ["team 1/3", false],
+  ])("name %j valid: %s (it is the report's mark in history)", (name, valid) => {
+    const result = discordOptionsSchema.safeParse({ type: "discord", webhookUrl: url, name });
+    expect(result.success).toBe(valid);
+    if (!valid) expect(JSON.stringify(result.error?.issues)).toContain("Reported to");
+  });
+
+  it.each([
     ["https://discord.com/api/v10/webhooks/1/abc", true],
     ["http://127.0.0.1:5000/api/webhooks/1/abc", true],
     ["https://discord.com/api/channels/1/messages", false],

@@ -23,7 +23,7 @@ describe("runReportCommand (kpi-collector report --date D)", () => {
     expect(result).toMatchObject({ status: "rendered", messages: 0 });
     expect(result.text).toContain("⭐ mrr: 1,250 ▲ +250 (+25.0%)");
     expect(discord.requests).toHaveLength(0);
-    expect((await history.get("2024-06-10"))?.reportSent).toBeUndefined();
+    expect((await history.get("2024-06-10"))?.reportedTo).toBeUndefined();
   });
 
   it("posts and records, then skips a second time unless forced", async () => {

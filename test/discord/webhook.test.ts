@@ -131,6 +131,30 @@ describe("webhook delivery", () => {
     expect(error.cause).toBeUndefined();
   });
 
+  it("never re-sends a post that went unanswered: it may have landed", async () => {
+    discord.answerLateNext(60_000);
+    const slow = createWebhookClient(discord.webhookUrl, { destination: "discord", secrets, maxRetries: 3, backoffMs: 5, timeoutMs: 300 });
+    const error = await failure(slow.execute(hello));
+    expect(error).toMatchObject({ code: "discord_unanswered", unanswered: true });
+    expect(error.message).toBe("[discord] webhook 1234…: request timed out before Discord answered; the message may have been posted, so it is not sent again");
+    expect(discord.requests).toHaveLength(1);
+    expect(discord.messages).toHaveLength(1);
+  });
+
+  it("a connection lost after sending is unanswered too, not retried", async () => {
+    let cut = true;
+    const dropFirst: typeof fetch = async (input, init) => {
+      if (!cut) return fetch(input, init);
+      cut = false;
+      // The request reaches Discord, then the connection drops before the answer.
+      await fetch(input, init);
+      throw Object.assign(new TypeError("fetch failed"), { cause: { code: "UND_ERR_SOCKET" } });
+    };
+    const flaky = createWebhookClient(discord.webhookUrl, { destination: "discord", secrets, maxRetries: 3, backoffMs: 5, fetch: dropFirst });
+    expect((await failure(flaky.execute(hello))).code).toBe("discord_unanswered");
+    expect(discord.messages).toHaveLength(1);
+  });
+
   it("registers the URL and its token as secrets", () => {
     client();
     expect(secrets.redact(`see ${discord.webhookUrl} and ${discord.token}`)).toBe("see [redacted] and [redacted]");

@@ -57,7 +57,7 @@ suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}
     await stack.waitForStatus(id, 204);
     const rows = rowsOf(DATE);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ metrics: { users: 1250, mrr: 3600, stars: 1234 }, reportSent: true });
+    expect(rows[0]).toMatchObject({ metrics: { users: 1250, mrr: 3600, stars: 1234 }, reportedTo: ["discord"] });
     expect(stack.discord.messages).toHaveLength(1);
     const text = JSON.stringify(stack.discord.messages[0]!.body);
     // mrr 2000 -> 3600 (+80%), users 1000 -> 1250 (+25%), against the row seeded on BEFORE.

@@ -61,8 +61,9 @@ export interface Stack {
 export const nodeBinary = (): string => process.env.KPI_E2E_NODE || process.execPath;
 
 export async function startStack(): Promise<Stack> {
-  const entry = join(ROOT, "dist/src/index.js");
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: jest's global setup builds it (npx tsc -p tsconfig.build.json)`);
+  // The Functions Framework loads package.json's `main`: the bundle, as deployed.
+  const entry = join(ROOT, "dist/bundle/function.js");
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: jest's global setup builds it (npm run bundle)`);
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     const errors = (await Promise.allSettled(cleanups.reverse().map((c) => c()))).filter((r) => r.status === "rejected");

@@ -29,6 +29,11 @@ export interface FakeDiscord {
   requests: TestServer["requests"];
   /** Answer the next `times` executions with `status` (429 with `retry_after`, 5xx with a JSON error). */
   failNext(status: number, times?: number, options?: FailOptions): void;
+  /**
+   * The next `times` executions are posted (kept in `messages`) but their answer is held for
+   * `delayMs`: a client with a shorter timeout sees no answer for a message that landed.
+   */
+  answerLateNext(delayMs: number, times?: number): void;
   /** The webhook is deleted: from now on 404 code 10015. */
   deleteWebhook(): void;
   close(): Promise<void>;
@@ -48,11 +53,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const token = "fake-T0ken_abcdefghijklmnopqrstuvwxyz0123456789";
   const messages: FakeDiscordMessage[] = [];
   const failures: { status: number; options: FailOptions }[] = [];
+  const lateAnswers: number[] = [];
+  /** Answers held back by `answerLateNext`, released at close. */
+  const held = new Set<() => void>();
   let deleted = false;
   let bucket = { start: Date.now(), used: 0 };
   let nextId = 1n;
 
-  const server = await startServer((req, res) => {
+  const server = await startServer(async (req, res) => {
     const match = PATH.exec(req.url ?? "");
     if (req.method !== "POST" || !match) return sendJson(res, 404, { message: "404: Not Found", code: 0 });
     if (match[1] !== id || deleted) return sendJson(res, 404, { message: "Unknown Webhook", code: 10015 });
@@ -84,6 +92,19 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       body,
     };
     messages.push(message);
+    const late = lateAnswers.shift();
+    if (late !== undefined) {
+      await new Promise<void>((resolve) => {
+        const release = () => {
+          clearTimeout(timer);
+          held.delete(release);
+          resolve();
+        };
+        const timer = setTimeout(release, late);
+        held.add(release);
+      });
+    }
+    if (res.destroyed) return;
     const headers = rateHeaders(options.rateLimit, bucket);
     const wait = new URLSearchParams(match[3] ?? "").get("wait") === "true";
     if (!wait) {
@@ -103,10 +124,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     failNext: (status, times = 1, failOptions = {}) => {
       for (let i = 0; i < times; i++) failures.push({ status, options: failOptions });
     },
+    answerLateNext: (delayMs, times = 1) => {
+      for (let i = 0; i < times; i++) lateAnswers.push(delayMs);
+    },
     deleteWebhook: () => {
       deleted = true;
     },
-    close: () => server.close(),
+    close: () => {
+      for (const release of [...held]) release();
+      return server.close();
+    },
   };
 }
 

@@ -5,8 +5,11 @@ import { newColumn, notFound, writeCells, type FakeDataSource, type FakeDatabase
 export interface SeedRow {
   date: string;
   metrics?: Record<string, number>;
+  /** The legacy `Report sent` checkbox. */
   reportSent?: boolean;
   alerted?: string[];
+  /** `Reported to` entries: `discord` once complete, `slack 1/3` while under way. */
+  reportedTo?: string[];
 }
 
 export interface FakeRow extends Required<Omit<SeedRow, "date">> {
@@ -112,6 +115,10 @@ export class FakeNotionState {
         ensure("Alerted", "rich_text");
         properties.Alerted = { rich_text: [{ text: { content: row.alerted.join(", ") } }] };
       }
+      if (row.reportedTo !== undefined) {
+        ensure("Reported to", "rich_text");
+        properties["Reported to"] = { rich_text: [{ text: { content: row.reportedTo.join(", ") } }] };
+      }
       this.addPage(source, properties);
     }
   }
@@ -125,7 +132,7 @@ export class FakeNotionState {
   }
 
   private rowOf(page: FakePage, source: FakeDataSource): FakeRow {
-    const row: FakeRow = { id: page.id, title: "", metrics: {}, reportSent: false, alerted: [], trashed: page.inTrash, createdTime: page.createdTime };
+    const row: FakeRow = { id: page.id, title: "", metrics: {}, reportSent: false, alerted: [], reportedTo: [], trashed: page.inTrash, createdTime: page.createdTime };
     for (const column of source.columns.values()) {
       const cell = page.cells.get(column.id);
       if (column.type === "number" && typeof cell === "number") row.metrics[column.name] = cell;
@@ -133,6 +140,7 @@ export class FakeNotionState {
       else if (column.type === "title") row.title = String(cell ?? "");
       else if (column.name === "Report sent") row.reportSent = cell === true;
       else if (column.name === "Alerted" && typeof cell === "string") row.alerted = cell.split(",").map((s) => s.trim()).filter(Boolean);
+      else if (column.name === "Reported to" && typeof cell === "string") row.reportedTo = cell.split(",").map((s) => s.trim()).filter(Boolean);
     }
     return row;
   }

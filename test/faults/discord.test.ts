@@ -31,7 +31,7 @@ describe("Discord misbehaves during full runs", () => {
     expect(result.ok).toBe(true);
     expect(w.discord.requests.length).toBeGreaterThan(3);
     expect(reportsOf(w.discord, MONDAY)).toHaveLength(1);
-    expect(rowOf(w.notion, MONDAY)).toMatchObject({ reportSent: true, alerted: ["flaky"] });
+    expect(rowOf(w.notion, MONDAY)).toMatchObject({ reportedTo: ["discord"], alerted: ["flaky"] });
   });
 
   it("a 429 storm longer than the retry budget fails the run; the redelivery posts exactly once", async () => {
@@ -39,14 +39,14 @@ describe("Discord misbehaves during full runs", () => {
     w.discord.failNext(429, 5, { retryAfter: 0, headerOnly: true });
     const failed = await run(w, "weekly-report", MONDAY);
     expect(discordResult(failed)).toMatchObject({ ok: false, error: expect.stringMatching(/^\[discord\] webhook 1234…: rate limited 5 times; giving up$/) });
-    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200 }, reportSent: false });
+    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200 }, reportedTo: ["discord 0/1"] });
     expect(w.discord.messages).toHaveLength(0);
 
     const redelivered = await run(w, "weekly-report", MONDAY);
     expect(redelivered.ok).toBe(true);
     expect(await run(w, "weekly-report", MONDAY)).toMatchObject({ ok: true });
     expect(reportsOf(w.discord, MONDAY)).toHaveLength(1);
-    expect(rowOf(w.notion, MONDAY).reportSent).toBe(true);
+    expect(rowOf(w.notion, MONDAY).reportedTo).toEqual(["discord"]);
   });
 
   it("a 400 is not retried; the row is still written and the report is left to the redelivery", async () => {
@@ -55,7 +55,7 @@ describe("Discord misbehaves during full runs", () => {
     const failed = await run(w, "weekly-report", MONDAY);
     expect(discordResult(failed)?.error).toMatch(/Discord rejected the message \(400, code 0: 400: Server Error\)/);
     expect(w.discord.requests).toHaveLength(1);
-    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200, mrr: 3400, stars: 1234 }, reportSent: false, alerted: [] });
+    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200, mrr: 3400, stars: 1234 }, reportedTo: ["discord 0/1"], alerted: [] });
 
     expect((await run(w, "weekly-report", MONDAY)).ok).toBe(true);
     expect(reportsOf(w.discord, MONDAY)).toHaveLength(1);

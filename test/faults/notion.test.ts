@@ -46,7 +46,7 @@ describe("Notion misbehaves during full runs", () => {
     const [result] = await deliverUntilOk(w, "weekly-report", MONDAY, 1);
     expect(result?.ok).toBe(true);
     expect(w.notion.requests.filter((r) => r.status === 429)).toHaveLength(8);
-    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200, mrr: 3400, stars: 1234 }, reportSent: true });
+    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200, mrr: 3400, stars: 1234 }, reportedTo: ["discord"] });
     expect(reportsOf(w.discord, MONDAY)).toHaveLength(1);
   });
 
@@ -59,7 +59,7 @@ describe("Notion misbehaves during full runs", () => {
     expect(first.ok).toBe(false);
     expect(first.destinations.find((d) => d.destination === "notion")?.error).toMatch(/^\[notion\] .* failed after retries: 429 rate_limited/);
     expect(results.at(-1)?.ok).toBe(true);
-    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200 }, reportSent: true });
+    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200 }, reportedTo: ["discord"] });
     expect(reportsOf(w.discord, MONDAY)).toHaveLength(1);
   });
 
@@ -116,7 +116,7 @@ describe("Notion misbehaves during full runs", () => {
     w.notion.share();
     const again = await deliverUntilOk(w, "weekly-report", MONDAY, 1);
     expect(again[0]?.ok).toBe(true);
-    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200 }, reportSent: true });
+    expect(rowOf(w.notion, MONDAY)).toMatchObject({ metrics: { users: 1200 }, reportedTo: ["discord"] });
     expect(reportsOf(w.discord, MONDAY)).toHaveLength(1);
   });
 });

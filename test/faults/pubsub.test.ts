@@ -32,7 +32,7 @@ async function instance(w: World, tuning?: Tuning): Promise<FunctionInstance> {
 /** One row, the healthy metrics, the failed source alerted once; one report on Mondays. */
 function expectDeliveredOnce(w: World, date: string, weekly: boolean): void {
   expect(rowsOf(w.notion, date)).toHaveLength(1);
-  expect(rowOf(w.notion, date)).toMatchObject({ metrics: { users: 1200, mrr: 3400, stars: 1234 }, alerted: ["flaky"], reportSent: weekly });
+  expect(rowOf(w.notion, date)).toMatchObject({ metrics: { users: 1200, mrr: 3400, stars: 1234 }, alerted: ["flaky"], reportedTo: weekly ? ["discord"] : [] });
   expect(w.notion.rows().filter((r) => r.trashed)).toEqual([]);
   if (weekly) expect(reportsOf(w.discord, date)).toHaveLength(1);
   else expect(alertsOf(w.discord, date)).toHaveLength(1);
@@ -92,7 +92,7 @@ describe("Pub/Sub delivers jobs more than once", () => {
       const abort = new AbortController();
       const lost = crashing.push({ job, date }, "m-5", abort.signal).catch((error: unknown) => error);
       await waitFor(() => reachedDiscord, { timeoutMs: 5000, intervalMs: 5 });
-      expect(rowOf(w.notion, date)).toMatchObject({ metrics: { users: 1200 }, alerted: [], reportSent: false });
+      expect(rowOf(w.notion, date)).toMatchObject({ metrics: { users: 1200 }, alerted: [], reportedTo: job === "weekly-report" ? ["discord 0/1"] : [] });
       abort.abort();
       await crashing.close();
       expect(await lost).toMatchObject({ name: "AbortError" });

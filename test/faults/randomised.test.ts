@@ -107,7 +107,7 @@ describe("a seeded randomised month", () => {
 
         const monday = weekday(date) === 1;
         if (monday) mondays.push(date);
-        expect({ date, reports: reports.length, reportSent: rows[0]?.reportSent }).toEqual({ date, reports: monday ? 1 : 0, reportSent: monday });
+        expect({ date, reports: reports.length, reportedTo: rows[0]?.reportedTo }).toEqual({ date, reports: monday ? 1 : 0, reportedTo: monday ? ["discord"] : [] });
       }
       expect(notion.rows().filter((row) => row.trashed)).toEqual([]);
       expect(notion.rows()).toHaveLength(DAYS);

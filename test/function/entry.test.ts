@@ -64,7 +64,7 @@ describe("the handler under the Functions Framework", () => {
   });
 });
 
-describe("src/index.ts", () => {
+describe("src/function/entry.ts", () => {
   it("registers kpiCollector, which acknowledges an event when the config file is missing", async () => {
     const previous = process.env.KPI_CONFIG;
     process.env.KPI_CONFIG = "does/not/exist.yaml";
@@ -72,7 +72,7 @@ describe("src/index.ts", () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
     try {
-      await import("../../src/index.js");
+      await import("../../src/function/entry.js");
       const handler = getFunction("kpiCollector") as (event: unknown) => Promise<void>;
       expect(typeof handler).toBe("function");
       await expect(

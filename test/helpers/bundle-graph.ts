@@ -3,7 +3,10 @@ import { join } from "node:path";
 
 /** The parts of esbuild's metafile (dist/bundle/meta.json) the module-graph checks read. */
 export interface BundleMeta {
-  outputs: Record<string, { bytes: number; entryPoint?: string; inputs: Record<string, { bytesInOutput: number }>; imports: { path: string; kind: string; external?: boolean }[] }>;
+  outputs: Record<
+    string,
+    { bytes: number; entryPoint?: string; inputs: Record<string, { bytesInOutput: number }>; imports: { path: string; kind: string; external?: boolean }[] }
+  >;
 }
 
 /** dist/bundle/meta.json, written by build/bundle.mjs. */
@@ -19,7 +22,10 @@ export function inputName(path: string): string {
 
 /** The output file that `source` (e.g. "src/config/load.ts" or "node_modules/cheerio/dist/esm/slim.js") is the entry of: an entry point or a dynamic import. */
 export function chunkOf(meta: BundleMeta, source: string): string {
-  const found = Object.keys(meta.outputs).find((out) => meta.outputs[out]?.entryPoint !== undefined && inputName(meta.outputs[out]?.entryPoint as string) === source);
+  const found = Object.keys(meta.outputs).find((out) => {
+    const entry = meta.outputs[out]?.entryPoint;
+    return entry !== undefined && inputName(entry) === source;
+  });
   if (!found) throw new Error(`no output of dist/bundle has the entry ${source}; rebuild with npm run bundle`);
   return found;
 }

@@ -1,5 +1,6 @@
 import { addDays } from "../../src/dates.js";
-import type { Destination, HistoryRow, HistoryStore, Snapshot } from "../../src/types.js";
+import { mergeReportMark } from "../../src/history/columns.js";
+import type { Destination, HistoryRow, HistoryStore, ReportMark, Snapshot } from "../../src/types.js";
 
 /**
  * An in-memory `HistoryStore` for tests, with knobs to make reads or writes fail and a log of calls.
@@ -46,10 +47,10 @@ export class MemoryHistory implements HistoryStore, Destination {
     return this.sorted().filter((r) => r.date >= from && r.date <= to);
   }
 
-  async markReportSent(date: string, alerted: string[] = []): Promise<void> {
-    this.recordWrite("markReportSent", [date, alerted]);
+  async markReport(date: string, mark: ReportMark, alerted: string[] = []): Promise<void> {
+    this.recordWrite("markReport", [date, mark, alerted]);
     const row = this.row(date);
-    row.reportSent = true;
+    row.reportedTo = mergeReportMark(row.reportedTo, mark);
     if (alerted.length) row.alerted = [...new Set([...(row.alerted ?? []), ...alerted])].sort();
   }
 

@@ -12,7 +12,7 @@ describe("notion request budget", () => {
   it.each([3, 3000])("a daily run costs at most 4 requests with %i rows of history", async (days) => {
     h = await setup();
     h.fake.seedDays(days, { end: addDays(TODAY, -1), metrics });
-    h.fake.seedRows([{ date: "2000-01-01", reportSent: false, alerted: [] }]);
+    h.fake.seedRows([{ date: "2000-01-01", reportedTo: [], alerted: [] }]);
 
     await h.store.write(snapshot(TODAY, metrics(days)), context(h));
     expect(h.fake.requestCount).toBe(4);
@@ -39,20 +39,20 @@ describe("notion request budget", () => {
     expect(h.fake.rows().filter((r) => r.date === TODAY)).toEqual([expect.objectContaining({ metrics: { ...metrics(3000), newMetric: 1 } })]);
   });
 
-  it("a weekly run (upsert, 8 weeks of sparkline reads, markReportSent) costs at most 6 requests", async () => {
+  it("a weekly run (upsert, 8 weeks of sparkline reads, markReport) costs at most 6 requests", async () => {
     h = await setup();
     h.fake.seedDays(3000, { end: addDays(TODAY, -1), metrics });
-    h.fake.seedRows([{ date: "2000-01-01", reportSent: false, alerted: [] }]);
+    h.fake.seedRows([{ date: "2000-01-01", reportedTo: [], alerted: [] }]);
 
     await h.store.write(snapshot(TODAY, metrics(3000), [], "weekly-report"), context(h));
     const rows = await h.store.range(addDays(TODAY, -56), TODAY);
-    await h.store.markReportSent(TODAY);
+    await h.store.markReport(TODAY, { destination: "discord" });
 
     expect(rows).toHaveLength(57);
     expect(h.fake.requestCount).toBeLessThanOrEqual(6);
     expect(h.fake.count("GET /v1/databases/:id")).toBe(1);
     expect(h.fake.count("GET /v1/data_sources/:id")).toBe(1);
-    expect(h.fake.rows().find((r) => r.date === TODAY)).toMatchObject({ reportSent: true });
+    expect(h.fake.rows().find((r) => r.date === TODAY)).toMatchObject({ reportedTo: ["discord"] });
   });
 
   it("reads after the run's write reuse the schema: one request each", async () => {

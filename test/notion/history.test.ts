@@ -75,27 +75,33 @@ describe("notion history store reads", () => {
 });
 
 describe("notion report and alert bookkeeping", () => {
-  it("markReportSent and markAlerted round trip through their columns", async () => {
+  it("markReport and markAlerted round trip through their columns", async () => {
     h = await setup();
     await h.store.write(snapshot(TODAY, { mrr: 4200 }), context(h));
-    await h.store.markReportSent(TODAY);
+    await h.store.markReport(TODAY, { destination: "slack", progress: { sent: 0, parts: 2 } });
+    await h.store.markReport(TODAY, { destination: "discord" });
     await h.store.markAlerted(TODAY, ["github"]);
     await h.store.markAlerted(TODAY, ["stripe", "github"]);
 
-    expect(h.fake.rows()).toEqual([expect.objectContaining({ date: TODAY, metrics: { mrr: 4200 }, reportSent: true, alerted: ["github", "stripe"] })]);
+    expect(h.fake.rows()).toEqual([expect.objectContaining({ date: TODAY, metrics: { mrr: 4200 }, reportedTo: ["discord", "slack 0/2"], alerted: ["github", "stripe"] })]);
     const another = createNotionDestination({ type: "notion", token: h.fake.token, database: h.fake.databaseId, baseUrl: h.fake.url }, { secrets: new Secrets(), ...FAST });
-    expect(await another.get(TODAY)).toEqual({ date: TODAY, metrics: { mrr: 4200 }, reportSent: true, alerted: ["github", "stripe"] });
+    expect(await another.get(TODAY)).toEqual({
+      date: TODAY,
+      metrics: { mrr: 4200 },
+      reportedTo: [{ destination: "discord" }, { destination: "slack", progress: { sent: 0, parts: 2 } }],
+      alerted: ["github", "stripe"],
+    });
   });
 
   it("mark* create the row when it does not exist yet, and never touch metrics", async () => {
     h = await setup();
     h.fake.seedRows([{ date: "2026-11-29", metrics: { mrr: 1 } }]);
     await h.store.markAlerted(TODAY, ["github"]);
-    await h.store.markReportSent("2026-11-29");
+    await h.store.markReport("2026-11-29", { destination: "discord" });
 
     expect(h.fake.rows()).toEqual([
-      expect.objectContaining({ date: "2026-11-29", metrics: { mrr: 1 }, reportSent: true }),
-      expect.objectContaining({ date: TODAY, title: TODAY, metrics: {}, alerted: ["github"], reportSent: false }),
+      expect.objectContaining({ date: "2026-11-29", metrics: { mrr: 1 }, reportedTo: ["discord"] }),
+      expect.objectContaining({ date: TODAY, title: TODAY, metrics: {}, alerted: ["github"], reportedTo: [] }),
     ]);
     expect(h.fake.count("POST /v1/pages")).toBe(1);
   });

@@ -20,7 +20,7 @@ describe("kpi-collector notion init", () => {
 
     expect(result.databaseId).toMatch(/^[0-9a-f-]{36}$/);
     expect(result.url).toContain("notion.so");
-    expect(fake.columns(result.databaseId)).toEqual({ Day: "title", Date: "date", mrr: "number", stars: "number", "Report sent": "checkbox", Alerted: "rich_text" });
+    expect(fake.columns(result.databaseId)).toEqual({ Day: "title", Date: "date", mrr: "number", stars: "number", Alerted: "rich_text", "Reported to": "rich_text" });
     expect(fake.requests[0]?.body).toMatchObject({
       parent: { type: "page_id", page_id: fake.parentPageId },
       title: [{ text: { content: "Acme KPIs" } }],
@@ -30,10 +30,10 @@ describe("kpi-collector notion init", () => {
     fake.resetCounts();
     const store = createNotionDestination({ type: "notion", token: fake.token, database: result.databaseId, baseUrl: fake.url }, deps());
     await store.write(snapshot("2026-11-30", { mrr: 1, stars: 2 }), { logger: silentLogger(), secrets: new Secrets(), now: () => new Date() });
-    await store.markReportSent("2026-11-30");
+    await store.markReport("2026-11-30", { destination: "discord" });
     expect(fake.count("PATCH /v1/data_sources/:id")).toBe(0);
     expect(fake.requestCount).toBe(5);
-    expect(fake.rows(result.databaseId)).toEqual([expect.objectContaining({ date: "2026-11-30", title: "2026-11-30", metrics: { mrr: 1, stars: 2 }, reportSent: true })]);
+    expect(fake.rows(result.databaseId)).toEqual([expect.objectContaining({ date: "2026-11-30", title: "2026-11-30", metrics: { mrr: 1, stars: 2 }, reportedTo: ["discord"] })]);
   });
 
   it("explains how to share a parent page the integration cannot see", async () => {

@@ -12,7 +12,7 @@ describe("notion upsert by date", () => {
     expect(h.fake.rows()).toEqual([
       expect.objectContaining({ date: "2026-11-30", title: "2026-11-30", metrics: { mrr: 4200, stars: 17 }, trashed: false }),
     ]);
-    expect(h.fake.columns()).toEqual({ Name: "title", Date: "date", mrr: "number", stars: "number", "Report sent": "checkbox", Alerted: "rich_text" });
+    expect(h.fake.columns()).toEqual({ Name: "title", Date: "date", mrr: "number", stars: "number", Alerted: "rich_text", "Reported to": "rich_text" });
     expect(h.fake.count("PATCH /v1/data_sources/:id")).toBe(1);
     expect(h.fake.count("POST /v1/pages")).toBe(1);
   });
@@ -55,7 +55,7 @@ describe("notion upsert by date", () => {
 
   it("adds a new metric's column with one dataSources.update holding only the missing columns", async () => {
     h = await setup();
-    h.fake.seedRows([{ date: "2026-11-29", metrics: { mrr: 4100, stars: 16 }, reportSent: false, alerted: [] }]);
+    h.fake.seedRows([{ date: "2026-11-29", metrics: { mrr: 4100, stars: 16 }, reportedTo: [], alerted: [] }]);
 
     await h.store.write(snapshot("2026-11-30", { mrr: 4200, stars: 17, signups: 5, churn: 1 }), context(h));
 

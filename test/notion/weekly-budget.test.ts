@@ -16,12 +16,12 @@ const TODAY = "2026-11-30";
 const metrics = (i: number) => ({ mrr: 1000 + i, stars: i });
 
 describe("notion request budget of a whole weekly run", () => {
-  it.each([10, 1000, 3000])("the real report (upsert, comparison, sparklines, Report sent) costs at most 6 requests with %i rows", async (days) => {
+  it.each([10, 1000, 3000])("the real report (upsert, comparison, sparklines, claim, Reported to) costs at most 7 requests with %i rows", async (days) => {
     h = await setup();
     discord = await startFakeDiscord();
     h.fake.seedDays(days, { end: addDays(TODAY, -1), metrics });
     // The columns `notion init` creates; a database without them pays one schema update, once.
-    h.fake.addColumn("Report sent", "checkbox");
+    h.fake.addColumn("Reported to", "rich_text");
     h.fake.addColumn("Alerted", "rich_text");
     const report = createDiscordDestination({ type: "discord", webhookUrl: discord.webhookUrl }, { secrets: h.secrets, backoffMs: 1 });
     const pipeline = new Pipeline({
@@ -34,16 +34,17 @@ describe("notion request budget of a whole weekly run", () => {
     expect(result.ok).toBe(true);
     expect(discord.messages).toHaveLength(1);
     if (days >= 14) expect(JSON.stringify(discord.messages)).toContain(addDays(TODAY, -14));
-    expect(h.fake.rows().find((r) => r.date === TODAY)).toMatchObject({ reportSent: true, metrics: metrics(days) });
-    expect(h.fake.requestCount).toBeLessThanOrEqual(6);
+    expect(h.fake.rows().find((r) => r.date === TODAY)).toMatchObject({ reportedTo: ["discord"], metrics: metrics(days) });
+    // Schema (2), the day's row (1), upsert (1), the sparkline range (1), the claim before posting (1), the complete mark (1).
+    expect(h.fake.requestCount).toBeLessThanOrEqual(7);
     expect(h.fake.count("PATCH /v1/data_sources/:id")).toBe(0);
   });
 
-  it("stays within 6 when a source failed: the report records the alert in the same write", async () => {
+  it("stays within 7 when a source failed: the report records the alert in the same write", async () => {
     h = await setup();
     discord = await startFakeDiscord();
     h.fake.seedDays(30, { end: addDays(TODAY, -1), metrics });
-    h.fake.addColumn("Report sent", "checkbox");
+    h.fake.addColumn("Reported to", "rich_text");
     h.fake.addColumn("Alerted", "rich_text");
     const report = createDiscordDestination({ type: "discord", webhookUrl: discord.webhookUrl }, { secrets: h.secrets, backoffMs: 1 });
     const pipeline = new Pipeline({
@@ -54,8 +55,9 @@ describe("notion request budget of a whole weekly run", () => {
     expect((await pipeline.process("weekly-report", { date: TODAY })).ok).toBe(true);
     expect(discord.messages).toHaveLength(1);
     expect(JSON.stringify(discord.messages)).toContain("layout changed");
-    expect(h.fake.rows().find((r) => r.date === TODAY)).toMatchObject({ reportSent: true, alerted: ["broken"] });
-    expect(h.fake.requestCount).toBeLessThanOrEqual(6);
+    expect(h.fake.rows().find((r) => r.date === TODAY)).toMatchObject({ reportedTo: ["discord"], alerted: ["broken"] });
+    // Schema (2), the day's row (1), upsert (1), the sparkline range (1), the claim before posting (1), the complete mark (1).
+    expect(h.fake.requestCount).toBeLessThanOrEqual(7);
   });
 });
 

@@ -69,7 +69,7 @@ describe("function source upload", () => {
 
   it("uploads what the Cloud build needs", () => {
     const files = uploaded();
-    for (const needed of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "src/index.ts", "src/types.ts"]) {
+    for (const needed of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "src/function/entry.ts", "src/lib.ts", "src/types.ts"]) {
       expect(files).toContain(needed);
     }
     for (const tsconfig of readdirSync(ROOT).filter((f) => /^tsconfig.*\.json$/.test(f))) expect(files).toContain(tsconfig);
@@ -85,7 +85,7 @@ describe("function source upload", () => {
     }
     expect(excluded(".env")).toBe(true);
     expect(excluded("src/debug.log")).toBe(true);
-    expect(excluded("src/index.ts")).toBe(false);
+    expect(excluded("src/function/entry.ts")).toBe(false);
   });
 
   it("writes the zip inside an excluded directory, so it never archives itself", () => {

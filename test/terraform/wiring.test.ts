@@ -65,8 +65,8 @@ beforeAll(async () => {
 });
 
 describe("terraform: function", () => {
-  it("uses the entry point src/index.ts registers, on nodejs22", () => {
-    const index = readFileSync(join(ROOT, "src", "index.ts"), "utf8");
+  it("uses the entry point src/function/entry.ts registers, on nodejs22", () => {
+    const index = readFileSync(join(ROOT, "src", "function", "entry.ts"), "utf8");
     const registered = [...index.matchAll(/\bcloudEvent(?:<[^>]*>)?\(\s*["'`]([^"'`]+)["'`]/g)].map((m) => m[1]);
     expect(registered).toHaveLength(1);
     const build = only(fn().build_config, "build_config");

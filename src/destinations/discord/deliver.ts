@@ -4,6 +4,7 @@ import type { Secrets } from "../../log/secrets.js";
 import { buildWeeklyReport, type ReportInput, type ReportOptions, type WeeklyReport } from "../../report/build-report.js";
 import { COLORS, type DiscordMessage } from "../../report/discord-limits.js";
 import { failureEmbeds, packMessages, toDiscordMessages, type MessageOptions } from "../../report/embeds.js";
+import { deliverReport } from "../../report/delivery-claim.js";
 import type { HistoryStore, Snapshot, SourceFailure } from "../../types.js";
 import type { DiscordOptions } from "./options.js";
 import type { WebhookClient } from "./webhook.js";
@@ -33,27 +34,30 @@ export interface ReportResult {
 }
 
 /**
- * Posts the weekly report once per date: history says whether it was sent, and is told after.
- * Unreadable history fails before anything is posted, so a redelivery can't post twice.
+ * Posts the weekly report once per date and destination, through the claim protocol of
+ * `report/delivery-claim.ts`: unreadable or unwritable history posts nothing, and a redelivery
+ * resumes from the first message not yet posted. A legacy `Report sent` checkbox counts as posted.
  */
 export async function sendWeeklyReport(input: ReportInput, history: HistoryStore, d: Delivery, force = false): Promise<ReportResult> {
-  const row = await readHistory(() => history.get(input.date), d, input.date);
-  if (row?.reportSent && !force) {
-    d.logger.info(`weekly report of ${input.date} was already posted; skipping`, { date: input.date });
-    return { status: "skipped", messages: 0 };
-  }
-  const failures = redactFailures(input.failures ?? [], d.secrets);
-  const report = await readHistory(() => buildWeeklyReport({ ...input, failures }, history, reportOptions(d.options, d.northStar)), d, input.date);
-  const messages = toDiscordMessages(report, messageOptions(d.options));
-  await postAll(messages, d, "weekly report");
-  try {
-    // One write: the report also serves as the alert for the failures it lists.
-    await history.markReportSent(input.date, report.failures.map((f) => f.source));
-  } catch (error) {
-    throw new DestinationError(d.destination, `the weekly report of ${input.date} was posted but not recorded in history, so a redelivery would post it again: ${errorMessage(error)}`, { code: "history_write_failed", cause: error });
-  }
-  d.logger.info(`weekly report of ${input.date} posted in ${messages.length} message(s) to ${d.webhook.label}`, { date: input.date, messages: messages.length });
-  return { status: "sent", messages: messages.length, report };
+  let report: WeeklyReport | undefined;
+  const result = await deliverReport(history, {
+    destination: d.destination,
+    date: input.date,
+    legacyReportSent: true,
+    force,
+    logger: d.logger,
+    build: async () => {
+      const failures = redactFailures(input.failures ?? [], d.secrets);
+      const built = await readHistory(() => buildWeeklyReport({ ...input, failures }, history, reportOptions(d.options, d.northStar)), d, input.date);
+      report = built;
+      // The report also serves as the alert for the failures it lists.
+      return { parts: toDiscordMessages(built, messageOptions(d.options)), alerted: built.failures.map((f) => f.source) };
+    },
+    post: (message) => d.webhook.execute(message),
+  });
+  if (result.status === "skipped") return { status: "skipped", messages: 0 };
+  d.logger.info(`weekly report of ${input.date} posted in ${result.posted} message(s) to ${d.webhook.label}`, { date: input.date, messages: result.posted });
+  return { status: "sent", messages: result.posted, report };
 }
 
 /** One short alert naming the sources that failed and were not alerted about yet today. */

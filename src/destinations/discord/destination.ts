@@ -36,7 +36,9 @@ export function createDiscordDestination(options: DiscordOptions, deps: DiscordD
       const { sendFailureAlert, sendWeeklyReport } = await import("./deliver.js");
       if (reportJobs.includes(snapshot.job)) {
         if (!history) {
-          throw new DestinationError(name, "the weekly report needs a history store: add a notion or file destination (or name one in `history`)", { code: "history_missing" });
+          throw new DestinationError(name, "the weekly report needs a history store: add a notion or file destination (or name one in `history`)", {
+            code: "history_missing",
+          });
         }
         const result = await sendWeeklyReport(snapshot, history, d);
         // A redelivered run may meet failures the first one didn't; those still get their alert.

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { destinationBase, metricName } from "../../config/common.js";
+import { reportDestinationName } from "../../report/report-name.js";
 
 export const DISCORD_TYPE = "discord";
 
@@ -38,6 +39,8 @@ export const discordOptionsSchema = z
   .object({
     type: z.literal(DISCORD_TYPE),
     ...destinationBase,
+    /** Unique among destinations; also its mark in history's `Reported to`. @default "discord" */
+    name: reportDestinationName,
     /** The webhook URL, usually `${DISCORD_WEBHOOK_URL}`. A secret: never logged. */
     webhookUrl,
     /** The jobs that post the weekly report. Alerts post on any job while `alertOnFailure` is on. @default ["weekly-report"] */

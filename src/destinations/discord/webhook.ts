@@ -8,7 +8,11 @@ import { webhookId } from "./options.js";
 
 /** How webhook executions are delivered and retried. */
 export interface WebhookDeliveryOptions {
-  /** Retries after the first attempt, for 429, 5xx and network errors. @default 4 */
+  /**
+   * Retries after the first attempt, for 429, 5xx and errors before the request was sent (connection
+   * refused, DNS). A post that went unanswered (timeout, connection lost after sending) may have
+   * landed and is never retried: it fails with `discord_unanswered`. @default 4
+   */
   maxRetries?: number;
   /** First wait after a 5xx or a network error; doubles each retry. @default 1000 */
   backoffMs?: number;
@@ -29,6 +33,7 @@ export type DiscordErrorCode =
   | "discord_rate_limited"
   | "discord_server_error"
   | "discord_network"
+  | "discord_unanswered"
   | "discord_unexpected_response";
 
 /** A webhook execution failed. The message names the webhook by its id only, never its URL. */
@@ -36,10 +41,13 @@ export class DiscordError extends DestinationError {
   readonly status?: number;
   /** Discord's JSON error code, such as 50035. */
   readonly discordCode?: number;
+  /** Set for `discord_unanswered`: the message may have been posted (see `UnansweredPost`). */
+  readonly unanswered?: true;
   constructor(destination: string, code: DiscordErrorCode, message: string, details: { status?: number; discordCode?: number } = {}) {
     super(destination, message, { code });
     this.status = details.status;
     this.discordCode = details.discordCode;
+    if (code === "discord_unanswered") this.unanswered = true;
   }
 
   static isDiscordError(error: unknown): error is DiscordError {
@@ -105,6 +113,8 @@ export function createWebhookClient(
         } catch (error) {
           // The cause is dropped on purpose: fetch errors can carry the request URL.
           const reason = networkReason(error);
+          // Webhooks take no nonce and can't be listed, so a post that may have landed is never sent twice.
+          if (!neverSent(error)) throw fail("discord_unanswered", `${reason} before Discord answered; the message may have been posted, so it is not sent again`);
           if (tries > maxRetries) throw fail("discord_network", `${reason} after ${tries} attempts`);
           logger.warn(`${label}: ${reason}; retrying`, { attempt: tries });
           await sleep(backoffDelay(tries, backoff));
@@ -149,9 +159,19 @@ function retryAfterMs(answer: Answer): number | undefined {
 }
 
 function networkReason(error: unknown): string {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return "request timed out";
+  // By name: the DOMException may come from another realm than this module's Error.
+  const name = (error as { name?: unknown } | undefined)?.name;
+  if (name === "TimeoutError" || name === "AbortError") return "request timed out";
   const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
   return typeof code === "string" ? `network error ${code}` : "network error";
+}
+
+/** Connection errors that happen before a byte of the request leaves: retrying can't post twice. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function neverSent(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === "string" && NOT_SENT.has(code);
 }
 
 /** Discord's nested `errors` object as `; embeds.0.description: Must be 4096 or fewer in length.` */

@@ -4,7 +4,7 @@ import { silentLogger } from "../../log/logger.js";
 import { NotionApi } from "./client.js";
 import { parseNotionId } from "./database-id.js";
 import { toDestinationError } from "./errors.js";
-import { ALERTED_PROPERTY, DEFAULT_DATE_PROPERTY, INIT_TITLE_PROPERTY, NOTION_TYPE, REPORT_SENT_PROPERTY } from "./options.js";
+import { ALERTED_PROPERTY, DEFAULT_DATE_PROPERTY, INIT_TITLE_PROPERTY, NOTION_TYPE, REPORTED_TO_PROPERTY, REPORT_SENT_PROPERTY } from "./options.js";
 import { columnConfig, type Column } from "./schema-sync.js";
 import type { NotionDeps } from "./store.js";
 
@@ -30,22 +30,22 @@ type InitialProperties = NonNullable<NonNullable<CreateDatabaseParameters["initi
 
 /**
  * Creates a database ready for the `notion` destination under `parent`: a title column,
- * a `Date` date column, `Report sent`, `Alerted`, and one number column per metric.
+ * a `Date` date column, `Alerted`, `Reported to`, and one number column per metric.
  * Costs one request.
  */
 export async function notionInit(options: NotionInitOptions, deps: NotionDeps): Promise<NotionInitResult> {
   deps.secrets.add(options.token);
   const pageId = parseNotionId(options.parent);
   if (!pageId) throw new ConfigError([`parent: "${options.parent}" is not a Notion page id or URL`]);
-  const reserved = [INIT_TITLE_PROPERTY, DEFAULT_DATE_PROPERTY, REPORT_SENT_PROPERTY, ALERTED_PROPERTY];
+  const reserved = [INIT_TITLE_PROPERTY, DEFAULT_DATE_PROPERTY, REPORT_SENT_PROPERTY, ALERTED_PROPERTY, REPORTED_TO_PROPERTY];
   const clash = options.metrics.filter((m) => reserved.includes(m));
   if (clash.length) throw new ConfigError([`metrics: ${clash.join(", ")} clash with the columns kpi-collector keeps (${reserved.join(", ")})`]);
   const columns: Column[] = [
     { name: INIT_TITLE_PROPERTY, type: "title" },
     { name: DEFAULT_DATE_PROPERTY, type: "date" },
     ...[...new Set(options.metrics)].map((name): Column => ({ name, type: "number" })),
-    { name: REPORT_SENT_PROPERTY, type: "checkbox" },
     { name: ALERTED_PROPERTY, type: "rich_text" },
+    { name: REPORTED_TO_PROPERTY, type: "rich_text" },
   ];
   const body: CreateDatabaseParameters = {
     parent: { type: "page_id", page_id: pageId },

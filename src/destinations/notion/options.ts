@@ -1,12 +1,14 @@
 import * as z from "zod";
 import { destinationBase } from "../../config/common.js";
-import { ALERTED_COLUMN, REPORT_SENT_COLUMN } from "../../history/columns.js";
+import { ALERTED_COLUMN, REPORTED_TO_COLUMN, REPORT_SENT_COLUMN } from "../../history/columns.js";
 import { parseNotionId } from "./database-id.js";
 
 export const NOTION_TYPE = "notion";
 
-/** The checkbox column `markReportSent` sets. */
+/** Legacy checkbox column: read (a checked box counts as reported by discord), never written or created. */
 export const REPORT_SENT_PROPERTY = REPORT_SENT_COLUMN;
+/** The rich-text column `markReport` writes: comma-separated destination names, with progress while under way. */
+export const REPORTED_TO_PROPERTY = REPORTED_TO_COLUMN;
 /** The rich-text column `markAlerted` writes: comma-separated source names. */
 export const ALERTED_PROPERTY = ALERTED_COLUMN;
 /** The date column rows are keyed by, unless `dateProperty` names another. */

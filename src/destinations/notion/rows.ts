@@ -1,6 +1,7 @@
 import { isFullPage, type PageObjectResponse, type QueryDataSourceResponse, type UpdatePageParameters } from "@notionhq/client";
-import type { HistoryRow, Metrics } from "../../types.js";
-import { ALERTED_PROPERTY, REPORT_SENT_PROPERTY } from "./options.js";
+import { formatReportMark, parseReportMarks } from "../../history/columns.js";
+import type { HistoryRow, Metrics, ReportMark } from "../../types.js";
+import { ALERTED_PROPERTY, REPORTED_TO_PROPERTY, REPORT_SENT_PROPERTY } from "./options.js";
 import type { Schema } from "./schema-sync.js";
 
 export type PropertyValues = NonNullable<UpdatePageParameters["properties"]>;
@@ -28,8 +29,8 @@ export function metricProperties(metrics: Metrics): PropertyValues {
   return Object.fromEntries(Object.entries(metrics).map(([name, value]) => [name, { number: value }]));
 }
 
-export function reportSentProperty(): PropertyValues {
-  return { [REPORT_SENT_PROPERTY]: { checkbox: true } };
+export function reportedToProperty(marks: readonly ReportMark[]): PropertyValues {
+  return { [REPORTED_TO_PROPERTY]: { rich_text: [{ text: { content: marks.map(formatReportMark).join(", ").slice(0, MAX_TEXT) } }] } };
 }
 
 export function alertedProperty(sources: readonly string[]): PropertyValues {
@@ -47,16 +48,19 @@ export function pageToRow(schema: Schema, page: PageObjectResponse): StoredRow {
   let title = "";
   let reportSent: boolean | undefined;
   let alerted: string[] | undefined;
+  let reportedTo: ReportMark[] | undefined;
   for (const [name, value] of Object.entries(page.properties)) {
     if (value.type === "number" && typeof value.number === "number") metrics[name] = value.number;
     else if (name === schema.dateProperty && value.type === "date") date = value.date?.start.slice(0, 10);
     else if (name === schema.titleProperty && value.type === "title") title = plainText(value);
     else if (name === REPORT_SENT_PROPERTY && value.type === "checkbox") reportSent = value.checkbox;
     else if (name === ALERTED_PROPERTY && value.type === "rich_text") alerted = splitNames(plainText(value));
+    else if (name === REPORTED_TO_PROPERTY && value.type === "rich_text") reportedTo = parseReportMarks(splitNames(plainText(value)));
   }
   const row: StoredRow = { pageId: page.id, createdTime: page.created_time, date: date ?? title.trim(), metrics };
   if (reportSent !== undefined) row.reportSent = reportSent;
   if (alerted !== undefined) row.alerted = alerted;
+  if (reportedTo !== undefined) row.reportedTo = reportedTo;
   return row;
 }
 

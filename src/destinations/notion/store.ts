@@ -3,14 +3,14 @@ import { sleep } from "../../concurrency.js";
 import { ConfigError, KpiError } from "../../errors.js";
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
-import type { Destination, HistoryRow, HistoryStore, Job, Snapshot } from "../../types.js";
+import type { Destination, HistoryRow, HistoryStore, Job, ReportMark, Snapshot } from "../../types.js";
 import { NotionApi, giveUp, isTransient, type NotionFetch } from "./client.js";
-import { mergeAlerted } from "../../history/columns.js";
+import { mergeAlerted, mergeReportMark } from "../../history/columns.js";
 import { parseNotionId } from "./database-id.js";
 import { toDestinationError } from "./errors.js";
-import { ALERTED_PROPERTY, DEFAULT_DATE_PROPERTY, NOTION_TYPE, REPORT_SENT_PROPERTY, type NotionOptions, type NotionTuning } from "./options.js";
+import { ALERTED_PROPERTY, DEFAULT_DATE_PROPERTY, NOTION_TYPE, REPORTED_TO_PROPERTY, type NotionOptions, type NotionTuning } from "./options.js";
 import { findByDate, findNearest, findRange } from "./queries.js";
-import { alertedProperty, keyProperties, metricProperties, pageToRow, reportSentProperty, toHistoryRow, type PropertyValues, type StoredRow } from "./rows.js";
+import { alertedProperty, keyProperties, metricProperties, pageToRow, reportedToProperty, toHistoryRow, type PropertyValues, type StoredRow } from "./rows.js";
 import { ColumnTypeError, loadSchema, syncColumns, type Column, type Schema } from "./schema-sync.js";
 
 /** What the notion destination needs besides its options; the tuning knobs are for tests and the CLI. */
@@ -20,7 +20,7 @@ export interface NotionDeps extends NotionTuning {
   fetch?: NotionFetch;
 }
 
-const REPORT_SENT: Column = { name: REPORT_SENT_PROPERTY, type: "checkbox" };
+const REPORTED_TO: Column = { name: REPORTED_TO_PROPERTY, type: "rich_text" };
 const ALERTED: Column = { name: ALERTED_PROPERTY, type: "rich_text" };
 
 /** A create that failed in a way that may have applied it: the whole upsert is redone. */
@@ -45,6 +45,7 @@ export class NotionStore implements Destination, HistoryStore {
   private readonly logger: Logger;
   private schema?: Promise<Schema>;
   private readonly seen = new Map<string, StoredRow>();
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(options: NotionOptions, deps: NotionDeps) {
     deps.secrets.add(options.token);
@@ -78,11 +79,12 @@ export class NotionStore implements Destination, HistoryStore {
     return this.writeRow(`upsert of ${snapshot.date}`, snapshot.date, [this.dateColumn, ...metrics], () => metricProperties(snapshot.metrics));
   }
 
-  markReportSent(date: string, alerted: string[] = []): Promise<void> {
-    const columns: Column[] = [this.dateColumn, REPORT_SENT];
-    if (!alerted.length) return this.writeRow(`markReportSent ${date}`, date, columns, reportSentProperty);
+  markReport(date: string, mark: ReportMark, alerted: string[] = []): Promise<void> {
+    const columns: Column[] = [this.dateColumn, REPORTED_TO];
+    const marks = (row?: StoredRow) => reportedToProperty(mergeReportMark(row?.reportedTo, mark));
+    if (!alerted.length) return this.writeRow(`markReport ${date}`, date, columns, marks);
     columns.push(ALERTED);
-    return this.writeRow(`markReportSent ${date}`, date, columns, (row) => ({ ...reportSentProperty(), ...alertedProperty(mergeAlerted(row?.alerted, alerted)) }));
+    return this.writeRow(`markReport ${date}`, date, columns, (row) => ({ ...marks(row), ...alertedProperty(mergeAlerted(row?.alerted, alerted)) }));
   }
 
   markAlerted(date: string, sources: string[]): Promise<void> {
@@ -143,11 +145,19 @@ export class NotionStore implements Destination, HistoryStore {
   /**
    * Upsert keyed by date: update the (oldest) row of the date, or create one. A create
    * that failed uncertainly is redone whole, re-querying first, so it never duplicates.
+   * Writes run one at a time: two report destinations marking the same row in parallel each
+   * build on the row the other left, so neither mark is lost.
    */
   private writeRow(what: string, date: string, required: Column[], build: (row?: StoredRow) => PropertyValues): Promise<void> {
+    const next = this.writes.then(() => this.writeRowNow(what, date, required, build));
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+
+  private writeRowNow(what: string, date: string, required: Column[], build: (row?: StoredRow) => PropertyValues): Promise<void> {
     return this.guard(what, async () => {
       const schema = await this.loadSchema();
-      const added = await syncColumns(this.api, schema, required, [this.dateColumn, REPORT_SENT, ALERTED]);
+      const added = await syncColumns(this.api, schema, required, [this.dateColumn, ALERTED, REPORTED_TO]);
       if (added.length) this.logger.info(`notion: added columns ${added.join(", ")}`, { destination: this.name });
       const startedAt = Date.now();
       for (let attempt = 1; ; attempt++) {
