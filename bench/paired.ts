@@ -9,6 +9,17 @@ export interface Paired {
   medianDiffMs: number;
   /** Median of the per-pair ratios A / B. */
   medianRatio: number;
+  /** Median of the per-pair differences of CPU time (user + system, all threads), which a loaded machine sways less than wall time. */
+  medianCpuDiffMs: number;
+}
+
+// Loaded first in both A and B: prints the process's CPU time as it exits.
+const CPU_REPORT = `data:text/javascript,process.on("exit",()=>{const c=process.cpuUsage();process.stderr.write("\\ncpu-us="+(c.user+c.system)+"\\n")})`;
+
+function cpuMs(stderr: string): number {
+  const match = /\ncpu-us=(\d+)\n/.exec(stderr);
+  if (!match) throw new Error(`no CPU time reported:\n${stderr.slice(-500)}`);
+  return Number(match[1]) / 1000;
 }
 
 /**
@@ -22,25 +33,21 @@ export async function pairedRuns(
   options: { cwd: string; env?: NodeJS.ProcessEnv; check?: (output: string) => void },
 ): Promise<Paired> {
   const time = async (args: string[]) => {
-    const run = await runNode(args, { cwd: options.cwd, env: options.env, timeoutMs: 60_000 });
+    const run = await runNode([`--import=${CPU_REPORT}`, ...args], { cwd: options.cwd, env: options.env, timeoutMs: 60_000 });
     if (run.code !== 0) throw new Error(`node ${args.join(" ")} failed: ${failureText(run)}`);
     if (args === a) options.check?.(run.stdout + run.stderr);
-    return run.ms;
+    return { wall: run.ms, cpu: cpuMs(run.stderr) };
   };
   // A warm-up pair, not counted: the first run pays for the disk cache.
   await time(a);
   await time(b);
-  const aMs: number[] = [];
-  const bMs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    aMs.push(await time(a));
-    bMs.push(await time(b));
-  }
-  const pairs = aMs.map((ms, i) => ({ diff: ms - (bMs[i] as number), ratio: ms / (bMs[i] as number) }));
+  const pairs: { a: { wall: number; cpu: number }; b: { wall: number; cpu: number } }[] = [];
+  for (let i = 0; i < runs; i++) pairs.push({ a: await time(a), b: await time(b) });
   return {
-    aMs: aMs.map((ms) => round(ms)),
-    bMs: bMs.map((ms) => round(ms)),
-    medianDiffMs: round(median(pairs.map((p) => p.diff))),
-    medianRatio: round(median(pairs.map((p) => p.ratio)), 2),
+    aMs: pairs.map((p) => round(p.a.wall)),
+    bMs: pairs.map((p) => round(p.b.wall)),
+    medianDiffMs: round(median(pairs.map((p) => p.a.wall - p.b.wall))),
+    medianRatio: round(median(pairs.map((p) => p.a.wall / p.b.wall)), 2),
+    medianCpuDiffMs: round(median(pairs.map((p) => p.a.cpu - p.b.cpu))),
   };
 }
