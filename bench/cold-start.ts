@@ -43,7 +43,7 @@ const CONFIG = (url: string) => `sources:
  * then, in one process, the imports of the function's first event.
  */
 export async function benchColdStart(): Promise<Figure[]> {
-  const meta = readBundleMeta(ROOT);
+  const meta = readBundleMeta(BUNDLE);
   const site = await startServer((_req, res) => {
     res.writeHead(200, { "content-type": "text/html" }).end('<p class="signups">1,234</p>');
   });

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `npm run bundle`: the CLI, the function's entry and the parse worker as ESM bundles in dist/bundle/,
+// `npm run bundle [-- --outdir DIR]`: the CLI, the function's entry and the parse worker as ESM bundles in dist/bundle/,
 // split so that a run loads only the chunks of what it uses. Plain JavaScript, so Cloud Build's
 // `gcp-build` runs it with nothing but esbuild (a devDependency) installed.
 import { build } from "esbuild";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -33,17 +34,17 @@ export const EXTERNAL = ["@google-cloud/functions-framework", "@resvg/resvg-js",
 // which an ES module does not have.
 const BANNER = 'import { createRequire as __kpiCreateRequire } from "node:module"; const require = __kpiCreateRequire(import.meta.url);';
 
-/** Builds dist/bundle/ and writes esbuild's metafile next to it (meta.json), which the module-graph test reads. */
-export async function bundle() {
+/** Builds dist/bundle/ (or `outDir`) and writes esbuild's metafile next to it (meta.json), which the module-graph test reads. */
+export async function bundle(outDir = OUT_DIR) {
   const entryPoints = Object.entries(ENTRIES)
     .filter(([, source]) => existsSync(join(ROOT, source)))
     .map(([out, source]) => ({ out, in: join(ROOT, source) }));
-  await rm(OUT_DIR, { recursive: true, force: true });
-  await mkdir(OUT_DIR, { recursive: true });
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints,
-    outdir: OUT_DIR,
+    outdir: outDir,
     // One flat folder: `new URL("./parse-worker.js", import.meta.url)` in any chunk names the worker's bundle.
     entryNames: "[name]",
     chunkNames: "chunk-[hash]",
@@ -61,12 +62,13 @@ export async function bundle() {
     metafile: true,
     logLevel: "warning",
   });
-  await writeFile(join(OUT_DIR, "meta.json"), JSON.stringify(result.metafile));
+  await writeFile(join(outDir, "meta.json"), JSON.stringify(result.metafile));
   // package.json's `bin`; node reads these .js files as ES modules by the root package.json's "type": "module".
-  await chmod(join(OUT_DIR, "kpi-collector.js"), 0o755);
+  await chmod(join(outDir, "kpi-collector.js"), 0o755);
   return result.metafile;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await bundle();
+  const { values } = parseArgs({ options: { outdir: { type: "string" } } });
+  await bundle(values.outdir ? resolve(values.outdir) : OUT_DIR);
 }

@@ -9,6 +9,9 @@ export interface CollectSourceDeps {
   timeoutMs: number;
   logger: Logger;
   secrets: Secrets;
+  /** The run date and its time zone, passed on to the source. */
+  date: string;
+  timezone: string;
 }
 
 /** Runs one source within its time limit and checks that every value is a finite number. */
@@ -27,7 +30,7 @@ export async function collectSource(source: Source, deps: CollectSourceDeps): Pr
   // Each request may take what is left of this source's limit; the client splits it among retries.
   const http: HttpClient = { request: (request) => deps.http.request({ ...request, timeoutMs: request.timeoutMs ?? Math.max(1, deadline - Date.now()) }) };
   try {
-    const context = { http, signal: controller.signal, logger: deps.logger.child({ source: source.name }), secrets: deps.secrets };
+    const context = { http, signal: controller.signal, logger: deps.logger.child({ source: source.name }), secrets: deps.secrets, date: deps.date, timezone: deps.timezone };
     const values = await Promise.race([source.collect(context), timeout]);
     return checkMetrics(values);
   } finally {

@@ -114,7 +114,7 @@ export class Pipeline {
       const started = Date.now();
       this.options.onProgress?.({ type: "source-start", source: source.name });
       try {
-        const values = await collectSource(source, { http, timeoutMs: source.timeoutMs ?? this.options.sourceTimeoutMs ?? 30_000, logger: this.logger, secrets: this.secrets });
+        const values = await collectSource(source, { http, timeoutMs: source.timeoutMs ?? this.options.sourceTimeoutMs ?? 30_000, logger: this.logger, secrets: this.secrets, date, timezone: this.timezone });
         const durationMs = Date.now() - started;
         this.logger.info(`source ${source.name}: ${plural(Object.keys(values).length, "metric")}`, { job, source: source.name, durationMs });
         this.options.onProgress?.({ type: "source-done", source: source.name, durationMs, metrics: Object.keys(values).length });

@@ -33,6 +33,10 @@ export interface SourceContext {
   signal: AbortSignal;
   logger: Logger;
   secrets: Secrets;
+  /** The run date, `YYYY-MM-DD`: sources that count over a period end it on this day. */
+  date: string;
+  /** The IANA time zone `date` is in. */
+  timezone: string;
 }
 
 /**

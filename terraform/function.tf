@@ -44,6 +44,12 @@ resource "google_storage_bucket_object" "source" {
       condition     = fileexists("${path.module}/../kpi.config.yaml")
       error_message = "kpi.config.yaml is missing at the repository root: the function loads it from its source (KPI_CONFIG). Write it before deploying."
     }
+    # `kpi-collector validate` refuses this id too (src/config/placeholders.ts). Terraform can't run
+    # validate, so it looks for the starter's placeholder text, in any form (dashed, in a URL).
+    precondition {
+      condition     = !strcontains(replace(lower(try(file("${path.module}/../kpi.config.yaml"), "")), "-", ""), "0123456789abcdef0123456789abcdef")
+      error_message = "kpi.config.yaml still holds the starter's placeholder Notion database id (0123456789abcdef0123456789abcdef). Run `npx kpi-collector notion init --parent PAGE`, put the id it prints in the notion destination, and check with `npx kpi-collector validate` (with NOTION_TOKEN and DISCORD_WEBHOOK_URL set)."
+    }
   }
 }
 

@@ -1,15 +1,26 @@
 import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** Tests that run the CLI or the function as real processes need the built code in dist/ (tsc's) and dist/bundle/ (the bin and `main`). */
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * Where the tests that run the CLI or the function as processes find src/ built. Not dist/: a
+ * user's `npx kpi-collector` runs from dist/, and a test run must not rewrite it under their feet.
+ */
+export const TEST_BUILD_DIR = join(ROOT, ".test-dist");
+
+/** The bundles (the bin and `main` as shipped), built for the tests next to tsc's output. */
+export const TEST_BUNDLE_DIR = join(TEST_BUILD_DIR, "bundle");
+
 export default function globalSetup(): void {
-  const root = fileURLToPath(new URL("..", import.meta.url));
   try {
-    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "pipe" });
+    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json", "--outDir", TEST_BUILD_DIR], { cwd: ROOT, stdio: "pipe" });
   } catch (error) {
-    // tsc still writes dist/ on type errors; the typecheck itself is `npm run typecheck`.
+    // tsc still writes its output on type errors; the typecheck itself is `npm run typecheck`.
     const output = String((error as { stdout?: Buffer }).stdout ?? "");
-    process.stderr.write(`\nglobal setup: tsc reported problems (dist/ was still written):\n${output.slice(0, 2000)}\n`);
+    process.stderr.write(`\nglobal setup: tsc reported problems (${TEST_BUILD_DIR} was still written):\n${output.slice(0, 2000)}\n`);
   }
-  execFileSync(process.execPath, ["build/bundle.mjs"], { cwd: root, stdio: "inherit" });
+  execFileSync(process.execPath, ["build/bundle.mjs", "--outdir", TEST_BUNDLE_DIR], { cwd: ROOT, stdio: "inherit" });
 }

@@ -1,32 +1,35 @@
 import { parseArgs } from "node:util";
 import { ConfigError, errorMessage } from "../errors.js";
-import type { CliIo } from "./context.js";
+import { Secrets } from "../log/secrets.js";
+import { redactedIo, type CliIo } from "./context.js";
 import { runCommand } from "./run.js";
+import { checkCommandFlags, checkDateFlag, OPTIONS, unknownFlagError } from "./flags.js";
 import { USAGE, UsageError, isUsageError, onlyNames } from "./usage.js";
 import { schemaCommand, validateCommand } from "./validate.js";
 import { printable } from "../printable.js";
 
-const OPTIONS = {
-  config: { type: "string" },
-  job: { type: "string" },
-  date: { type: "string" },
-  only: { type: "string", multiple: true },
-  "dry-run": { type: "boolean" },
-  force: { type: "boolean" },
-  parent: { type: "string" },
-  title: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    const [command, sub] = argv.filter((arg) => !arg.startsWith("-"));
+    throw unknownFlagError(error, command === "notion" ? `notion ${sub ?? ""}`.trim() : command) ?? error;
+  }
+}
 
 /** Runs one command and returns the exit code; never calls process.exit, so tests can drive it. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], unsafeIo: CliIo): Promise<number> {
+  // Everything printed, error lines included, goes through one redaction list.
+  const io = redactedIo(unsafeIo, unsafeIo.secrets ?? new Secrets());
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    const { values, positionals } = parseFlags(argv);
     const [command, sub] = positionals;
     if (values.help || !command || command === "help") {
       io.stdout.write(USAGE);
       return command || values.help ? 0 : 2;
     }
+    checkCommandFlags(command === "notion" ? `notion ${sub ?? ""}`.trim() : command, Object.keys(values));
+    checkDateFlag(values.date);
     switch (command) {
       case "run":
         return await runCommand({ config: values.config, job: values.job, date: values.date, only: onlyNames(values.only), dryRun: values["dry-run"] }, io);

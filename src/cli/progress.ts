@@ -29,16 +29,16 @@ export function terminalProgress(stream: ProgressStream, sourceNames: readonly s
   let frame = 0;
   let stopped = false;
 
-  const line = (name: string): string => {
+  // Each line must fit in one row (a wrapped line would throw off the cursor-up count): the name is cut, never the status.
+  const line = (name: string, max: number): string => {
     const state = states.get(name);
-    if (!state) return `  · ${name.padEnd(width)}  waiting`;
-    const seconds = (((state.durationMs ?? Date.now() - state.started) / 1000).toFixed(1) + " s").padStart(7);
-    const mark = state.status === "running" ? SPINNER[frame % SPINNER.length] : state.status === "done" ? "✓" : "✗";
-    return `  ${mark} ${name.padEnd(width)} ${seconds}  ${state.status === "running" ? "running" : state.detail}`;
+    const mark = !state ? "·" : state.status === "running" ? SPINNER[frame % SPINNER.length]! : state.status === "done" ? "✓" : "✗";
+    const status = !state ? " waiting" : `${(((state.durationMs ?? Date.now() - state.started) / 1000).toFixed(1) + " s").padStart(7)}  ${state.status === "running" ? "running" : state.detail}`;
+    const room = max - 4 - 1 - Array.from(status).length;
+    return fit(`  ${mark} ${fit(name, Math.min(width, room)).padEnd(Math.min(width, Math.max(0, room)))} ${status}`, max);
   };
   const draw = () => {
-    // Each line must fit in one row: a wrapped line would throw off the cursor-up count.
-    const lines = sourceNames.map((name) => colour(fit(line(name), (stream.columns || 120) - 1)));
+    const lines = sourceNames.map((name) => colour(line(name, (stream.columns || 120) - 1)));
     if (drawn) stream.write(`\x1b[${drawn}A`);
     stream.write(lines.map((text) => `\x1b[2K${text}\n`).join(""));
     drawn = lines.length;
@@ -60,7 +60,8 @@ export function terminalProgress(stream: ProgressStream, sourceNames: readonly s
       if (stopped || !sourceNames.includes("source" in event ? event.source : "")) return;
       if (event.type === "source-start") states.set(event.source, { status: "running", started: Date.now() });
       else if (event.type === "source-done") states.set(event.source, { status: "done", started: 0, durationMs: event.durationMs, detail: `${event.metrics} metric${event.metrics === 1 ? "" : "s"}` });
-      else if (event.type === "source-failed") states.set(event.source, { status: "failed", started: 0, durationMs: event.durationMs, detail: event.error });
+      // The reason is printed once, in full, when the run ends (the table's failure list or a warning).
+      else if (event.type === "source-failed") states.set(event.source, { status: "failed", started: 0, durationMs: event.durationMs, detail: "failed" });
       draw();
     },
     stop,

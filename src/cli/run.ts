@@ -1,9 +1,12 @@
 import { buildPipeline } from "../build.js";
 import { JOBS, type Job } from "../types.js";
 import { UsageError } from "./usage.js";
+import { checkOnlyFlag } from "./flags.js";
+import { daysBetween } from "../dates.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 import { terminalProgress, type TerminalProgress } from "./progress.js";
-import { formatSnapshotTable } from "../destinations/console.js";
+import { CONSOLE_TYPE, formatSnapshotTable } from "../destinations/console.js";
+import type { LogRecord } from "../log/logger.js";
 import { logRunSummary, summarizeRun } from "../run-summary.js";
 import { printableLine } from "../printable.js";
 
@@ -15,6 +18,19 @@ export interface RunArgs {
   only?: string[];
 }
 
+/** Beyond this many days back, `--date` is more likely a mistake than a missed run. */
+const PAST_DATE_WARNING_DAYS = 3;
+
+/** `--date` stores today's values under an earlier date: said plainly when that date is more than a few days back. */
+function warnPastDate(date: string, today: string, io: CliIo): void {
+  const days = daysBetween(date, today);
+  if (days > PAST_DATE_WARNING_DAYS) {
+    io.stderr.write(
+      `warning: --date ${date} is ${days} days ago: the values are collected now and stored under ${date}; they are today's numbers, not that day's\n`,
+    );
+  }
+}
+
 /** `kpi-collector run`: exit 0 when every destination wrote, 1 otherwise. */
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const started = Date.now();
@@ -23,7 +39,12 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   // A dry run writes nowhere, so a destination's unset variables don't stop it.
   const { config } = await loadCliConfig(args.config, io, args.dryRun ? { leaveOut: () => true } : {});
   let progress: TerminalProgress | undefined;
-  const { logger, flush } = cliLogger(config, io, () => progress !== undefined);
+  // On a terminal each failure is printed once in full: a destination's by its ✗ line below, a source's
+  // by the table's failure list when a table is printed (a dry run, a console destination), else by its warning.
+  const printsTable = args.dryRun || config.destinations.some((d) => d.type === CONSOLE_TYPE && (!d.jobs || d.jobs.includes(job)));
+  const shownElsewhere = (record: LogRecord) =>
+    (record.destination !== undefined || (printsTable && record.source !== undefined)) && / failed: /.test(record.message);
+  const { logger, flush } = cliLogger(config, io, () => progress !== undefined, shownElsewhere);
   // Collection is over before anything else reaches the terminal (the console destination's table,
   // the dry run's): the live display stops first, then the logs it held back are printed.
   const endProgress = () => {
@@ -43,6 +64,11 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     write: human,
     customSources: io.customSources,
   });
+  checkOnlyFlag(
+    args.only,
+    pipeline.sources.map((s) => s.name),
+  );
+  if (args.date !== undefined) warnPastDate(args.date, pipeline.runDate(), io);
   if (io.stderr.isTTY) {
     const names = pipeline.sources.map((s) => s.name).filter((name) => !args.only || args.only.includes(name));
     progress = terminalProgress(io.stderr, names);
@@ -58,11 +84,11 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     human(formatSnapshotTable(snapshot));
     human("(dry run: nothing was written)\n");
   }
-  // The same closing line as the Cloud Function's.
-  const summary = summarizeRun(result, Date.now() - started);
-  logRunSummary(logger, summary);
   if (io.stdout.isTTY) {
     for (const d of result.destinations) io.stderr.write(printableLine(d.ok ? `✓ ${d.destination} written` : `✗ ${d.destination} failed: ${d.error}`) + "\n");
   }
+  // The same closing line as the Cloud Function's, after every destination's line.
+  const summary = summarizeRun(result, Date.now() - started);
+  logRunSummary(logger, summary);
   return result.ok ? 0 : 1;
 }

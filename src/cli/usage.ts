@@ -24,7 +24,9 @@ Commands:
   run        Collect the metrics and write them to the destinations
                --config FILE   the config (default: $KPI_CONFIG or kpi.config.yaml)
                --job JOB       daily | weekly-report (default: daily)
-               --date DATE     the run date, YYYY-MM-DD (default: today in the config's timezone)
+               --date DATE     store this run under DATE (YYYY-MM-DD) instead of today, to
+                               re-record a missed day: the values are collected now, so they
+                               are today's numbers under that date, not that day's
                --only SOURCE   run only these sources (repeatable, or comma-separated)
                --dry-run       collect and print, write nothing
   validate   Check the config and the environment it needs, naming every problem

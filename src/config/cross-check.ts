@@ -12,10 +12,17 @@ function parseEach<T>(list: unknown, parse: (item: unknown) => { success: true; 
   }) : [];
 }
 
+/** The raw entry names the metric, or is a preset whose derived names (`<NAME>_<KEY>`) could. */
+function mentions(entry: unknown, metric: string): boolean {
+  const name = (entry as { name?: unknown } | null)?.name;
+  const prefix = typeof name === "string" ? `${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_` : undefined;
+  return JSON.stringify(entry ?? null).includes(metric) || (prefix !== undefined && metric.startsWith(prefix));
+}
+
 /**
  * What the schema can't see: names that must be unique, and references between parts.
  * Runs on the entries that parse even when others don't, so one `validate` names every problem;
- * a check that needs every entry (is northStar anyone's metric?) waits until they all parse.
+ * northStar is checked against the sources that parse unless one that doesn't mentions it.
  * `leftOut` names destinations a dry run left out: references to them are not errors.
  */
 export function crossCheck(tree: Record<string, unknown>, leftOut: ReadonlySet<string> = new Set()): string[] {
@@ -29,9 +36,11 @@ export function crossCheck(tree: Record<string, unknown>, leftOut: ReadonlySet<s
   const problems = [...uniqueNameIssues(sources, names, where), ...reservedNameIssues(sources, destinations, where)];
 
   const northStar = tree.northStar;
-  if (typeof northStar === "string" && sourceOptions.length && sourceOptions.every(Boolean)) {
+  // A source that did not parse may still be the one producing it: only when none of them mentions it is it an error now.
+  const unparsed = Array.isArray(tree.sources) ? tree.sources.filter((_, i) => !sourceOptions[i]) : [];
+  if (typeof northStar === "string" && sourceOptions.length && !unparsed.some((entry) => mentions(entry, northStar))) {
     const metrics = sources.flatMap((source) => source.metricNames ?? []);
-    if (!metrics.includes(northStar)) problems.push(`northStar: "${northStar}" is not a metric of any source; use one of ${metrics.join(", ")}`);
+    if (!metrics.includes(northStar)) problems.push(`northStar: "${northStar}" is not a metric of any source${metrics.length ? `; use one of ${metrics.join(", ")}` : ""}`);
   }
   const allDestinations = destinations.every(Boolean);
   const checkHistory = (at: string, name: unknown) => {

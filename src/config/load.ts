@@ -9,7 +9,10 @@ import { describeIssue, isUnder } from "./issues.js";
 import { destinationsToLeaveOut, type LeftOutDestination } from "./leave-out.js";
 import { protoKeyIssues } from "./proto-keys.js";
 import { configSchema, type ConfigData } from "./schema.js";
+import { placeholderIssues } from "./placeholders.js";
 import { collectSecrets } from "./secrets.js";
+import { loadSelectorEngine } from "../sources/extract.js";
+import { describeYamlError } from "./yaml-error.js";
 
 export type { LeftOutDestination };
 
@@ -30,13 +33,15 @@ export interface LoadOptions {
    * (listed in `Config.leftOut`) instead of failing the config. @default none
    */
   leaveOut?: (type: string) => boolean;
+  /** Accept the starter config's placeholder Notion database id (for `notion init`, which replaces it). @default false */
+  allowPlaceholders?: boolean;
 }
 
 /** Parses, interpolates `${ENV}` and validates a config, naming every problem at once. */
 export function loadConfig(text: string, env: Env, fileName = DEFAULT_CONFIG_PATH, options: LoadOptions = {}): Config {
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length) {
-    throw new ConfigError(document.errors.map((e) => `${fileName}:${e.linePos?.[0].line ?? "?"}:${e.linePos?.[0].col ?? "?"}: ${e.message.split("\n")[0]}`));
+    throw new ConfigError([describeYamlError(document.errors[0]!, text, fileName)]);
   }
   const raw: unknown = document.toJS();
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError([`${fileName}: expected a map with sources and destinations`]);
@@ -50,8 +55,10 @@ export function loadConfig(text: string, env: Env, fileName = DEFAULT_CONFIG_PAT
   const problems = [
     ...envIssues.filter((issue) => !leftOutPaths.some((path) => isUnder(issue.path, path))).map((issue) => issue.message),
     ...protoKeyIssues(tree),
-    ...schemaIssues.map((issue) => describeIssue(issue, tree)),
+    // One bullet a problem: an issue naming several keys is several problems.
+    ...schemaIssues.flatMap((issue) => describeIssue(issue, tree).split("\n")),
     ...crossCheck(tree, new Set(leftOut.map((d) => d.name))),
+    ...(options.allowPlaceholders ? [] : placeholderIssues(tree, new Set(leftOut.map((d) => d.index)))),
   ];
   const secrets = collectSecrets(tree).add(...secretValues);
   if (problems.length) throw new ConfigError(problems.map((p) => secrets.redact(p)));
@@ -76,5 +83,8 @@ export async function loadConfigFile(path: string, env: Env, options: LoadOption
       code === "ENOENT" ? `${path}: file not found; create it (see docs/configuration.md) or pass --config FILE` : `${path}: cannot read (${code ?? String(error)})`,
     ]);
   }
+  // Selectors (an html metric's, a login's form and check) are checked with cheerio, loaded here the
+  // cheap way when the text may hold one; without, the check would require() it.
+  if (/\b(selector|form|check)\s*:/.test(text)) await loadSelectorEngine();
   return loadConfig(text, env, path, options);
 }

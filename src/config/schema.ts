@@ -3,6 +3,7 @@ import { isValidTimeZone } from "../dates.js";
 import { destinationSchema } from "../destinations/registry.js";
 import { sourceSchema } from "../sources/registry.js";
 import { metricName } from "./common.js";
+import { editorJsonSchema } from "./json-schema.js";
 
 export const configSchema = z
   .object({
@@ -29,6 +30,6 @@ export function configJsonSchema(): Record<string, unknown> {
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     title: "kpi-collector config",
-    ...z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }),
+    ...editorJsonSchema(configSchema),
   };
 }

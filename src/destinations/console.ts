@@ -35,8 +35,8 @@ export function createConsoleDestination(options: ConsoleOptions, deps: { write?
   return {
     name: parsed.name ?? CONSOLE_TYPE,
     jobs: parsed.jobs,
-    async write(snapshot) {
-      write(formatSnapshotTable(snapshot));
+    async write(snapshot, context) {
+      write(context.secrets.redact(formatSnapshotTable(snapshot)));
     },
   };
 }

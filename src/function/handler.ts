@@ -44,7 +44,15 @@ export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) =
 
   return (event) => {
     const context: RunContext = { eventId: event.id };
-    return current.run(context, () => handle(event, context));
+    return current.run(context, () =>
+      handle(event, context).catch((error: unknown) => {
+        if (error instanceof RetryableEventError) throw error;
+        // The framework prints what the handler throws to stderr: an unforeseen error is logged and rethrown redacted.
+        const reason = secrets.redact(errorMessage(error));
+        logger.error(`unexpected error: ${reason}`, { stack: error instanceof Error ? error.stack : undefined });
+        throw new RetryableEventError(reason);
+      }),
+    );
   };
 
   async function handle(event: CloudEvent<unknown>, context: RunContext): Promise<void> {
@@ -54,7 +62,7 @@ export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) =
       request = decodeJobRequest(event.data);
     } catch (error) {
       if (!MessageError.isMessageError(error)) throw error;
-      logger.error(`message rejected: ${error.message}; acknowledged, it will not be retried`);
+      logger.error(`message rejected: ${error.message}; acknowledged, it will not be retried`, { outcome: "rejected" });
       return;
     }
     context.job = request.job;
@@ -68,7 +76,10 @@ export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) =
 
     const age = eventAgeMs(event.time, now());
     if (age !== undefined && age > options.maxEventAgeMs) {
-      logger.warn(`event is ${formatAge(age)} old, over the maximum of ${formatAge(options.maxEventAgeMs)}; acknowledged without running`, { ageMs: age });
+      logger.warn(`event is ${formatAge(age)} old, over the maximum of ${formatAge(options.maxEventAgeMs)}; acknowledged without running`, {
+        ageMs: age,
+        outcome: "too-old",
+      });
       return;
     }
 
@@ -81,21 +92,27 @@ export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) =
     } catch (error) {
       const reason = secrets.redact(errorMessage(error));
       if (error instanceof ConfigError) {
-        logger.error(`message rejected: ${reason}; acknowledged, it will not be retried`);
+        logger.error(`message rejected: ${reason}; acknowledged, it will not be retried`, { outcome: "rejected" });
         return;
       }
-      logger.error(`${request.job} failed: ${reason}`, { durationMs: now().getTime() - started });
+      logger.error(`${request.job} failed: ${reason}`, { durationMs: now().getTime() - started, outcome: "failed" });
       throw new RetryableEventError(`${request.job} failed: ${reason}`);
     }
 
     const summary = summarizeRun(result, now().getTime() - started);
-    logRunSummary(logger, summary);
+    logRunSummary(logger, { ...summary, fields: { ...summary.fields, outcome: result.ok ? "ok" : "failed" } });
     if (!result.ok) {
       const failed = result.destinations.filter((d) => !d.ok).map((d) => `${d.destination}: ${d.error ?? "failed"}`);
       throw new RetryableEventError(secrets.redact(`destinations failed, Pub/Sub will redeliver: ${failed.join("; ")}`));
     }
   }
 }
+
+/**
+ * How an event ended, on the last line it logs (field `outcome`): `npm run trigger:local` reads it
+ * from the local function's log, since the HTTP answer is 204 for every acknowledged event.
+ */
+export type EventOutcome = "ok" | "failed" | "rejected" | "config-error" | "too-old";
 
 /** What every line logged while an event runs carries; `job` once the message is decoded. */
 interface RunContext {
@@ -112,8 +129,11 @@ function withRunContext(record: LogRecord, context: RunContext | undefined): Log
 function reportSetupError(logger: Logger, error: unknown, firstReport: boolean): void {
   if (firstReport) {
     const issues = error instanceof ConfigError ? error.issues : undefined;
-    logger.error(`config error, every event is acknowledged without running until it is fixed and redeployed: ${errorMessage(error)}`, { issues });
+    logger.error(`config error, every event is acknowledged without running until it is fixed and redeployed: ${errorMessage(error)}`, {
+      issues,
+      outcome: "config-error",
+    });
   } else {
-    logger.warn("acknowledged without running: the config is invalid (logged in full at this instance's first event)");
+    logger.warn("acknowledged without running: the config is invalid (logged in full at this instance's first event)", { outcome: "config-error" });
   }
 }

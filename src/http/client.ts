@@ -114,6 +114,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       retry: { limit: 0 },
       timeout: { request: attemptTimeoutMs },
       followRedirect: true,
+      hooks: { beforeRedirect: [dropCredentialsOffOrigin(request)] },
       // Browsers turn a POST answered with 301/302 into a GET; login forms rely on it.
       methodRewriting: true,
       maxRedirects: 10,
@@ -180,6 +181,23 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         await sleep(waitMs ?? backoffDelay(tries, retry), request.signal);
       }
     },
+  };
+}
+
+/**
+ * got strips only `authorization` and `cookie` when a redirect leaves the host. Every header the
+ * caller set (an API key under any name: `x-api-key`, `private-token`) is a credential as far as we
+ * know, so none of them, nor basic auth, crosses to another origin (scheme, host and port).
+ * Once dropped they stay dropped, even if a later redirect comes back.
+ */
+function dropCredentialsOffOrigin(request: HttpRequest) {
+  const origin = new URL(request.url).origin;
+  const names = [...Object.keys(request.headers ?? {}).map((name) => name.toLowerCase()), "authorization", "cookie"];
+  return (options: { url?: URL | string; headers: Record<string, unknown>; username: string; password: string }) => {
+    if (options.url === undefined || new URL(options.url).origin === origin) return;
+    for (const name of names) delete options.headers[name];
+    options.username = "";
+    options.password = "";
   };
 }
 

@@ -34,8 +34,9 @@ export function jsonLineSink(write: (line: string) => void = (line) => process.s
 }
 
 /**
- * Every line passes through `secrets.redact` after it is serialised,
- * so a secret nested anywhere in the fields is caught too.
+ * Every record is redacted before it reaches the sink: the message and every string nested
+ * in the fields. Redacting values, not the serialised line, keeps each line valid JSON
+ * whatever a secret looks like (`"`, `null`, `1001`).
  */
 export function createLogger(options: { secrets: Secrets; sink: LogSink; minSeverity?: Severity; fields?: LogFields }): Logger {
   const order: Severity[] = ["DEBUG", "INFO", "WARNING", "ERROR"];
@@ -43,8 +44,8 @@ export function createLogger(options: { secrets: Secrets; sink: LogSink; minSeve
   const base = options.fields ?? {};
   const emit = (severity: Severity, message: string, fields?: LogFields) => {
     if (order.indexOf(severity) < min) return;
-    const raw = JSON.stringify({ severity, message, ...base, ...fields });
-    options.sink(JSON.parse(options.secrets.redact(raw)) as LogRecord);
+    const redacted = options.secrets.redactValue({ ...base, ...fields });
+    options.sink({ severity, message: options.secrets.redact(message), ...redacted } as LogRecord);
   };
   return {
     debug: (m, f) => emit("DEBUG", m, f),

@@ -45,6 +45,23 @@ export function parseJobArgs(argv: string[]): JobArgs {
   return { request, data, project: values.project, topic: values.topic, url: values.url };
 }
 
+/** `--project`, then the environment's project; a usage error when neither names one. */
+export function resolveProject(flag: string | undefined, env: Record<string, string | undefined>): string {
+  const project = flag ?? env.PUBSUB_PROJECT_ID ?? env.GOOGLE_CLOUD_PROJECT ?? env.CLOUDSDK_CORE_PROJECT;
+  if (!project) throw new UsageError("no project: pass --project P or set GOOGLE_CLOUD_PROJECT");
+  return project;
+}
+
+/** `--topic`, then `KPI_TOPIC`, then the topic Terraform creates. */
+export function resolveTopic(flag: string | undefined, env: Record<string, string | undefined>): string {
+  return flag ?? env.KPI_TOPIC ?? DEFAULT_TOPIC;
+}
+
+/** The local function's base URL: `--url`, else localhost on PORT (8080), as `npm start` serves it. */
+export function localFunctionBase(flag: string | undefined, env: Record<string, string | undefined>): string {
+  return (flag ?? `http://localhost:${env.PORT ?? "8080"}`).replace(/\/$/, "");
+}
+
 /** Runs a script's `main` when the file is executed directly, and sets the exit code. */
 export async function runScript(main: () => Promise<number>): Promise<void> {
   try {

@@ -1,5 +1,5 @@
-import { UsageError } from "../cli/usage.js";
-import { DEFAULT_TOPIC, parseJobArgs, runScript } from "./job-args.js";
+import { errorMessage } from "../errors.js";
+import { parseJobArgs, resolveProject, resolveTopic, runScript } from "./job-args.js";
 import { isMain } from "../is-main.js";
 
 /** Publishes one message; the real client in production, a fake in tests. */
@@ -12,11 +12,17 @@ export type Publisher = (project: string, topic: string, message: { data: Buffer
  */
 export async function main(argv: string[], env: Record<string, string | undefined>, publish: Publisher, stdout: (line: string) => void): Promise<number> {
   const args = parseJobArgs(argv);
-  const project = args.project ?? env.PUBSUB_PROJECT_ID ?? env.GOOGLE_CLOUD_PROJECT ?? env.CLOUDSDK_CORE_PROJECT;
-  if (!project) throw new UsageError("no project: pass --project P or set GOOGLE_CLOUD_PROJECT");
-  const topic = args.topic ?? env.KPI_TOPIC ?? DEFAULT_TOPIC;
-  const id = await publish(project, topic, { data: Buffer.from(args.data, "base64"), attributes: { job: args.request.job } });
+  const project = resolveProject(args.project, env);
+  const topic = resolveTopic(args.topic, env);
   const where = env.PUBSUB_EMULATOR_HOST ? ` (emulator ${env.PUBSUB_EMULATOR_HOST})` : "";
+  let id: string;
+  try {
+    id = await publish(project, topic, { data: Buffer.from(args.data, "base64"), attributes: { job: args.request.job } });
+  } catch (error) {
+    const notFound = (error as { code?: unknown }).code === NOT_FOUND || /NOT_FOUND/.test(errorMessage(error));
+    const hint = !notFound ? "" : env.PUBSUB_EMULATOR_HOST ? "; create it with `npm run emulator:setup`" : "; `terraform apply` creates it: check --project and --topic (or KPI_TOPIC)";
+    throw new Error(`could not publish to projects/${project}/topics/${topic}${where}: ${errorMessage(error)}${hint}`, { cause: error });
+  }
   stdout(`published ${JSON.stringify(args.request)} to projects/${project}/topics/${topic}${where}: message ${id}`);
   return 0;
 }
@@ -39,6 +45,8 @@ export const pubsubPublisher: Publisher = async (project, topic, message) => {
 };
 
 const PUBLISH_TIMEOUT_MS = 30_000;
+/** The gRPC status Pub/Sub answers for a topic that does not exist. */
+const NOT_FOUND = 5;
 
 if (isMain(import.meta.url)) {
   await runScript(() => main(process.argv.slice(2), process.env, pubsubPublisher, (line) => console.log(line)));

@@ -1,5 +1,8 @@
+import type * as cheerioSlim from "cheerio/slim";
 import type { CheerioAPI } from "cheerio/slim";
+import { createRequire } from "node:module";
 import * as z from "zod";
+import { errorMessage } from "../errors.js";
 import type { Secrets } from "../log/secrets.js";
 
 /** An absolute http(s) URL. */
@@ -48,15 +51,53 @@ export function snippet(text: string, max = 60, secrets?: Pick<Secrets, "redact"
   return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 
-/** Checks a regex option compiles; used by schemas so a bad pattern fails at load. */
+/** Checks a regex option compiles; used by schemas so a bad pattern fails at load, with the engine's reason. */
 export const regexPattern = z
   .string()
   .min(1)
-  .refine((pattern) => {
+  .superRefine((pattern, ctx) => {
     try {
       new RegExp(pattern);
-      return true;
-    } catch {
-      return false;
+    } catch (error) {
+      // "Invalid regular expression: /(/: Unterminated group" -> "Unterminated group"
+      const reason = errorMessage(error).replace(/^Invalid regular expression: \/.*\/\w*: /s, "");
+      ctx.addIssue({ code: "custom", message: `is not a valid regular expression: ${reason}` });
     }
-  }, "is not a valid regular expression");
+  });
+
+/**
+ * A CSS selector cheerio can run, checked at load so `validate` catches it, not the run.
+ * cheerio is required lazily: a config without selectors never loads it.
+ */
+export const cssSelector = z
+  .string()
+  .min(1)
+  .superRefine((selector, ctx) => {
+    const reason = selectorProblem(selector);
+    if (reason) ctx.addIssue({ code: "custom", message: `is not a valid CSS selector: ${reason}` });
+  });
+
+let emptyDocument: CheerioAPI | undefined;
+type CheerioSlim = typeof cheerioSlim;
+
+/**
+ * Loads cheerio with `import()` for `selectorProblem`, which is synchronous (zod refinements are).
+ * Otherwise it falls back to `require`, which in the bundle loads cheerio's CommonJS build from
+ * node_modules, file by file, next to the bundled copy the run then loads: the config loader calls
+ * this first.
+ */
+export async function loadSelectorEngine(): Promise<void> {
+  emptyDocument ??= (await import("cheerio/slim")).load("");
+}
+
+/** Why cheerio refuses `selector`, or undefined when it runs it. */
+export function selectorProblem(selector: string): string | undefined {
+  emptyDocument ??= (createRequire(import.meta.url)("cheerio/slim") as CheerioSlim).load("");
+  try {
+    emptyDocument(selector);
+    return undefined;
+  } catch (error) {
+    // css-what ends "Expected name, found " with nothing at the end of the selector.
+    return errorMessage(error).replace(/, found\s*$/, ", found the end of the selector");
+  }
+}

@@ -6,16 +6,21 @@ import { describeUrl } from "../http/client.js";
 import type { Secrets } from "../log/secrets.js";
 import { describeProblem, readNumber } from "../parse-number.js";
 import type { Metrics, Source } from "../types.js";
-import { DEFAULT_MAX_PARSE_BYTES, documentParser, regexPattern, select, snippet } from "./extract.js";
+import { cssSelector, DEFAULT_MAX_PARSE_BYTES, documentParser, regexPattern, select, snippet } from "./extract.js";
 import { assertLoggedIn } from "./login.js";
 import { fetchPage, pageRequest } from "./page.js";
 
 export const HTML_TYPE = "html";
 
 
+/** JSON Schema: the metric has `key`, matching `value` when given. */
+function has(key: string, value: object | boolean = true) {
+  return { required: [key], properties: { [key]: value } };
+}
+
 export const htmlMetricSchema = z
   .object({
-    selector: z.string().min(1).describe('CSS selector, e.g. ".stars" or "item" in a feed.'),
+    selector: cssSelector.describe('CSS selector, e.g. ".stars" or "item" in a feed.'),
     extract: z
       .enum(["number", "count", "attribute"])
       .optional()
@@ -31,6 +36,15 @@ export const htmlMetricSchema = z
     if (extract !== "attribute" && metric.attribute) ctx.addIssue({ code: "custom", path: ["attribute"], message: "only applies to extract: attribute" });
     if (extract !== "count" && metric.allowEmpty) ctx.addIssue({ code: "custom", path: ["allowEmpty"], message: "only applies to extract: count" });
     if (extract === "count" && metric.regex) ctx.addIssue({ code: "custom", path: ["regex"], message: "does not apply to extract: count" });
+  })
+  // The same rules for editors (kpi-collector schema).
+  .meta({
+    allOf: [
+      { if: has("extract", { const: "attribute" }), then: has("attribute") },
+      { if: has("attribute"), then: has("extract", { const: "attribute" }) },
+      { if: has("allowEmpty", { const: true }), then: has("extract", { const: "count" }) },
+      { if: has("extract", { const: "count" }), then: { not: has("regex") } },
+    ],
   });
 
 export const htmlSourceSchema = z
@@ -48,6 +62,7 @@ export const htmlSourceSchema = z
     metrics: z
       .record(metricName, htmlMetricSchema)
       .refine((metrics) => Object.keys(metrics).length > 0, "name at least one metric")
+      .meta({ minProperties: 1 })
       .describe("Metric name to what to read from the page."),
   })
   .strict()

@@ -34,6 +34,7 @@ export const jsonSourceSchema = z
     metrics: z
       .record(metricName, z.object({ path: jsonPath.describe('Where the number is, e.g. data.items[0].count or ["key.with.dots"].') }).strict())
       .refine((metrics) => Object.keys(metrics).length > 0, "name at least one metric")
+      .meta({ minProperties: 1 })
       .describe("Metric name to the path of its number in the response."),
   })
   .strict()
@@ -42,6 +43,7 @@ export const jsonSourceSchema = z
       ctx.addIssue({ code: "custom", path: ["login", "check"], message: "only applies to html sources; a json source detects a failed login by a 401/403 or an answer that is not JSON" });
     }
   })
+  .meta({ allOf: [{ properties: { login: { not: { type: "object", required: ["check"], properties: { check: true } } } } }] })
   .describe("Numbers read from a JSON API response.");
 
 /** A JSON API, read by paths. */

@@ -2,20 +2,22 @@ import type { CheerioAPI } from "cheerio/slim";
 import type { CookieJar } from "tough-cookie";
 import * as z from "zod";
 import { isSecretField } from "../config/secrets.js";
+import { WEAK_SECRET_LENGTH } from "../log/secrets.js";
 import { errorMessage, HttpError, SourceError } from "../errors.js";
 import { describeUrl, type HttpRequest, type HttpResponse } from "../http/client.js";
 import type { SourceContext } from "../types.js";
-import { DEFAULT_MAX_PARSE_BYTES, httpUrl, loadDocument, select } from "./extract.js";
+import { cssSelector, DEFAULT_MAX_PARSE_BYTES, httpUrl, loadDocument, select } from "./extract.js";
 
 export const loginSchema = z
   .object({
     url: httpUrl.describe("The page that shows the login form; it is fetched first, with a fresh cookie jar."),
-    form: z.string().min(1).describe('CSS selector of the login form, e.g. "form#login". It must match only on the login page.'),
+    form: cssSelector.describe('CSS selector of the login form, e.g. "form#login". It must match only on the login page.'),
     fields: z
       .record(z.string().min(1), z.string())
       .refine((fields) => Object.keys(fields).length > 0, "name at least one field, e.g. { email: ${USER}, password: ${PASS} }")
+      .meta({ minProperties: 1 })
       .describe("Input names and the values to fill in; hidden inputs (CSRF tokens) are kept as the page sets them."),
-    check: z.string().min(1).optional().describe("A CSS selector found only when logged in, checked on the source's page."),
+    check: cssSelector.optional().describe("A CSS selector found only when logged in, checked on the source's page."),
   })
   .strict()
   .describe("A form login; the session cookies are kept for the source's request.");
@@ -87,13 +89,17 @@ export function assertLoggedIn(source: string, login: LoginOptions, $: CheerioAP
   }
 }
 
-/** A request with `jar`, adding each cookie value it holds afterwards to the secrets. */
+/**
+ * A request with `jar`, adding each cookie value it holds afterwards to the secrets. Values too
+ * short to be a session (`lang=en`, `remember=1`) are preferences, and masking them would blank
+ * every `1` and `en` in the output, so they are left out.
+ */
 export async function requestWithJar(context: SourceContext, jar: CookieJar, request: HttpRequest): Promise<HttpResponse> {
   try {
     return await context.http.request({ ...request, cookieJar: jar, signal: context.signal });
   } finally {
     const cookies = (await jar.serialize()).cookies;
-    context.secrets.add(...cookies.map((cookie) => cookie.value));
+    context.secrets.add(...cookies.map((cookie) => cookie.value).filter((value) => (value?.length ?? 0) >= WEAK_SECRET_LENGTH));
   }
 }
 

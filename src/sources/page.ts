@@ -31,7 +31,7 @@ export interface PageRequest {
  * `SourceError`s naming the source; a 401/403 after logging in is a failed login.
  */
 export async function fetchPage(source: string, context: SourceContext, request: PageRequest): Promise<HttpResponse> {
-  if (request.basicAuth) context.secrets.add(request.basicAuth.password);
+  if (request.basicAuth) context.secrets.addBasicAuth(request.basicAuth.username, request.basicAuth.password);
   const { login, ...rest } = request;
   const jar = login ? await logIn(source, login, context) : undefined;
   try {

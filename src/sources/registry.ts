@@ -4,12 +4,16 @@ import { createHtmlSource, HTML_TYPE, htmlSourceSchema } from "./html.js";
 import { createJsonSource, JSON_TYPE, jsonSourceSchema } from "./json.js";
 import { createDiscordInviteSource, DISCORD_INVITE_TYPE, discordInviteSourceSchema } from "./presets/discord-invite.js";
 import { createDockerhubSource, DOCKERHUB_TYPE, dockerhubSourceSchema } from "./presets/dockerhub.js";
+import { createGa4Source, GA4_TYPE, ga4SourceSchema } from "./presets/ga4.js";
 import { createGithubSource, GITHUB_TYPE, githubSourceSchema } from "./presets/github.js";
 import { createNpmSource, NPM_TYPE, npmSourceSchema } from "./presets/npm.js";
+import { createPlausibleSource, PLAUSIBLE_TYPE, plausibleSourceSchema } from "./presets/plausible.js";
+import { createPosthogSource, POSTHOG_TYPE, posthogSourceSchema } from "./presets/posthog.js";
+import { createStripeSource, STRIPE_TYPE, stripeSourceSchema } from "./presets/stripe.js";
 import { createPypiSource, PYPI_TYPE, pypiSourceSchema } from "./presets/pypi.js";
 
 /** Every source `type` a config may use. */
-export const SOURCE_TYPES = [HTML_TYPE, JSON_TYPE, GITHUB_TYPE, NPM_TYPE, PYPI_TYPE, DOCKERHUB_TYPE, DISCORD_INVITE_TYPE] as const;
+export const SOURCE_TYPES = [HTML_TYPE, JSON_TYPE, GITHUB_TYPE, NPM_TYPE, PYPI_TYPE, DOCKERHUB_TYPE, DISCORD_INVITE_TYPE, STRIPE_TYPE, POSTHOG_TYPE, GA4_TYPE, PLAUSIBLE_TYPE] as const;
 
 export const sourceSchema = z.discriminatedUnion("type", [
   htmlSourceSchema,
@@ -19,6 +23,10 @@ export const sourceSchema = z.discriminatedUnion("type", [
   pypiSourceSchema,
   dockerhubSourceSchema,
   discordInviteSourceSchema,
+  stripeSourceSchema,
+  posthogSourceSchema,
+  ga4SourceSchema,
+  plausibleSourceSchema,
 ]);
 
 /** One entry of `sources:` in the config, after validation. */
@@ -41,5 +49,13 @@ export function createSource(options: SourceOptions): Source {
       return createDockerhubSource(options);
     case DISCORD_INVITE_TYPE:
       return createDiscordInviteSource(options);
+    case STRIPE_TYPE:
+      return createStripeSource(options);
+    case POSTHOG_TYPE:
+      return createPosthogSource(options);
+    case GA4_TYPE:
+      return createGa4Source(options);
+    case PLAUSIBLE_TYPE:
+      return createPlausibleSource(options);
   }
 }

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
 import { chunkOf, inputsOf, readBundleMeta, staticClosure, type BundleMeta } from "../helpers/bundle-graph.js";
+import { bundled } from "../helpers/built.js";
 import { startServer, type TestServer } from "../helpers/server.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -45,7 +46,7 @@ let dir: string;
 let site: TestServer;
 let discord: FakeDiscord;
 beforeAll(async () => {
-  meta = readBundleMeta(ROOT);
+  meta = readBundleMeta(bundled(""));
   dir = await mkdtemp(join(tmpdir(), "kpi-graph-"));
   await writeFile(join(dir, "hooks.mjs"), HOOKS);
   await writeFile(join(dir, "register.mjs"), REGISTER(join(dir, "hooks.mjs")));
@@ -83,7 +84,7 @@ destinations:
   const env = { PATH: process.env.PATH ?? "", KPI_LOADED: log, DISCORD_WEBHOOK_URL: discord.webhookUrl };
   const { stdout, stderr } = await run(
     process.execPath,
-    ["--import", pathToFileURL(join(dir, "register.mjs")).href, join(ROOT, "dist/bundle/kpi-collector.js"), "run", "--config", config, ...args],
+    ["--import", pathToFileURL(join(dir, "register.mjs")).href, bundled("kpi-collector.js"), "run", "--config", config, ...args],
     { env, cwd: dir },
   );
   const files = (await readFile(log, "utf8"))

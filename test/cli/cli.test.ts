@@ -2,14 +2,15 @@ import { execFile } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { DEMO_API_TOKEN, DEMO_PASSWORD, DEMO_USER, startDemoSite, type DemoSite } from "../../src/demo/site.js";
 import { DEMO_CONFIG } from "../../src/demo/config.js";
+import { bundled } from "../helpers/built.js";
 
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL("../../dist/bundle/kpi-collector.js", import.meta.url));
+// The bin as shipped: the bundle.
+const BIN = bundled("kpi-collector.js");
 
 /** Runs the built CLI as a real process; resolves with its exit code and output, whatever the code. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {

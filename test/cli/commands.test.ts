@@ -32,9 +32,13 @@ afterAll(async () => {
 describe("kpi-collector notion init", () => {
   it("creates a database with a number column per configured metric and prints its id", async () => {
     const config = join(dir, "init.yaml");
-    // The webhook's variable is unset, as in README step 3: only the sources matter to init.
-    await writeFile(config, `sources:\n  - { name: gh, type: github, repo: a/b }\ndestinations:\n  - { type: discord, webhookUrl: "\${DISCORD_WEBHOOK_URL}" }\n`);
-    const result = await cli(["notion", "init", "--parent", notion.parentPageId, "--config", config], { NOTION_TOKEN: notion.token, NOTION_BASE_URL: notion.url });
+    // The starter's placeholder id is what init replaces; the webhook's variable is unset, as in the quickstart.
+    // The API origin is the notion destination's baseUrl (the fake's), not an environment variable.
+    await writeFile(
+      config,
+      `sources:\n  - { name: gh, type: github, repo: a/b }\ndestinations:\n  - { type: notion, token: "\${NOTION_TOKEN}", database: 0123456789abcdef0123456789abcdef, baseUrl: "${notion.url}" }\n  - { type: discord, webhookUrl: "\${DISCORD_WEBHOOK_URL}" }\n`,
+    );
+    const result = await cli(["notion", "init", "--parent", notion.parentPageId, "--config", config], { NOTION_TOKEN: notion.token });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const id = /database ([0-9a-f-]{32,36})/.exec(result.stdout)?.[1] ?? "";
@@ -141,7 +145,7 @@ describe("kpi-collector run --dry-run", () => {
       const config = join(dir, "dry-run.yaml");
       await writeFile(
         config,
-        `sources:\n  - { name: s, type: json, url: "${site.url}/", metrics: { USERS: { path: n } } }\ndestinations:\n  - { type: notion, token: "\${NOTION_TOKEN}", database: 0123456789abcdef0123456789abcdef }\n  - { type: discord, webhookUrl: "\${DISCORD_WEBHOOK_URL}" }\n`,
+        `sources:\n  - { name: s, type: json, url: "${site.url}/", metrics: { USERS: { path: n } } }\ndestinations:\n  - { type: notion, token: "\${NOTION_TOKEN}", database: 89abcdef0123456789abcdef01234567 }\n  - { type: discord, webhookUrl: "\${DISCORD_WEBHOOK_URL}" }\n`,
       );
       const result = await cli(["run", "--config", config, "--dry-run", "--date", "2026-11-16"], {});
       expect(result.code).toBe(0);

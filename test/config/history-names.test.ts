@@ -24,7 +24,7 @@ ${destinations}`;
 const NOTION = `  - type: notion
     name: kpis
     token: secret_abcdefghijklmnop
-    database: 0123456789abcdef0123456789abcdef
+    database: 5f1b2c3d4e5f60718293a4b5c6d7e8f9
 `;
 
 describe("metric names that are a history store's own columns", () => {

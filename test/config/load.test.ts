@@ -110,6 +110,15 @@ describe("loadConfig: invalid configs name the exact place", () => {
     ]);
   });
 
+  it("keeps messages readable when a secret is a short word found inside them (web[redacted]Url)", () => {
+    const login = `    login: { url: "https://x.test/login", form: form, fields: { email: me, password: "\${PW}", pin: "\${PIN}" } }\n`;
+    const text = `sources:\n${blog}  - name: dash\n    type: html\n    url: https://x.test/\n${login}    metrics: { M: { selector: .m } }\ndestinations:\n  - type: console\n  - { type: discord, webhookUrl: "not a url" }\n  - { type: file, path: "" }\n`;
+    const issues = errorsOf(text, { PW: "hook", PIN: "a" });
+    expect(issues.join("\n")).toMatch(/^destinations\[1\]\.webhookUrl: /m);
+    expect(issues.join("\n")).toContain("destinations[2].path: must not be empty");
+    expect(issues.join("\n")).not.toMatch(/\w\[redacted\]|\[redacted\]\w/);
+  });
+
   it("reports YAML syntax errors with line and column", () => {
     expect(errorsOf("sources:\n  - name: [unclosed\n")[0]).toMatch(/^kpi\.config\.yaml:\d+:\d+: /);
   });
@@ -130,7 +139,7 @@ ${blog}destinations:
   - { type: file, name: notes, path: "\${HISTORY}" }
   - type: notion
     token: \${NOTION_TOKEN}
-    database: 0123456789abcdef0123456789abcdef
+    database: 89abcdef0123456789abcdef01234567
   - { type: discord, webhookUrl: "\${DISCORD_WEBHOOK_URL}", history: notes, compareDays: 7 }
 `;
 

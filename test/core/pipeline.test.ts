@@ -62,6 +62,15 @@ describe("Pipeline", () => {
     await expect(pipeline.collect("daily", { date: "2026-02-30" })).rejects.toThrow(/not a date/);
   });
 
+  it("tells each source the run date and its time zone, so periods end on the day the row is for", async () => {
+    const seen: string[] = [];
+    const dated: Source = { name: "dated", collect: async ({ date, timezone }) => (seen.push(`${date} ${timezone}`), { D: 1 }) };
+    const pipeline = new Pipeline({ sources: [dated], destinations: [], now: fixedNow, timezone: "Asia/Tokyo" });
+    await pipeline.collect("daily");
+    await pipeline.collect("daily", { date: "2026-01-15" });
+    expect(seen).toEqual(["2026-11-30 Asia/Tokyo", "2026-01-15 Asia/Tokyo"]);
+  });
+
   it("a failing source never stops the others; its metrics are absent, not 0", async () => {
     const pipeline = new Pipeline({ sources: [failing("broken", "page changed"), source("ok", { A: 5 })], destinations: [] });
     const snapshot = await pipeline.collect("daily");

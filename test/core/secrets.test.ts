@@ -1,11 +1,12 @@
 import { describe, expect, it } from "@jest/globals";
-import { createLogger, type LogRecord } from "../../src/log/logger.js";
+import { createLogger, jsonLineSink, type LogRecord } from "../../src/log/logger.js";
 import { Secrets } from "../../src/log/secrets.js";
 
 describe("Secrets", () => {
-  it("masks each secret, URL-encoded and JSON-escaped forms too", () => {
-    const secrets = new Secrets().add("p@ss w\"rd!");
-    expect(secrets.redact('login p@ss w"rd! / p%40ss%20w%22rd! / "p@ss w\\"rd!"')).not.toMatch(/p@ss|p%40ss/);
+  it("masks each secret, URL-encoded, form-encoded and JSON-escaped forms too", () => {
+    const secrets = new Secrets().add("p@ss w\"rd!*");
+    const text = secrets.redact('login p@ss w"rd!* / p%40ss%20w%22rd!* / p%40ss+w%22rd%21* / "p@ss w\\"rd!*"');
+    expect(text).toBe('login [redacted] / [redacted] / [redacted] / "[redacted]"');
   });
 
   it("masks a webhook URL whole and its token part alone", () => {
@@ -14,10 +15,80 @@ describe("Secrets", () => {
     expect(secrets.redact("token tok-en_SECRET leaked")).toBe("token [redacted] leaked");
   });
 
-  it("ignores values too short to be credentials", () => {
-    expect(new Secrets().add("on", "1").redact("turned on 1 time")).toBe("turned on 1 time");
+  it("masks basic auth as it travels: base64 of user:password, as the Authorization header carries it", () => {
+    const secrets = new Secrets().addBasicAuth("kpi-bot", "pw-0123456789");
+    const header = `Basic ${Buffer.from("kpi-bot:pw-0123456789").toString("base64")}`;
+    expect(secrets.redact(`the server said: bad credentials ${header}`)).toBe("the server said: bad credentials Basic [redacted]");
+    expect(secrets.redact(JSON.stringify({ echo: header }))).not.toContain(header.slice(6, 22));
   });
 
+  it("masks the credentials of a URL's userinfo, in the URL and encoded", () => {
+    const secrets = new Secrets().addUrl("http://kpi:s3cr%2Ft@127.0.0.1:9/stats");
+    expect(secrets.redact("password s3cr/t")).toBe("password [redacted]");
+    expect(secrets.redact(`Basic ${Buffer.from("kpi:s3cr/t").toString("base64")}`)).toBe("Basic [redacted]");
+  });
+
+  it.each([
+    ["1001", 'bad password 1001, try again ("1001")', 'bad password [redacted], try again ("[redacted]")'],
+    ["true", "password=true&remember=on", "password=[redacted]&remember=on"],
+    ["null", "login null rejected", "login [redacted] rejected"],
+    ['"', 'password " is wrong', "password [redacted] is wrong"],
+    ['"', "password=%22&x=1", "password=[redacted]&x=1"],
+    ["a", "user a; pw a", "user [redacted]; pw [redacted]"],
+  ])("masks the short secret %j wherever it stands alone", (secret, text, expected) => {
+    expect(new Secrets().add(secret).redact(text)).toBe(expected);
+  });
+
+  it.each([
+    ["hook", "destinations[1].webhookUrl: not a URL"],
+    ["1001", "read 10010 rows, v1001 and 1001x"],
+    ["true", "trueish untrue construed"],
+    ['"', 'form "form#login" not found'],
+    ["a", "a1 ba _a_ ä"],
+    ["ook", "webhookUrl"],
+  ])("never mangles words around the short secret %j", (secret, text) => {
+    expect(new Secrets().add(secret).redact(text)).toBe(text);
+  });
+
+  it("masks a long secret even inside a word, where a cut-and-pasted token still leaks", () => {
+    expect(new Secrets().add("sk_live_1234567890").redact("keysk_live_1234567890x")).toBe("key[redacted]x");
+  });
+
+  it("masks a quote cut from a longer text that begins inside a secret or ends inside one", () => {
+    const secrets = new Secrets().add("tok_0123456789abcdef").addUrl("https://discord.com/api/webhooks/123/tok-en_SECRETSECRET");
+    expect(secrets.redact("0123456789abcdef, and more")).toBe("[redacted], and more");
+    expect(secrets.redact("the key is tok_01234567")).toBe("the key is [redacted]");
+    expect(secrets.redact("3456789abc")).toBe("[redacted]");
+    // Under 8 characters of it, or a webhook URL's origin and path, are left alone.
+    expect(secrets.redact("cdef and tok_012")).toBe("cdef and tok_012");
+    expect(secrets.redact("posted to https://discord.com/api/webhooks/123")).toBe("posted to https://discord.com/api/webhooks/123");
+  });
+
+  it("is idempotent: masking twice, or a secret that is a word of the mask, changes nothing more", () => {
+    const secrets = new Secrets().add("redacted", "tok_abcdefgh");
+    const once = secrets.redact("redacted tok_abcdefgh");
+    expect(once).toBe("[redacted] [redacted]");
+    expect(secrets.redact(once)).toBe(once);
+  });
+
+  it("lists the values added, so another registry can take them over", () => {
+    const from = new Secrets().addBasicAuth("u", "pw-abcdef");
+    const to = new Secrets().add(...from.list());
+    expect(to.redact(`Basic ${Buffer.from("u:pw-abcdef").toString("base64")}`)).toBe("Basic [redacted]");
+  });
+
+  it("redacts every string of a structure, keys included, and leaves numbers and the structure alone", () => {
+    const secrets = new Secrets().add("1001", "tok_abcdefgh");
+    expect(secrets.redactValue({ a: ["x 1001", { tok_abcdefgh: "tok_abcdefgh" }], n: 1001, ok: true, none: null })).toEqual({
+      a: ["x [redacted]", { "[redacted]": "[redacted]" }],
+      n: 1001,
+      ok: true,
+      none: null,
+    });
+  });
+});
+
+describe("the logger", () => {
   it("redacts every log line, including nested fields", () => {
     const lines: LogRecord[] = [];
     const secrets = new Secrets().add("sk_live_123456");
@@ -25,5 +96,17 @@ describe("Secrets", () => {
     logger.error("failed with sk_live_123456", { detail: { header: "Bearer sk_live_123456" } });
     expect(JSON.stringify(lines)).not.toContain("sk_live_123456");
     expect(lines[0]).toMatchObject({ severity: "ERROR", job: "daily", message: "failed with [redacted]" });
+  });
+
+  it.each(["1001", "true", "null", '"', "a", "\\", "{", ":", "INFO", "message"])("writes valid JSON lines whatever the secret: %j", (secret) => {
+    const written: string[] = [];
+    const logger = createLogger({ secrets: new Secrets().add(secret), sink: jsonLineSink((line) => written.push(line)) });
+    logger.info(`source failed: got ${secret} for ${JSON.stringify(secret)}`, { count: 1001, ok: true, none: null, empty: "", quoted: `"${secret}"`, nested: { [secret]: secret } });
+    logger.warn("");
+    expect(written).toHaveLength(2);
+    const [first, second] = written.map((line) => JSON.parse(line) as LogRecord);
+    expect(first).toMatchObject({ severity: "INFO", count: 1001, ok: true, none: null, empty: "" });
+    expect(first?.message).toMatch(/^source failed: got \[redacted\] for \S*\[redacted\]\S*$/);
+    expect(second).toEqual({ severity: "WARNING", message: "" });
   });
 });

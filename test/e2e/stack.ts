@@ -12,6 +12,7 @@ import { startPubSubEmulator, type PubSubEmulator } from "../helpers/emulator.js
 import { freePort, startProcess, waitFor, type ManagedProcess } from "../helpers/processes.js";
 import { sendHtml, sendJson, startServer, type TestServer } from "../helpers/server.js";
 import { fakeDestinationsYaml } from "../fakes/config.js";
+import { built, bundled } from "../helpers/built.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PROJECT = "kpi-e2e";
@@ -61,9 +62,9 @@ export interface Stack {
 export const nodeBinary = (): string => process.env.KPI_E2E_NODE || process.execPath;
 
 export async function startStack(): Promise<Stack> {
-  // The Functions Framework loads package.json's `main`: the bundle, as deployed.
-  const entry = join(ROOT, "dist/bundle/function.js");
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: jest's global setup builds it (npm run bundle)`);
+  // The function as deployed: package.json `main` is this bundle.
+  const entry = bundled("function.js");
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: jest's global setup builds it`);
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     const errors = (await Promise.allSettled(cleanups.reverse().map((c) => c()))).filter((r) => r.status === "rejected");
@@ -95,7 +96,7 @@ export async function startStack(): Promise<Stack> {
     const fn = startProcess(
       "functions-framework",
       nodeBinary(),
-      [join(ROOT, "node_modules/@google-cloud/functions-framework/build/src/main.js"), "--target=kpiCollector", "--signature-type=cloudevent", `--port=${port}`],
+      [join(ROOT, "node_modules/@google-cloud/functions-framework/build/src/main.js"), `--source=${entry}`, "--target=kpiCollector", "--signature-type=cloudevent", `--port=${port}`],
       {
         cwd: ROOT,
         env: {
@@ -135,7 +136,7 @@ export async function startStack(): Promise<Stack> {
 
     const run = promisify(execFile);
     const publishJob = async (args: string[]) => {
-      const { stdout } = await run(nodeBinary(), [join(ROOT, "dist/src/scripts/publish.js"), ...args, "--project", PROJECT, "--topic", TOPIC], {
+      const { stdout } = await run(nodeBinary(), [built("scripts/publish.js"), ...args, "--project", PROJECT, "--topic", TOPIC], {
         cwd: ROOT,
         timeout: PUBLISH_TIMEOUT_MS,
         // No GCE metadata probe: it only delays a publish to the emulator.

@@ -1,20 +1,24 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { loadConfig } from "../../src/config/load.js";
-import { sendHtml, sendJson } from "../helpers/server.js";
+import { sendHtml, sendJson, startServer, type TestServer } from "../helpers/server.js";
 import { buildFastPipeline } from "./helpers/build-fast.js";
 import { startInstance, type FunctionInstance } from "./helpers/function.js";
 import { createLeakGuard, installLeakGuard } from "./helpers/leak-guard.js";
+import { APP_USER } from "./helpers/site.js";
 import { LOGIN_SOURCE, startWorld, type World } from "./helpers/world.js";
 
 const guard = installLeakGuard();
 const DAY = "2026-03-10";
 let world: World | undefined;
 let fn: FunctionInstance | undefined;
+let elsewhere: TestServer | undefined;
 afterEach(async () => {
   await fn?.close();
   await world?.close();
+  await elsewhere?.close();
   fn = undefined;
   world = undefined;
+  elsewhere = undefined;
 });
 
 describe("the leak guard", () => {
@@ -116,5 +120,48 @@ describe("a run where everything echoes credentials back leaks none of them", ()
     ]);
     expect(await run({ DISCORD_WEBHOOK_URL: wrongHook })).toEqual([undefined, expect.stringMatching(/^\[discord\] webhook 1234…: invalid webhook token \(401, code 50027: Invalid Webhook Token\); check the webhook URL$/)]);
     expect(w.logs.filter((l) => l.severity === "ERROR")).toHaveLength(3);
+  });
+});
+
+/** Basic auth that a server quotes back as it received it, and a redirect to another origin. */
+const BASIC_AND_REDIRECT_SOURCES = `
+  - name: echo-basic
+    type: json
+    url: "{{site}}/echo-auth"
+    basicAuth: { username: ${APP_USER}, password: "\${REPO_PASSWORD}" }
+    metrics:
+      echo_basic: { path: count }
+  - name: moved
+    type: json
+    url: "{{site}}/moved"
+    headers: { x-api-key: "\${APP_API_KEY}", private-token: "\${APP_API_KEY}", x-custom-auth: "\${LOGIN_PASSWORD}" }
+    metrics:
+      moved_count: { path: count }
+`;
+
+describe("credentials as they travel: encoded, and across a redirect", () => {
+  it("the Authorization header echoed back base64-encoded is masked everywhere; no credential crosses to another origin", async () => {
+    elsewhere = await startServer((req, res) => sendJson(res, 200, { count: `you sent ${JSON.stringify(req.headers)}` }));
+    world = await startWorld(guard, { extraSources: BASIC_AND_REDIRECT_SOURCES });
+    const w = world;
+    const other = elsewhere;
+    w.site.on("/echo-auth", (req, res) => sendJson(res, 200, { count: `Authorization: ${String(req.headers.authorization)}` }));
+    w.site.on("/moved", (_req, res) => void res.writeHead(302, { location: `${other.url}/landing` }).end());
+
+    guard.watch("fake Notion rows", () => w.notion.rows());
+    fn = await startInstance(w);
+    expect(await fn.push({ job: "daily", date: DAY }, "encoded-1")).toBe(204);
+    const failures = fn.records.filter((r) => /^source .* failed: /.test(r.message)).map((r) => r.message);
+    expect(failures).toEqual([
+      // However the number parser quotes the text (whole, or the token it stopped at), the credential is masked.
+      expect.stringMatching(/^source echo-basic failed: path count holds "[^"]*\[redacted\]/),
+      expect.stringMatching(/^source moved failed: path count holds "you sent /),
+    ]);
+    // The other origin got the request, and none of the headers the config set.
+    expect(other.requests).toHaveLength(1);
+    for (const name of ["x-api-key", "private-token", "x-custom-auth", "authorization"]) expect(other.requests[0]?.headers[name]).toBeUndefined();
+    guard.inspect("requests received by the other origin", other.requests);
+    // The Discord alert quoted both failures, masked.
+    expect(JSON.stringify(w.discord.messages)).toMatch(/echo-basic/);
   });
 });

@@ -129,6 +129,23 @@ describe("the Pub/Sub handler", () => {
     await expect(h.handler(pubsubEvent({ job: "daily" }))).rejects.toThrow("daily failed: socket hang up");
   });
 
+  it("rethrows an unforeseen error redacted, since the framework prints what it catches to stderr", async () => {
+    const h = harness(async (job) => {
+      const broken = result(job);
+      Object.defineProperty(broken, "destinations", {
+        get: () => {
+          throw new Error(`summary failed near ${TOKEN}`);
+        },
+      });
+      return broken;
+    });
+    const run = h.handler(pubsubEvent({ job: "daily" }));
+    await expect(run).rejects.toBeInstanceOf(RetryableEventError);
+    await expect(run).rejects.toThrow("summary failed near [redacted]");
+    expect(JSON.stringify(h.records)).not.toContain(TOKEN);
+    expect(h.records.at(-1)).toMatchObject({ severity: "ERROR", message: "unexpected error: summary failed near [redacted]" });
+  });
+
   it("acknowledges an event older than the maximum age with a warning", async () => {
     const h = harness(undefined, { readOptions: () => ({ ...OPTIONS, maxEventAgeMs: 3_600_000 }) });
     await expect(h.handler(pubsubEvent({ job: "daily" }, { time: "2024-05-06T05:30:00Z" }))).resolves.toBeUndefined();

@@ -16,8 +16,9 @@ describe("trigger-local", () => {
 
   it("posts a push body the framework turns into the production CloudEvent", async () => {
     const lines: string[] = [];
-    const code = await triggerLocal(["weekly-report", "--date", "2024-05-06", "--only", "a,b", "--url", server.url(), "--project", "proj", "--topic", "runs"], {}, { fetch, stdout: (l) => lines.push(l) });
+    const code = await triggerLocal(["weekly-report", "--date", "2024-05-06", "--only", "a,b", "--url", server.url(), "--project", "proj", "--topic", "runs"], {}, { fetch, stdout: (l) => lines.push(l), logPath: "/nonexistent/function.log", logWaitMs: 0 });
     expect(code).toBe(0);
+    expect(lines[1]).toMatch(/^No outcome for this run in \/nonexistent\/function\.log/);
     expect(lines[0]).toMatch(/-> POST http:\/\/127\.0\.0\.1:\d+\/projects\/proj\/topics\/runs: 204/);
     const event = events.at(-1)!;
     expect(event.type).toBe("google.cloud.pubsub.topic.v1.messagePublished");
@@ -34,7 +35,7 @@ describe("trigger-local", () => {
 
   it("exits non-zero when the server answers an error", async () => {
     const lines: string[] = [];
-    const code = await triggerLocal(["daily", "--url", `${server.url()}/nothing-here`], {}, { fetch: async () => new Response("boom", { status: 500 }), stdout: (l) => lines.push(l) });
+    const code = await triggerLocal(["daily", "--url", `${server.url()}/nothing-here`], {}, { fetch: async () => new Response("boom", { status: 500 }), stdout: (l) => lines.push(l), logWaitMs: 0, logPath: "/nonexistent/function.log" });
     expect(code).toBe(1);
     expect(lines[0]).toMatch(/: 500 boom$/);
   });
@@ -64,6 +65,18 @@ describe("publish", () => {
     await publish(["weekly-report", "--project", "p2", "--topic", "t2"], { GOOGLE_CLOUD_PROJECT: "acme", KPI_TOPIC: "x", PUBSUB_EMULATOR_HOST: "127.0.0.1:8085" }, publisher, (l) => lines.push(l));
     expect(calls[0]).toMatchObject({ project: "p2", topic: "t2" });
     expect(lines[0]).toMatch(/\(emulator 127\.0\.0\.1:8085\)/);
+  });
+
+  it("names the topic, the project and the fix when the topic does not exist", async () => {
+    const missing: Publisher = async () => {
+      throw Object.assign(new Error("5 NOT_FOUND: Topic not found"), { code: 5 });
+    };
+    await expect(publish(["daily"], { GOOGLE_CLOUD_PROJECT: "acme" }, missing, () => {})).rejects.toThrow(
+      "could not publish to projects/acme/topics/kpi-collector-runs: 5 NOT_FOUND: Topic not found; `terraform apply` creates it: check --project and --topic (or KPI_TOPIC)",
+    );
+    await expect(publish(["daily"], { GOOGLE_CLOUD_PROJECT: "acme", PUBSUB_EMULATOR_HOST: "localhost:8085" }, missing, () => {})).rejects.toThrow(
+      "could not publish to projects/acme/topics/kpi-collector-runs (emulator localhost:8085): 5 NOT_FOUND: Topic not found; create it with `npm run emulator:setup`",
+    );
   });
 
   it.each([

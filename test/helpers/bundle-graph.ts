@@ -9,9 +9,9 @@ export interface BundleMeta {
   >;
 }
 
-/** dist/bundle/meta.json, written by build/bundle.mjs. */
-export function readBundleMeta(root: string): BundleMeta {
-  return JSON.parse(readFileSync(join(root, "dist/bundle/meta.json"), "utf8")) as BundleMeta;
+/** The metafile build/bundle.mjs writes next to the bundles, e.g. dist/bundle/meta.json. Its paths are relative to the repository root. */
+export function readBundleMeta(bundleDir: string): BundleMeta {
+  return JSON.parse(readFileSync(join(bundleDir, "meta.json"), "utf8")) as BundleMeta;
 }
 
 /** An input's path without the folders before node_modules/ (the shared node_modules is a symlink), e.g. "node_modules/zod/v4/core/api.js". */
@@ -26,7 +26,7 @@ export function chunkOf(meta: BundleMeta, source: string): string {
     const entry = meta.outputs[out]?.entryPoint;
     return entry !== undefined && inputName(entry) === source;
   });
-  if (!found) throw new Error(`no output of dist/bundle has the entry ${source}; rebuild with npm run bundle`);
+  if (!found) throw new Error(`no output of the bundle has the entry ${source}; rebuild it (npm run bundle)`);
   return found;
 }
 

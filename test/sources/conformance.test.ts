@@ -6,8 +6,11 @@ import { failureOf, sourceContext } from "./helpers.js";
 let server: TestServer | undefined;
 afterEach(async () => server?.close());
 
-/** One config per type, pointed at `url`, and a body that holds every metric it reads as 7. */
-const CASES: Record<(typeof SOURCE_TYPES)[number], (url: string) => { options: Record<string, unknown>; body: unknown; html?: boolean }> = {
+/** A body that depends on the request, for sources that ask several questions of one endpoint. */
+type Answer = (request: { body: string }) => unknown;
+
+/** One config per type, pointed at `url`, and a body that holds every metric it reads as 7 (a count may be 1). */
+const CASES: Record<(typeof SOURCE_TYPES)[number], (url: string) => { options: Record<string, unknown>; body: unknown; answer?: Answer; html?: boolean }> = {
   html: (url) => ({ options: { url: `${url}/p`, metrics: { A: { selector: "b" }, B: { selector: "i", extract: "count" } } }, body: "<b>7</b><i>x</i>", html: true }),
   json: (url) => ({ options: { url: `${url}/j`, metrics: { A: { path: "a" } } }, body: { a: 7 } }),
   github: (baseUrl) => ({ options: { baseUrl, repo: "a/b" }, body: { stargazers_count: 7, forks_count: 7, subscribers_count: 7, open_issues_count: 7 } }),
@@ -15,10 +18,37 @@ const CASES: Record<(typeof SOURCE_TYPES)[number], (url: string) => { options: R
   pypi: (baseUrl) => ({ options: { baseUrl, package: "x" }, body: { data: { last_day: 7, last_week: 7, last_month: 7 }, package: "x", type: "recent_downloads" } }),
   dockerhub: (baseUrl) => ({ options: { baseUrl, repository: "a/b" }, body: { pull_count: 7, star_count: 7 } }),
   "discord-invite": (baseUrl) => ({ options: { baseUrl, code: "abc" }, body: { approximate_member_count: 7, approximate_presence_count: 7 } }),
+  stripe: (baseUrl) => ({
+    options: { baseUrl, apiKey: "sk_test_k" },
+    body: {
+      object: "list",
+      has_more: false,
+      data: [
+        { id: "sub_a", status: "active", currency: "usd", created: 1_715_000_000, discounts: [], items: { data: [{ id: "si_a", quantity: 1, discounts: [], price: { id: "p", unit_amount: 700, recurring: { interval: "month" } } }] } },
+        { id: "sub_b", status: "trialing", currency: "usd", created: 1_700_000_000, discounts: [], items: { data: [] } },
+        { id: "sub_c", status: "canceled", currency: "usd", created: 1_700_000_000, ended_at: 1_715_000_000, discounts: [], items: { data: [] } },
+      ],
+    },
+  }),
+  posthog: (host) => ({ options: { host, projectId: "1", apiKey: "phx_k" }, body: { columns: ["dau", "wau", "mau"], results: [[7, 7, 7]] } }),
+  ga4: (baseUrl) => ({
+    options: { baseUrl, propertyId: "properties/1", accessToken: "ya29.token" },
+    body: {
+      dimensionHeaders: [{ name: "dateRange" }],
+      metricHeaders: [{ name: "activeUsers" }, { name: "sessions" }],
+      rows: ["last_1_day", "last_7_days", "last_28_days"].map((value) => ({ dimensionValues: [{ value }], metricValues: [{ value: "7" }, { value: "7" }] })),
+    },
+  }),
+  plausible: (baseUrl) => ({
+    options: { baseUrl, siteId: "example.com", apiKey: "key1" },
+    body: undefined,
+    answer: (req) => ({ results: [{ metrics: (JSON.parse(req.body) as { metrics: string[] }).metrics.map(() => 7), dimensions: [] }] }),
+  }),
 };
 
-async function serve(body: unknown, html = false): Promise<string> {
-  server = await startServer((_, res) => {
+async function serve(body: unknown, html = false, answer?: Answer): Promise<string> {
+  server = await startServer((req, res) => {
+    if (answer) return sendJson(res, 200, answer(req));
     if (!html) return sendJson(res, 200, body);
     res.writeHead(200, { "content-type": "text/html" });
     res.end(body as string);
@@ -30,8 +60,8 @@ describe.each(SOURCE_TYPES)("every source type: %s", (type) => {
   const build = (url: string) => createSource(sourceSchema.parse({ type, name: "s", ...CASES[type](url).options }));
 
   it("returns exactly the metrics it declares", async () => {
-    const { body, html } = CASES[type]("");
-    const source = build(await serve(body, html));
+    const { body, html, answer } = CASES[type]("");
+    const source = build(await serve(body, html, answer));
     const metrics = await source.collect(sourceContext());
     expect(source.metricNames?.length).toBeGreaterThan(0);
     expect(Object.keys(metrics).sort()).toEqual([...(source.metricNames ?? [])].sort());

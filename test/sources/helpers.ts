@@ -10,8 +10,8 @@ export interface TestContext extends SourceContext {
   logs: LogRecord[];
 }
 
-/** A real HTTP client with tiny backoffs; Retry-After is still honoured as sent. */
-export function sourceContext(): TestContext {
+/** A real HTTP client with tiny backoffs; Retry-After is still honoured as sent. The run is on `date` in `timezone`. */
+export function sourceContext(date = "2024-05-15", timezone = "UTC"): TestContext {
   const secrets = new Secrets();
   const logs: LogRecord[] = [];
   return {
@@ -20,6 +20,8 @@ export function sourceContext(): TestContext {
     logger: createLogger({ secrets, sink: (record) => logs.push(record) }),
     secrets,
     logs,
+    date,
+    timezone,
   };
 }
 

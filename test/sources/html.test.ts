@@ -97,11 +97,14 @@ describe("html source", () => {
     ["a date, not one number", { selector: ".v" }, '<b class="v">2024-01-05</b>', 'holds "2024-01-05", which is not one number'],
     ["a number too large", { selector: ".v" }, '<b class="v">1e309 views</b>', 'text "1e309 views" at ".v" holds "1e309", which is not a finite number (URL)'],
     ["hex in an attribute", { selector: "a", extract: "attribute", attribute: "data-n" }, '<a data-n="0x10">x</a>', 'attribute data-n="0x10" at "a" holds "0x10", which is not one number'],
-    ["an invalid selector", { selector: "span[" }, "<span>1</span>", 'invalid selector "span['],
   ] as const)("fails on %s, naming the selector and the URL", async (_, metric, html, expected) => {
     const { url } = await serve({ "/page": html });
     const message = await failureOf(source(`${url}/page`, { VALUE: metric }), sourceContext());
     expect(message).toContain(expected.replace("URL", `${url}/page`));
+  });
+
+  it("refuses an invalid selector when the options are read, before any request", () => {
+    expect(() => source("http://127.0.0.1:9/page", { VALUE: { selector: "span[" } })).toThrow(/is not a valid CSS selector: Expected name, found the end of the selector/);
   });
 
   it("fails with the status and the URL without its query when the page is gone", async () => {

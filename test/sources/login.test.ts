@@ -48,6 +48,26 @@ describe("form login", () => {
     expect(context.logs).toEqual([]);
   });
 
+  it("masks the session cookie, but not preference cookies too short to be one (lang=en, remember=1)", async () => {
+    const sid = "s3ss10n-0123456789abcdef";
+    const server = await startServer((req, res) => {
+      if (req.url === "/login") return sendHtml(res, 200, `<form id="login" action="/session" method="post"><input name="email"><input name="password"></form>`, { "set-cookie": "lang=en; Path=/" });
+      if (req.url === "/session") {
+        res.writeHead(303, { location: "/dashboard", "set-cookie": [`sid=${sid}; Path=/`, "remember=1; Path=/"] });
+        return void res.end();
+      }
+      sendHtml(res, 200, `<div class="signups"><b>5</b></div>`);
+    });
+    try {
+      const context = sourceContext();
+      const source = createHtmlSource(htmlSourceSchema.parse({ type: "html", name: "dash", url: `${server.url}/dashboard`, login: login(server.url), metrics: { SIGNUPS: { selector: ".signups b" } } }));
+      expect(await source.collect(context)).toEqual({ SIGNUPS: 5 });
+      expect(context.secrets.redact(`session ${sid}: 1 metric, lang en`)).toBe("session [redacted]: 1 metric, lang en");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("a json source's login page is parsed no larger than an html page may be: the source fails, not the process", async () => {
     const filler = "<div>filler</div>".repeat(Math.ceil((DEFAULT_MAX_PARSE_BYTES + 1) / 17));
     const server = await startServer((_req, res) => sendHtml(res, 200, `<form id="login"></form>${filler}`));

@@ -54,6 +54,10 @@ describe("source schemas", () => {
       pypi: { type: "pypi", name: "p", package: "x", metrics: { downloads_week: "PYPI_WEEK" } },
       dockerhub: { type: "dockerhub", name: "d", repository: "a/b" },
       "discord-invite": { type: "discord-invite", name: "myDiscord", code: "abc" },
+      stripe: { type: "stripe", name: "stripe", apiKey: "sk_test_k" },
+      posthog: { type: "posthog", name: "posthog", projectId: "1", apiKey: "k" },
+      ga4: { type: "ga4", name: "website", propertyId: "properties/123" },
+      plausible: { type: "plausible", name: "site", siteId: "example.com", apiKey: "k", metrics: { pageviews_30d: false } },
     };
     const names = Object.values(examples).map((options) => createSource(sourceSchema.parse(options)).metricNames);
     expect(names).toEqual([
@@ -64,6 +68,10 @@ describe("source schemas", () => {
       ["P_DOWNLOADS_DAY", "PYPI_WEEK", "P_DOWNLOADS_MONTH"],
       ["D_PULLS", "D_STARS"],
       ["MY_DISCORD_MEMBERS", "MY_DISCORD_ONLINE"],
+      ["STRIPE_MRR", "STRIPE_ACTIVE_SUBSCRIPTIONS", "STRIPE_TRIALING", "STRIPE_NEW_SUBSCRIPTIONS_30D", "STRIPE_CANCELED_30D"],
+      ["POSTHOG_DAU", "POSTHOG_WAU", "POSTHOG_MAU"],
+      ["WEBSITE_ACTIVE_USERS_1D", "WEBSITE_ACTIVE_USERS_7D", "WEBSITE_ACTIVE_USERS_28D", "WEBSITE_SESSIONS_7D"],
+      ["SITE_VISITORS_7D", "SITE_VISITORS_30D"],
     ]);
   });
 

@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { convertFiles } from "@cdktf/hcl2json";
 import { DEFAULT_MAX_PARSE_BYTES } from "../../src/sources/extract.js";
 import { sendHtml, startServer, type TestServer } from "../helpers/server.js";
+import { built } from "../helpers/built.js";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const BIN = join(ROOT, "dist/src/cli/bin.js");
+const BIN = built("cli/bin.js");
 const SOURCES = 8;
 
 /** A page just under the parse limit, dense with tiny elements: the most DOM per byte a selector meets. */

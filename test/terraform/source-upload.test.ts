@@ -80,7 +80,7 @@ describe("function source upload", () => {
 
   it("leaves out dependencies, build output, tests, infrastructure and local state", () => {
     const files = uploaded();
-    for (const dir of ["node_modules", "dist", "test", "terraform", "bench", ".kpi", ".git", "docs", "coverage", ".ci"]) {
+    for (const dir of ["node_modules", "dist", ".test-dist", "test", "terraform", "bench", ".kpi", ".git", "docs", "coverage", ".ci"]) {
       expect({ dir, excluded: excluded(`${dir}/x`) }).toEqual({ dir, excluded: true });
       expect(files.filter((f) => f.startsWith(`${dir}/`))).toEqual([]);
     }

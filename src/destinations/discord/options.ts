@@ -21,7 +21,7 @@ const webhookUrl = z.string().refine(
     }
   },
   { message: "must be a Discord webhook URL such as https://discord.com/api/webhooks/ID/TOKEN" },
-);
+).meta({ pattern: "^https?://[^\\s/?#]+/api(?:/v\\d+)?/webhooks/\\d+/[^\\s/?#]+/?(?:[?#][^\\s]*)?$" });
 
 const metricDisplay = z
   .object({
@@ -53,6 +53,7 @@ export const discordOptionsSchema = z
       .min(1)
       .max(80)
       .refine((name) => !RESERVED_NAME.test(name), { message: `can't contain "discord" or "clyde" (any case): Discord refuses such a webhook name with a 400` })
+      .meta({ pattern: "^(?![\\s\\S]*(?:[dD][iI][sS][cC][oO][rR][dD]|[cC][lL][yY][dD][eE]))" })
       .optional(),
     /** Overrides the webhook's avatar. */
     avatarUrl: z.url().optional(),

@@ -104,7 +104,8 @@ export function createWebhookClient(
   return {
     label,
     async execute(message) {
-      const body = JSON.stringify(message);
+      // Every text of the message is redacted, whatever built it; values, not the serialised body, so it stays valid JSON.
+      const body = JSON.stringify(deps.secrets.redactValue(message));
       for (let tries = 1; ; tries++) {
         if (pausedUntil > Date.now()) await sleep(pausedUntil - Date.now());
         let answer: Answer;

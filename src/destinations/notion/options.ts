@@ -16,6 +16,10 @@ export const DEFAULT_DATE_PROPERTY = "Date";
 /** The title column of databases `notion init` creates. */
 export const INIT_TITLE_PROPERTY = "Day";
 
+/** `parseNotionId`'s forms for editors: a bare or dashed id, or a notion.so/.site/.com URL ending in one. */
+const NOTION_ID_PATTERN =
+  "^\\s*(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z][A-Za-z0-9+.-]*://(?:[^/\\s?#]*\\.)?notion\\.(?:so|site|com)(?::\\d+)?/(?:[^?#\\s]*[/-])?[0-9a-fA-F-]{32,36}/?(?:[?#]\\S*)?)\\s*$";
+
 export const notionOptionsSchema = z
   .object({
     type: z.literal(NOTION_TYPE),
@@ -23,9 +27,12 @@ export const notionOptionsSchema = z
     /** An integration's Internal Integration Secret, usually `${NOTION_TOKEN}`. */
     token: z.string().min(1, "set the Notion integration token, e.g. token: ${NOTION_TOKEN}"),
     /** The database: a bare id, a dashed id, or its `notion.so` URL. */
-    database: z.string().refine((value) => parseNotionId(value) !== undefined, {
-      message: "expected a Notion database id (32 hex digits, dashed or not) or a notion.so URL that contains it",
-    }),
+    database: z
+      .string()
+      .refine((value) => parseNotionId(value) !== undefined, {
+        message: "expected a Notion database id (32 hex digits, dashed or not) or a notion.so URL that contains it",
+      })
+      .meta({ pattern: NOTION_ID_PATTERN }),
     /** The Notion API origin, without `/v1`; tests point it at a fake. @default "https://api.notion.com" */
     baseUrl: z.url().optional(),
     /** The date column rows are keyed by; created when missing. @default "Date" */

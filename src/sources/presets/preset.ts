@@ -23,7 +23,8 @@ function presetMetrics<K extends string>(keys: readonly K[]) {
     .describe(`Rename metrics (key: NEW_NAME) or skip them (key: false). Keys: ${keys.join(", ")}. By default each is named <SOURCE_NAME>_<KEY> in upper snake case.`);
 }
 
-interface PresetOptions {
+/** The options every preset has, whatever its own. */
+export interface PresetOptions {
   name: string;
   timeoutMs?: number;
   locale?: string;
@@ -41,7 +42,7 @@ function upperSnake(name: string): string {
 }
 
 /** Each key's metric name, or `undefined` when `metrics:` skips it. */
-function presetMetricNames<K extends string>(options: PresetOptions, keys: readonly K[]): Record<K, string | undefined> {
+export function presetMetricNames<K extends string>(options: PresetOptions, keys: readonly K[]): Record<K, string | undefined> {
   const prefix = upperSnake(options.name);
   const names = {} as Record<K, string | undefined>;
   for (const key of keys) {
@@ -117,8 +118,9 @@ export function createPresetSource<K extends string>(options: PresetOptions, spe
   };
 }
 
-function withHint(source: string, error: unknown, hint: PresetSpec<string>["hint"]): unknown {
-  const http = error instanceof SourceError && error.cause instanceof HttpError ? error.cause : undefined;
+/** `error` with the hint for its HTTP status added to its message, when there is one. */
+export function withHint(source: string, error: unknown, hint: PresetSpec<string>["hint"]): unknown {
+  const http = error instanceof HttpError ? error : error instanceof SourceError && error.cause instanceof HttpError ? error.cause : undefined;
   const text = http?.status === undefined ? undefined : hint?.(http.status);
   return http && text ? new SourceError(source, `${http.message} (${text})`, { cause: http }) : error;
 }

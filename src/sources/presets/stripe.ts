@@ -1,0 +1,36 @@
+import * as z from "zod";
+import type { Source } from "../../types.js";
+import { createComputedPreset } from "./computed.js";
+import { presetSchema } from "./preset.js";
+
+export const STRIPE_TYPE = "stripe";
+export const STRIPE_METRICS = ["mrr", "active_subscriptions", "trialing", "new_subscriptions_30d", "canceled_30d"] as const;
+
+export const stripeSourceSchema = presetSchema(
+  STRIPE_TYPE,
+  STRIPE_METRICS,
+  {
+    apiKey: z.string().min(1).describe("A secret key, or better a restricted key with Subscriptions: Read and Coupons: Read."),
+    currency: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, "is a three-letter currency code, e.g. usd")
+      .transform((code) => code.toLowerCase())
+      .default("usd")
+      .describe(
+        "The currency of the mrr metric; MRR in any other currency is its own metric, the mrr name then _EUR (never summed across currencies). @default usd",
+      ),
+  },
+  "Stripe MRR (active and past_due subscriptions, made monthly, after discounts), active and trialing subscription counts, and new and canceled subscriptions over 30 days, from every page of subscriptions.",
+);
+
+/** Stripe subscriptions: MRR and counts. */
+export type StripeSourceOptions = z.infer<typeof stripeSourceSchema>;
+
+export function createStripeSource(options: StripeSourceOptions): Source {
+  return createComputedPreset(options, {
+    keys: STRIPE_METRICS,
+    secrets: [options.apiKey],
+    // The computation and Stripe's library load when a stripe source runs, not when the config is read.
+    collect: async (names, context) => (await import("./stripe-collect.js")).collectStripe(options, names, context),
+  });
+}
