@@ -80,7 +80,9 @@ export async function loadConfigFile(path: string, env: Env, options: LoadOption
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError([
-      code === "ENOENT" ? `${path}: file not found; create it (see docs/configuration.md) or pass --config FILE` : `${path}: cannot read (${code ?? String(error)})`,
+      code === "ENOENT"
+        ? `${path}: file not found; create it (see docs/configuration.md) or pass --config FILE`
+        : `${path}: cannot read (${code ?? String(error)})`,
     ]);
   }
   // Selectors (an html metric's, a login's form and check) are checked with cheerio, loaded here the

@@ -39,7 +39,19 @@ export async function load(url, context, next) {
   appendFileSync(process.env.KPI_LOADED, url + "\\n");
   return next(url, context);
 }`;
-const REGISTER = (hooks: string) => `import { register } from "node:module"; register(${JSON.stringify(pathToFileURL(hooks).href)});`;
+// Loaded with --import before the CLI: registers the hooks, and records what require() loads (the
+// hooks see ES modules only), as file URLs in the same list.
+const REGISTER = (hooks: string) => `import Module, { register } from "node:module";
+import { appendFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+register(${JSON.stringify(pathToFileURL(hooks).href)});
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  if (!Module.isBuiltin(request)) try {
+    appendFileSync(process.env.KPI_LOADED, pathToFileURL(Module._resolveFilename(request, parent, isMain)).href + "\\n");
+  } catch {}
+  return load.apply(this, arguments);
+};`;
 
 let meta: BundleMeta;
 let dir: string;
@@ -132,6 +144,8 @@ describe("the bundle's module graph", () => {
     // The recording works: it saw the html source and cheerio, which this run needs.
     expect(inputs).toEqual(expect.arrayContaining(["src/sources/html.ts", "src/destinations/discord/destination.ts", "node_modules/cheerio/dist/esm/slim.js"]));
     expect(forbidden([...inputs, ...files])).toEqual([]);
+    // Every package it uses is in the bundle: nothing is read from node_modules (cheerio's CommonJS copy included).
+    expect(files.filter((file) => file.includes("node_modules/"))).toEqual([]);
     expect(discord.messages).toHaveLength(0);
   });
 
