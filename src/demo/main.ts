@@ -4,7 +4,7 @@ import { loadConfig } from "../config/load.js";
 import { dateInTimeZone } from "../dates.js";
 import { createLogger, type LogRecord } from "../log/logger.js";
 import { buildWeeklyReport } from "../report/build-report.js";
-import { renderReportText } from "../report/render-text.js";
+import { renderReportText } from "../destinations/discord/render-text.js";
 import { DEMO_CONFIG } from "./config.js";
 import { isMain } from "../is-main.js";
 import { seedDemoHistory } from "./seed.js";

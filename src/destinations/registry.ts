@@ -6,8 +6,9 @@ import { CONSOLE_TYPE, consoleOptionsSchema } from "./console.js";
 import { DISCORD_TYPE, discordOptionsSchema } from "./discord/options.js";
 import { FILE_TYPE, fileOptionsSchema } from "./file.js";
 import { NOTION_TYPE, notionOptionsSchema } from "./notion/options.js";
+import { SLACK_TYPE, slackOptionsSchema } from "./slack/options.js";
 
-export const destinationSchema = z.discriminatedUnion("type", [consoleOptionsSchema, fileOptionsSchema, notionOptionsSchema, discordOptionsSchema]);
+export const destinationSchema = z.discriminatedUnion("type", [consoleOptionsSchema, fileOptionsSchema, notionOptionsSchema, discordOptionsSchema, slackOptionsSchema]);
 
 export type DestinationOptions = z.infer<typeof destinationSchema>;
 
@@ -41,5 +42,7 @@ export async function createDestination(options: DestinationOptions, deps: Desti
       return (await import("./notion/index.js")).createNotionDestination(options, deps);
     case DISCORD_TYPE:
       return (await import("./discord/destination.js")).createDiscordDestination(options, deps);
+    case SLACK_TYPE:
+      return (await import("./slack/destination.js")).createSlackDestination(options, deps);
   }
 }

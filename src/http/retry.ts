@@ -41,3 +41,21 @@ export function backoffDelay(attempt: number, retry: Pick<RetryOptions, "backoff
   const base = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (attempt - 1));
   return Math.round(base * (0.85 + Math.random() * 0.3));
 }
+
+/** A failed fetch as a short reason without its URL: `request timed out`, `network error ECONNREFUSED`. */
+export function networkReason(error: unknown): string {
+  // By name: the DOMException may come from another realm than this module's Error.
+  const name = (error as { name?: unknown } | undefined)?.name;
+  if (name === "TimeoutError" || name === "AbortError") return "request timed out";
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === "string" ? `network error ${code}` : "network error";
+}
+
+/** Connection errors that happen before a byte of the request leaves: retrying a POST can't send it twice. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+/** Whether a failed fetch never sent its request; otherwise (a timeout, a connection lost after sending) it may have landed. */
+export function neverSent(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === "string" && NOT_SENT.has(code);
+}

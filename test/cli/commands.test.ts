@@ -112,7 +112,7 @@ describe("kpi-collector report", () => {
     expect(printed.stdout).toMatch(/USERS[\s\S]*112[\s\S]*\+12 \(\+12(\.0)?%\)/);
     const posting = await cli(["report", "--config", fileOnly, "--date", "2026-11-16"], {});
     expect(posting.code).toBe(2);
-    expect(posting.stderr).toContain("no discord destination to post to");
+    expect(posting.stderr).toContain("no discord or slack destination to post to");
     const missing = await cli(["report", "--config", fileOnly, "--date", "2026-10-01", "--dry-run"], {});
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe("error: no history row for 2026-10-01: run the daily job for that date first\n");

@@ -54,6 +54,7 @@ const good: Record<string, string> = {
   "a preset": `sources:\n  - { name: gh, type: github, repo: acme/widget }\n`,
   "a discord webhook from the environment": to('{ type: discord, webhookUrl: "${DISCORD_WEBHOOK_URL}", username: KPI bot }'),
   "a discord webhook URL (v10 form)": to('{ type: discord, webhookUrl: "https://discord.com/api/v10/webhooks/123/abc-DEF" }'),
+  "a slack incoming webhook URL": to('{ type: slack, webhookUrl: "https://hooks.slack.com/services/T0123ABCD/B0456EFGH/s3cr3t" }'),
   "a notion database id": to(`{ type: notion, token: "\${NOTION_TOKEN}", database: "89abcdef0123456789abcdef01234567" }`),
   "a notion database id, dashed": to(`{ type: notion, token: "\${NOTION_TOKEN}", database: "89abcdef-0123-4567-89ab-cdef01234567" }`),
   "a notion database URL": to(
@@ -71,6 +72,7 @@ const bad: Record<string, string> = {
   "a URL that is not one": html("{ selector: a }", ", url2: 1").replace('"https://example.com/blog", url2: 1', '"not a url"'),
   "an ftp URL": html("{ selector: a }").replace("https://example.com/blog", "ftp://example.com/"),
   "a webhook URL that is no webhook": to('{ type: discord, webhookUrl: "https://example.com/hook" }'),
+  "a slack URL that is no incoming webhook": to('{ type: slack, webhookUrl: "https://hooks.slack.com/workflows/T0123ABCD/A01/123/s3cr3t" }'),
   "a username containing discord": to('{ type: discord, webhookUrl: "${DISCORD_WEBHOOK_URL}", username: "My Discord bot" }'),
   "a username containing clyde": to('{ type: discord, webhookUrl: "${DISCORD_WEBHOOK_URL}", username: CLYDE }'),
   "no metrics": `sources:\n  - { name: blog, type: html, url: "https://example.com/", metrics: {} }\n`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { buildWeeklyReport } from "../../src/report/build-report.js";
-import { renderReportText } from "../../src/report/render-text.js";
+import { renderReportText } from "../../src/destinations/discord/render-text.js";
 import type { HistoryRow } from "../../src/types.js";
 import { MemoryHistory } from "../helpers/memory-history.js";
 

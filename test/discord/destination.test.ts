@@ -4,11 +4,12 @@ import type { DiscordOptions } from "../../src/destinations/discord/options.js";
 import { createLogger, type LogRecord } from "../../src/log/logger.js";
 import { Secrets } from "../../src/log/secrets.js";
 import { Pipeline } from "../../src/pipeline.js";
-import type { DestinationContext, Snapshot } from "../../src/types.js";
+import type { DestinationContext } from "../../src/types.js";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
 import { MemoryHistory } from "../helpers/memory-history.js";
+import { rejection, REPORT_DATE, reportContext, reportSnapshot } from "../helpers/report-context.js";
 
-const DATE = "2024-06-10";
+const DATE = REPORT_DATE;
 
 describe("discord destination", () => {
   let discord: FakeDiscord;
@@ -26,16 +27,8 @@ describe("discord destination", () => {
 
   const destination = (options: Partial<DiscordOptions> = {}, deps: Partial<DiscordDeps> = {}) =>
     createDiscordDestination({ type: "discord", webhookUrl: discord.webhookUrl, ...options }, { secrets, backoffMs: 5, ...deps });
-  const context = (over: Partial<DestinationContext> = {}): DestinationContext => ({
-    logger: createLogger({ secrets, sink: (r) => logs.push(r) }),
-    secrets,
-    history,
-    northStar: "mrr",
-    now: () => new Date(`${DATE}T09:00:00Z`),
-    ...over,
-  });
-  const snapshot = (over: Partial<Snapshot> = {}): Snapshot => ({ date: DATE, job: "weekly-report", metrics: { mrr: 1100, users: 55 }, failures: [], ...over });
-  const rejection = (promise: Promise<unknown>) => promise.then(() => { throw new Error("expected a rejection"); }, (e: unknown) => e as Error & { code?: string });
+  const context = (over: Partial<DestinationContext> = {}) => reportContext(secrets, logs, history, over);
+  const snapshot = reportSnapshot;
 
   it("posts the weekly report, without mentions, and records it", async () => {
     await destination({ username: "KPI bot" }).write(snapshot(), context());

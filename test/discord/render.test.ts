@@ -1,8 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
-import { alertMessages } from "../../src/destinations/discord/deliver.js";
 import { buildWeeklyReport, type ReportOptions } from "../../src/report/build-report.js";
-import { toDiscordMessages } from "../../src/report/embeds.js";
-import { messagesToText, renderReportText } from "../../src/report/render-text.js";
+import { alertMessages, toDiscordMessages } from "../../src/destinations/discord/embeds.js";
+import { messagesToText, renderReportText } from "../../src/destinations/discord/render-text.js";
 import { MemoryHistory, weeklyRows } from "../helpers/memory-history.js";
 
 // A fixed history: a change in how the report looks shows up as a reviewed snapshot diff.

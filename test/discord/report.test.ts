@@ -1,8 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { buildWeeklyReport } from "../../src/report/build-report.js";
-import { COLORS } from "../../src/report/discord-limits.js";
-import { reportColor } from "../../src/report/embeds.js";
-import { renderReportText } from "../../src/report/render-text.js";
+import { COLORS, reportColor } from "../../src/destinations/discord/embeds.js";
+import { renderReportText } from "../../src/destinations/discord/render-text.js";
 import { MemoryHistory } from "../helpers/memory-history.js";
 
 const DATE = "2024-06-10";

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { Secrets } from "../../src/log/secrets.js";
 import { createLogger, type LogRecord } from "../../src/log/logger.js";
 import { createWebhookClient, DiscordError } from "../../src/destinations/discord/webhook.js";
-import type { DiscordMessage } from "../../src/report/discord-limits.js";
+import type { DiscordMessage } from "../../src/destinations/discord/limits.js";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
 
 const hello: DiscordMessage = { content: "hello", allowed_mentions: { parse: [] } };

@@ -25,7 +25,7 @@ const STACK_START_TIMEOUT_MS = 150_000;
 const DATE = "2025-03-10";
 const BEFORE = addDays(DATE, -14);
 
-suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}) -> Notion and Discord`, () => {
+suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}) -> Notion, Discord and Slack`, () => {
   let stack: Stack;
 
   beforeAll(async () => {
@@ -48,29 +48,51 @@ suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}
     expect(rows).toHaveLength(1);
     expect(rows[0]!.metrics).toEqual({ users: 1200, mrr: 3400, stars: 1234 });
     expect(stack.discord.messages).toHaveLength(0);
+    expect(stack.slack.messages).toHaveLength(0);
   }, TEST_TIMEOUT_MS);
 
-  it("weekly-report: updates that row and posts one message comparing with 14 days earlier", async () => {
+  it("weekly-report: updates that row and posts one message each to Discord and Slack, comparing with 14 days earlier", async () => {
     stack.site.mrr = 3600;
     stack.site.users = 1250;
     const id = await stack.publishJob(["weekly-report", "--date", DATE]);
     await stack.waitForStatus(id, 204);
     const rows = rowsOf(DATE);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ metrics: { users: 1250, mrr: 3600, stars: 1234 }, reportedTo: ["discord"] });
+    expect(rows[0]).toMatchObject({ metrics: { users: 1250, mrr: 3600, stars: 1234 }, reportedTo: ["discord", "slack"] });
     expect(stack.discord.messages).toHaveLength(1);
     const text = JSON.stringify(stack.discord.messages[0]!.body);
     // mrr 2000 -> 3600 (+80%), users 1000 -> 1250 (+25%), against the row seeded on BEFORE.
     expect(text).toMatch(/3,600/);
     expect(text).toMatch(/\+80(\.0)?%/);
     expect(text).toMatch(/\+25(\.0)?%/);
+    expect(stack.slack.messages).toHaveLength(1);
+    expect(JSON.stringify(stack.slack.messages[0]!.blocks)).toMatch(/\*3,600\* ▲ \+1,600 \(\+80\.0%\)/);
   }, TEST_TIMEOUT_MS);
 
-  it("weekly-report published twice, as Pub/Sub may deliver: still one row and one message", async () => {
+  it("weekly-report published twice, as Pub/Sub may deliver: still one row and one message each", async () => {
     const id = await stack.publishJob(["weekly-report", "--date", DATE]);
     await stack.waitForStatus(id, 204);
     expect(rowsOf(DATE)).toHaveLength(1);
     expect(stack.discord.messages).toHaveLength(1);
+    expect(stack.slack.messages).toHaveLength(1);
+  }, TEST_TIMEOUT_MS);
+
+  it("Slack failing while Discord works: the function answers 500; the redelivery posts Slack's report once it recovers, not Discord's again", async () => {
+    const date = addDays(DATE, 7);
+    const [discordBefore, slackBefore] = [stack.discord.messages.length, stack.slack.messages.length];
+    stack.slack.setState("channel_is_archived");
+    const id = await stack.publishJob(["weekly-report", "--date", date]);
+    try {
+      await stack.waitForStatus(id, 500);
+      expect(stack.discord.messages.length - discordBefore).toBe(1);
+    } finally {
+      stack.slack.setState("ok");
+    }
+    const deliveries = await stack.waitForStatus(id, 204, REDELIVERY_WAIT_MS);
+    expect(deliveries.at(-1)!.status).toBe(204);
+    expect(stack.discord.messages.length - discordBefore).toBe(1);
+    expect(stack.slack.messages.length - slackBefore).toBe(1);
+    expect(rowsOf(date)[0]!.reportedTo).toEqual(["discord", "slack"]);
   }, TEST_TIMEOUT_MS);
 
   it("Notion down: the function answers 500, the emulator redelivers, and the row lands once when Notion recovers", async () => {
@@ -97,9 +119,10 @@ suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}
       stack.site.repoDown = false;
     }
     expect(rowsOf(date).map((r) => r.metrics)).toEqual([{ users: 1250, mrr: 3600 }]);
-    expect(stack.discord.messages).toHaveLength(2);
-    expect(JSON.stringify(stack.discord.messages[1]!.body)).toMatch(/repo/);
-    expect(stack.fn.output()).toMatch(/"message":"daily [0-9-]+ done: 2 metrics collected, 1 source failed \(repo\), 2\/2 destinations written"/);
+    expect(stack.discord.messages.filter((m) => JSON.stringify(m.body).includes(date))).toHaveLength(1);
+    expect(JSON.stringify(stack.discord.messages.at(-1)!.body)).toMatch(/repo/);
+    expect(stack.slack.messages.at(-1)!.text).toBe(`⚠️ 1 source failed: daily run of ${date} (repo)`);
+    expect(stack.fn.output()).toMatch(/"message":"daily [0-9-]+ done: 2 metrics collected, 1 source failed \(repo\), 3\/3 destinations written"/);
   }, TEST_TIMEOUT_MS);
 
   it("a malformed message is acknowledged once, not redelivered", async () => {
@@ -112,11 +135,12 @@ suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}
     expect(stack.fn.output()).toMatch(/"severity":"ERROR","message":"message rejected: message data is not JSON/);
   }, TEST_TIMEOUT_MS);
 
-  it("never prints a secret: not the Notion token, not the webhook token", () => {
+  it("never prints a secret: not the Notion token, not the webhook tokens", () => {
     const output = stack.fn.output();
     expect(output.length).toBeGreaterThan(0);
     expect(output).not.toContain(stack.notion.token);
     expect(output).not.toContain(stack.discord.token);
+    expect(output).not.toContain(stack.slack.secret);
     const records = output.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as LogRecord);
     for (const record of records) expect(record).toHaveProperty("severity");
     // Every line of a run names its event and job; only a message rejected before naming a job lacks one.

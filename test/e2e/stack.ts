@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { PubSub } from "@google-cloud/pubsub";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
 import { startFakeNotion, type FakeNotion } from "../fakes/notion-server.js";
+import { startFakeSlack, type FakeSlack } from "../fakes/slack-server.js";
 import { startPubSubEmulator, type PubSubEmulator } from "../helpers/emulator.js";
 import { freePort, startProcess, waitFor, type ManagedProcess } from "../helpers/processes.js";
 import { sendHtml, sendJson, startServer, type TestServer } from "../helpers/server.js";
@@ -38,13 +39,14 @@ export interface SiteNumbers {
 }
 
 /**
- * Emulator -> relay -> Functions Framework process -> fixture site, fake Notion, fake Discord.
+ * Emulator -> relay -> Functions Framework process -> fixture site, fake Notion, fake Discord, fake Slack.
  * The relay forwards each push untouched and records the function's status code, so tests see
  * the 500s and the redeliveries Pub/Sub makes.
  */
 export interface Stack {
   notion: FakeNotion;
   discord: FakeDiscord;
+  slack: FakeSlack;
   site: SiteNumbers;
   deliveries: Delivery[];
   fn: ManagedProcess;
@@ -83,6 +85,8 @@ export async function startStack(): Promise<Stack> {
     cleanups.push(() => notion.close());
     const discord = await startFakeDiscord();
     cleanups.push(() => discord.close());
+    const slack = await startFakeSlack();
+    cleanups.push(() => slack.close());
 
     const dir = await mkdtemp(join(tmpdir(), "kpi-e2e-"));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
@@ -105,6 +109,7 @@ export async function startStack(): Promise<Stack> {
           KPI_CONFIG: configPath,
           NOTION_TOKEN: notion.token,
           DISCORD_WEBHOOK_URL: discord.webhookUrl,
+          SLACK_WEBHOOK_URL: slack.webhookUrl,
         },
       },
     );
@@ -153,7 +158,7 @@ export async function startStack(): Promise<Stack> {
         intervalMs: 50,
         message: () => `message ${messageId} was not answered ${status}; deliveries ${JSON.stringify(deliveries)}\nfunction output:\n${fn.tail(40)}`,
       });
-    return { notion, discord, site, deliveries, fn, emulator, publishJob, publishRaw, waitForStatus, stop };
+    return { notion, discord, slack, site, deliveries, fn, emulator, publishJob, publishRaw, waitForStatus, stop };
   } catch (error) {
     await stop().catch(() => {});
     throw error;
@@ -176,5 +181,7 @@ sources:
     url: ${site.url}/repo.html
     metrics:
       stars: { selector: .stars }
-${fakeDestinationsYaml(notion)}`;
+${fakeDestinationsYaml(notion)}  - type: slack
+    webhookUrl: \${SLACK_WEBHOOK_URL}
+`;
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import v8 from "node:v8";
 import { runInNewContext } from "node:vm";
-import { escapeMarkdown } from "../../src/report/discord-limits.js";
+import { escapeMarkdown } from "../../src/destinations/discord/markdown.js";
 import { sendHtml, sendJson, startServer } from "../helpers/server.js";
 import { alertsOf, expectAllLanded, expectIsolatedFailure, reportsOf, rowOf, messageText } from "./helpers/expectations.js";
 import { installLeakGuard } from "./helpers/leak-guard.js";

@@ -174,6 +174,17 @@ describe("terraform: secrets and IAM", () => {
     expect(resourcesOf("google_secret_manager_secret_version")).toEqual([]);
   });
 
+  it("takes SLACK_WEBHOOK_URL as one more secret, as terraform.tfvars.example shows", () => {
+    const example = readFileSync(join(TF_DIR, "terraform.tfvars.example"), "utf8");
+    const line = /^\s*#\s*SLACK_WEBHOOK_URL\s*=\s*"([^"]+)"/m.exec(example);
+    expect(line?.[1]).toBe("slack-webhook-url");
+    // The variable's own validation accepts the name; the env var, secret and accessor all iterate over the map (above).
+    const condition = String(only(tf.variable.secrets[0].validation, "validation").condition);
+    const pattern = new RegExp(/regex\("([^"]+)", name\)/.exec(condition)?.[1] ?? "(?!)");
+    expect(pattern.test("SLACK_WEBHOOK_URL")).toBe(true);
+    expect(pattern.test("slack-webhook-url")).toBe(false);
+  });
+
   it("gives the runtime service account no project-wide role", () => {
     const runtimeSa = refTo(service().service_account_email, "google_service_account");
     for (const type of ["google_project_iam_member", "google_project_iam_binding", "google_project_iam_policy"]) {

@@ -2,29 +2,45 @@ import { DestinationError, errorMessage } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import { buildWeeklyReport, type ReportInput, type ReportOptions, type WeeklyReport } from "../../report/build-report.js";
-import { COLORS, type DiscordMessage } from "../../report/discord-limits.js";
-import { failureEmbeds, packMessages, toDiscordMessages, type MessageOptions } from "../../report/embeds.js";
 import { deliverReport } from "../../report/delivery-claim.js";
 import type { HistoryStore, Snapshot, SourceFailure } from "../../types.js";
-import type { DiscordOptions } from "./options.js";
-import type { WebhookClient } from "./webhook.js";
+import type { ReportDestinationOptions } from "../report-options.js";
+
+/** How a report destination renders, in its own message format `M`: Discord embeds, Slack blocks. */
+export interface ReportFormat<M> {
+  /** The report as messages, in order, each within the service's limits. */
+  reportMessages(report: WeeklyReport): M[];
+  /** A short alert naming the sources that failed. */
+  alertMessages(snapshot: Pick<Snapshot, "date" | "job">, failures: readonly SourceFailure[]): M[];
+  /** The report as its messages read, in plain text: what `report --dry-run` prints. */
+  text(report: WeeklyReport): string;
+}
+
+/**
+ * Where a report destination posts. Everything else about delivery (once per date, alerts
+ * once a day, redaction) is shared below, whatever the service.
+ */
+export interface ReportChannel<M> extends ReportFormat<M> {
+  /** How logs and errors name it, never by its URL: `webhook 1234…`. */
+  readonly label: string;
+  /** History's legacy `Report sent` checkbox counts as this channel's report: discord's, the only report destination before `Reported to`. */
+  readonly legacyReportSent?: boolean;
+  /** Posts one message; an error for a post whose answer never came is an `UnansweredPost`. */
+  post(message: M): Promise<unknown>;
+}
 
 /** What posting needs, shared by the destination and the `report` command. */
-export interface Delivery {
+export interface Delivery<M = unknown> {
   destination: string;
-  options: DiscordOptions;
-  webhook: WebhookClient;
+  channel: ReportChannel<M>;
+  /** How the report is built, the north star included. */
+  report: ReportOptions;
   logger: Logger;
   secrets: Secrets;
-  northStar?: string;
 }
 
-export function reportOptions(options: DiscordOptions, northStar?: string): ReportOptions {
+export function reportOptions(options: ReportDestinationOptions, northStar?: string): ReportOptions {
   return { compareDays: options.compareDays, metrics: options.metrics, currency: options.currency, northStar };
-}
-
-function messageOptions(options: DiscordOptions): MessageOptions {
-  return { username: options.username, avatarUrl: options.avatarUrl };
 }
 
 export interface ReportResult {
@@ -38,30 +54,30 @@ export interface ReportResult {
  * `report/delivery-claim.ts`: unreadable or unwritable history posts nothing, and a redelivery
  * resumes from the first message not yet posted. A legacy `Report sent` checkbox counts as posted.
  */
-export async function sendWeeklyReport(input: ReportInput, history: HistoryStore, d: Delivery, force = false): Promise<ReportResult> {
+export async function sendWeeklyReport<M>(input: ReportInput, history: HistoryStore, d: Delivery<M>, force = false): Promise<ReportResult> {
   let report: WeeklyReport | undefined;
   const result = await deliverReport(history, {
     destination: d.destination,
     date: input.date,
-    legacyReportSent: true,
+    legacyReportSent: d.channel.legacyReportSent,
     force,
     logger: d.logger,
     build: async () => {
       const failures = redactFailures(input.failures ?? [], d.secrets);
-      const built = await readHistory(() => buildWeeklyReport({ ...input, failures }, history, reportOptions(d.options, d.northStar)), d, input.date);
+      const built = await readHistory(() => buildWeeklyReport({ ...input, failures }, history, d.report), d, input.date);
       report = built;
       // The report also serves as the alert for the failures it lists.
-      return { parts: toDiscordMessages(built, messageOptions(d.options)), alerted: built.failures.map((f) => f.source) };
+      return { parts: d.channel.reportMessages(built), alerted: built.failures.map((f) => f.source) };
     },
-    post: (message) => d.webhook.execute(message),
+    post: (message) => d.channel.post(message),
   });
   if (result.status === "skipped") return { status: "skipped", messages: 0 };
-  d.logger.info(`weekly report of ${input.date} posted in ${result.posted} message(s) to ${d.webhook.label}`, { date: input.date, messages: result.posted });
+  d.logger.info(`weekly report of ${input.date} posted in ${result.posted} message(s) to ${d.channel.label}`, { date: input.date, messages: result.posted });
   return { status: "sent", messages: result.posted, report };
 }
 
 /** One short alert naming the sources that failed and were not alerted about yet today. */
-export async function sendFailureAlert(snapshot: Snapshot, history: HistoryStore | undefined, d: Delivery): Promise<string[]> {
+export async function sendFailureAlert<M>(snapshot: Snapshot, history: HistoryStore | undefined, d: Delivery<M>): Promise<string[]> {
   if (!snapshot.failures.length) return [];
   let already: string[] = [];
   if (history) already = (await readHistory(() => history.get(snapshot.date), d, snapshot.date))?.alerted ?? [];
@@ -71,16 +87,11 @@ export async function sendFailureAlert(snapshot: Snapshot, history: HistoryStore
     d.logger.info(`failure alert for ${snapshot.failures.map((f) => f.source).join(", ")} already posted today; skipping`, { date: snapshot.date });
     return [];
   }
-  await postAll(alertMessages(snapshot, redactFailures(fresh, d.secrets), messageOptions(d.options)), d, "failure alert");
+  await postAll(d.channel.alertMessages(snapshot, redactFailures(fresh, d.secrets)), d, "failure alert");
   const sources = fresh.map((f) => f.source);
   if (history) await history.markAlerted(snapshot.date, sources);
   d.logger.info(`failure alert posted for ${sources.join(", ")}`, { date: snapshot.date });
   return sources;
-}
-
-export function alertMessages(snapshot: Pick<Snapshot, "date" | "job">, failures: readonly SourceFailure[], options: MessageOptions = {}): DiscordMessage[] {
-  const count = failures.length === 1 ? "1 source failed" : `${failures.length} sources failed`;
-  return packMessages(failureEmbeds(`⚠️ ${count}: ${snapshot.job} run of ${snapshot.date}`, failures, COLORS.worse), options);
 }
 
 /** The pipeline redacts reasons already; a custom caller may not have. A failed source's metric names stay for the report. */
@@ -88,10 +99,10 @@ function redactFailures(failures: readonly SourceFailure[], secrets: Secrets): S
   return failures.map((f) => ({ ...f, error: secrets.redact(f.error) }));
 }
 
-async function postAll(messages: DiscordMessage[], d: Delivery, what: string): Promise<void> {
+async function postAll<M>(messages: M[], d: Delivery<M>, what: string): Promise<void> {
   for (const [i, message] of messages.entries()) {
     try {
-      await d.webhook.execute(message);
+      await d.channel.post(message);
     } catch (error) {
       if (i > 0 && error instanceof Error) error.message += ` (${i} of ${messages.length} messages of the ${what} were posted)`;
       throw error;
@@ -99,7 +110,7 @@ async function postAll(messages: DiscordMessage[], d: Delivery, what: string): P
   }
 }
 
-async function readHistory<T>(read: () => Promise<T>, d: Delivery, date: string): Promise<T> {
+async function readHistory<T>(read: () => Promise<T>, d: Pick<Delivery, "destination">, date: string): Promise<T> {
   try {
     return await read();
   } catch (error) {

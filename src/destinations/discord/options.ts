@@ -1,6 +1,5 @@
 import * as z from "zod";
-import { destinationBase, metricName } from "../../config/common.js";
-import { reportDestinationName } from "../../report/report-name.js";
+import { reportDestinationFields, webhookUrlSchema } from "../report-options.js";
 
 export const DISCORD_TYPE = "discord";
 
@@ -10,43 +9,19 @@ const WEBHOOK_PATH = /^\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/]+)\/?$/;
 /** Words Discord refuses anywhere in a webhook's name, in any case. */
 const RESERVED_NAME = /discord|clyde/i;
 
-// The message never repeats the value: it is a secret.
-const webhookUrl = z.string().refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "https:" || url.protocol === "http:") && WEBHOOK_PATH.test(url.pathname);
-    } catch {
-      return false;
-    }
-  },
-  { message: "must be a Discord webhook URL such as https://discord.com/api/webhooks/ID/TOKEN" },
-).meta({ pattern: "^https?://[^\\s/?#]+/api(?:/v\\d+)?/webhooks/\\d+/[^\\s/?#]+/?(?:[?#][^\\s]*)?$" });
-
-const metricDisplay = z
-  .object({
-    /** @default the metric name */
-    label: z.string().min(1).max(200).optional(),
-    /** @default false */
-    lowerIsBetter: z.boolean().optional(),
-    /** @default "number" */
-    format: z.enum(["number", "percent", "currency"]).optional(),
-  })
-  .strict();
+const webhookUrl = webhookUrlSchema(
+  WEBHOOK_PATH,
+  "must be a Discord webhook URL such as https://discord.com/api/webhooks/ID/TOKEN",
+  "^https?://[^\\s/?#]+/api(?:/v\\d+)?/webhooks/\\d+/[^\\s/?#]+/?(?:[?#][^\\s]*)?$",
+);
 
 /** A Discord channel that gets the weekly report and failure alerts. */
 export const discordOptionsSchema = z
   .object({
     type: z.literal(DISCORD_TYPE),
-    ...destinationBase,
-    /** Unique among destinations; also its mark in history's `Reported to`. @default "discord" */
-    name: reportDestinationName,
+    ...reportDestinationFields,
     /** The webhook URL, usually `${DISCORD_WEBHOOK_URL}`. A secret: never logged. */
     webhookUrl,
-    /** The jobs that post the weekly report. Alerts post on any job while `alertOnFailure` is on. @default ["weekly-report"] */
-    jobs: destinationBase.jobs,
-    /** Compare with the row this many days earlier (or the nearest earlier within 7 more days). @default 14 */
-    compareDays: z.number().int().positive().max(366).optional(),
     /** Overrides the webhook's name. Discord refuses names containing "discord" or "clyde". */
     username: z
       .string()
@@ -57,14 +32,6 @@ export const discordOptionsSchema = z
       .optional(),
     /** Overrides the webhook's avatar. */
     avatarUrl: z.url().optional(),
-    /** Labels and formats, by metric name; listed metrics come first in the report. */
-    metrics: z.record(metricName, metricDisplay).optional(),
-    /** ISO 4217 code for `currency` metrics. @default "USD" */
-    currency: z.string().regex(/^[A-Z]{3}$/, "use a 3-letter currency code such as USD").optional(),
-    /** Post a short alert when sources fail, at most once per source a day. @default true */
-    alertOnFailure: z.boolean().optional(),
-    /** The name of the destination that holds history. @default the first notion or file destination */
-    history: z.string().min(1).optional(),
   })
   .strict();
 

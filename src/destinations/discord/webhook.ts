@@ -1,30 +1,13 @@
 import { sleep } from "../../concurrency.js";
 import { DestinationError } from "../../errors.js";
-import { backoffDelay, parseRetryAfter } from "../../http/retry.js";
+import { backoffDelay, networkReason, neverSent, parseRetryAfter } from "../../http/retry.js";
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
-import type { DiscordMessage } from "../../report/discord-limits.js";
+import type { DiscordMessage } from "./limits.js";
+import type { WebhookDeliveryOptions } from "../webhook-options.js";
 import { webhookId } from "./options.js";
 
-/** How webhook executions are delivered and retried. */
-export interface WebhookDeliveryOptions {
-  /**
-   * Retries after the first attempt, for 429, 5xx and errors before the request was sent (connection
-   * refused, DNS). A post that went unanswered (timeout, connection lost after sending) may have
-   * landed and is never retried: it fails with `discord_unanswered`. @default 4
-   */
-  maxRetries?: number;
-  /** First wait after a 5xx or a network error; doubles each retry. @default 1000 */
-  backoffMs?: number;
-  /** @default 30000 */
-  maxBackoffMs?: number;
-  /** A `retry_after` longer than this is not waited for: the post fails. @default 60000 */
-  maxRetryAfterMs?: number;
-  /** One attempt's limit. @default 15000 */
-  timeoutMs?: number;
-  /** Injected for tests. @default globalThis.fetch */
-  fetch?: typeof fetch;
-}
+export type { WebhookDeliveryOptions };
 
 export type DiscordErrorCode =
   | "discord_bad_request"
@@ -157,22 +140,6 @@ function retryAfterMs(answer: Answer): number | undefined {
   const seconds = answer.body.retry_after;
   if (typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
   return parseRetryAfter(answer.headers.get("retry-after") ?? undefined);
-}
-
-function networkReason(error: unknown): string {
-  // By name: the DOMException may come from another realm than this module's Error.
-  const name = (error as { name?: unknown } | undefined)?.name;
-  if (name === "TimeoutError" || name === "AbortError") return "request timed out";
-  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return typeof code === "string" ? `network error ${code}` : "network error";
-}
-
-/** Connection errors that happen before a byte of the request leaves: retrying can't post twice. */
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
-
-function neverSent(error: unknown): boolean {
-  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return typeof code === "string" && NOT_SENT.has(code);
 }
 
 /** Discord's nested `errors` object as `; embeds.0.description: Must be 4096 or fewer in length.` */

@@ -1,6 +1,6 @@
-import type { DiscordMessage } from "./discord-limits.js";
+import type { WeeklyReport } from "../../report/build-report.js";
 import { toDiscordMessages } from "./embeds.js";
-import type { WeeklyReport } from "./build-report.js";
+import type { DiscordMessage } from "./limits.js";
 
 /**
  * The report as plain text, for a terminal or the demo preview. It renders the very

@@ -1,8 +1,13 @@
-import type { SourceFailure } from "../types.js";
-import { comparisonAge, type MetricLine, type WeeklyReport } from "./build-report.js";
-import { COLORS, DISCORD_LIMITS as L, embedSize, escapeMarkdown, truncate, type DiscordEmbed, type DiscordMessage } from "./discord-limits.js";
-import { ARROWS, formatDelta, formatPercentChange, formatValue, NOT_AVAILABLE } from "./format.js";
-import { sparkline } from "./sparkline.js";
+import type { MetricLine, WeeklyReport } from "../../report/build-report.js";
+import { truncate } from "../../report/truncate.js";
+import { comparisonSentence, metricLines, mixedComparison, type Markup } from "../../report/wording.js";
+import type { Snapshot, SourceFailure } from "../../types.js";
+import { DISCORD_LIMITS as L, embedSize, type DiscordEmbed, type DiscordMessage } from "./limits.js";
+import { escapeMarkdown } from "./markdown.js";
+
+export const COLORS = { better: 0x57f287, worse: 0xed4245, neutral: 0x95a5a6 } as const;
+
+const MARKDOWN: Markup = { bold: (text) => `**${text}**`, code: (text) => `\`${text}\`` };
 
 export interface MessageOptions {
   username?: string;
@@ -28,7 +33,7 @@ export function reportColor(report: WeeklyReport): number {
 function headerEmbed(report: WeeklyReport, color: number): DiscordEmbed {
   const lines: string[] = [];
   if (report.northStar) {
-    const [now, was] = metricText(report.northStar, report);
+    const [now, was] = metricLines(report.northStar, report, MARKDOWN);
     lines.push(`⭐ **${escapeMarkdown(report.northStar.label)}**: ${now}`, was);
   }
   lines.push(comparisonText(report));
@@ -36,33 +41,14 @@ function headerEmbed(report: WeeklyReport, color: number): DiscordEmbed {
 }
 
 function comparisonText(report: WeeklyReport): string {
-  if (report.baseline) return "No earlier history: this report is the baseline.";
-  const age = comparisonAge(report);
-  if (report.comparisonDate === undefined) return `No row from the ${report.compareDays} to ${report.compareDays + 7} days before to compare with.`;
-  const when = age === report.compareDays ? `${age} days earlier` : `${age} days earlier, the nearest row before ${report.compareDays} days`;
-  const mixed = [report.northStar, ...report.metrics].some((l) => l?.comparisonDate && l.comparisonDate !== report.comparisonDate);
-  const note = mixed ? " A metric missing there is compared with the latest earlier row that has it, dated below." : "";
-  return `Compared with **${report.comparisonDate}** (${when}).${note}`;
-}
-
-/** Two lines: the value with its change, then the earlier value (dated when not the report's comparison date) and the trend. */
-function metricText(line: MetricLine, report: WeeklyReport): [string, string] {
-  const { currency } = report;
-  const now = `**${formatValue(line.value, line.format, currency)}**`;
-  let change: string;
-  if (line.value === undefined) change = "(no value this run)";
-  else if (line.delta === undefined) change = `(change ${NOT_AVAILABLE})`;
-  else change = `${ARROWS[line.direction ?? "same"]} ${formatDelta(line.delta, line.format, currency)} (${formatPercentChange(line.percent)})`;
-  const spark = sparkline(line.weekly);
-  const dated = line.comparisonDate && line.comparisonDate !== report.comparisonDate ? ` on ${line.comparisonDate}` : "";
-  const was = `was ${formatValue(line.previous, line.format, currency)}${dated}${spark ? ` · \`${spark}\`` : ""}`;
-  return [`${now} ${change}`, was];
+  const note = mixedComparison(report) ? " A metric missing there is compared with the latest earlier row that has it, dated below." : "";
+  return comparisonSentence(report, MARKDOWN) + note;
 }
 
 function metricField(line: MetricLine, report: WeeklyReport): NonNullable<DiscordEmbed["fields"]>[number] {
   return {
     name: truncate(escapeMarkdown(line.label), L.fieldName),
-    value: truncate(metricText(line, report).join("\n"), L.fieldValue),
+    value: truncate(metricLines(line, report, MARKDOWN).join("\n"), L.fieldValue),
     inline: true,
   };
 }
@@ -82,8 +68,14 @@ function packFields(first: DiscordEmbed, fields: NonNullable<DiscordEmbed["field
   return embeds;
 }
 
+/** A short alert naming the sources that failed, as webhook bodies. */
+export function alertMessages(snapshot: Pick<Snapshot, "date" | "job">, failures: readonly SourceFailure[], options: MessageOptions = {}): DiscordMessage[] {
+  const count = failures.length === 1 ? "1 source failed" : `${failures.length} sources failed`;
+  return packMessages(failureEmbeds(`⚠️ ${count}: ${snapshot.job} run of ${snapshot.date}`, failures, COLORS.worse), options);
+}
+
 /** One line per failed source, split across embeds when a description would overflow. */
-export function failureEmbeds(title: string, failures: readonly SourceFailure[], color: number): DiscordEmbed[] {
+function failureEmbeds(title: string, failures: readonly SourceFailure[], color: number): DiscordEmbed[] {
   const chunks: string[] = [];
   for (const f of failures) {
     const line = truncate(`- **${escapeMarkdown(f.source)}**: ${escapeMarkdown(truncate(f.error, MAX_REASON))}`, L.description);
@@ -95,7 +87,7 @@ export function failureEmbeds(title: string, failures: readonly SourceFailure[],
 }
 
 /** Embeds go into messages in order, each message within 10 embeds and the 6,000 total. */
-export function packMessages(embeds: DiscordEmbed[], options: MessageOptions = {}): DiscordMessage[] {
+function packMessages(embeds: DiscordEmbed[], options: MessageOptions = {}): DiscordMessage[] {
   const messages: DiscordMessage[] = [];
   let current: DiscordEmbed[] = [];
   let size = 0;

@@ -35,21 +35,10 @@ export const DISCORD_LIMITS = {
   total: 6000,
 } as const;
 
-export const COLORS = { better: 0x57f287, worse: 0xed4245, neutral: 0x95a5a6 } as const;
-
 /** Characters an embed counts toward the 6,000 total. UTF-16 length is never below Discord's count. */
 export function embedSize(embed: DiscordEmbed): number {
   let size = (embed.title ?? "").length + (embed.description ?? "").length;
   size += (embed.footer?.text ?? "").length + (embed.author?.name ?? "").length;
   for (const field of embed.fields ?? []) size += field.name.length + field.value.length;
   return size;
-}
-
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** Text shown as typed: no bold, links, mentions or headings from a label or an error. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\*_~`|[\]<>#]/g, "\\$&");
 }

@@ -1,0 +1,84 @@
+import type { Config } from "../config/load.js";
+import { ConfigError } from "../errors.js";
+import { silentLogger, type Logger } from "../log/logger.js";
+import type { Secrets } from "../log/secrets.js";
+import type { Pipeline } from "../pipeline.js";
+import { buildWeeklyReport, storedReportInput } from "../report/build-report.js";
+import { isHistoryStore, type HistoryStore } from "../types.js";
+import { reportOptions, sendWeeklyReport } from "./discord/deliver.js";
+import { createReportChannel, isReportDestination, leftOutReportOptions, reportFormat, REPORT_TYPES, type ReportDestinationEntry } from "./report-types.js";
+
+export interface ReportCommandRequest {
+  /** The report date; its history row holds the current values. */
+  date: string;
+  /** Render only: nothing is posted or recorded. */
+  dryRun?: boolean;
+  /** Post even when history says this date's report was already posted. */
+  force?: boolean;
+  northStar?: string;
+}
+
+export interface ReportCommandResult {
+  /** The destination's name; absent for a dry run without any report destination. */
+  destination?: string;
+  /** The report as the message reads, in plain text. */
+  text: string;
+  /** `rendered` for a dry run. */
+  status: "rendered" | "sent" | "skipped";
+  /** Messages posted. */
+  messages: number;
+}
+
+/**
+ * `kpi-collector report --date D [--dry-run]`: the weekly report of D, rebuilt from history, posted
+ * to every destination that posts reports (each once, unless forced), or on a dry run only rendered;
+ * with no such destination, a dry run still prints it.
+ */
+export async function reportFromConfig(
+  config: Config,
+  pipeline: Pipeline,
+  request: Omit<ReportCommandRequest, "northStar">,
+  logger: Logger,
+): Promise<ReportCommandResult[]> {
+  const leftOut = request.dryRun ? (config.leftOut ?? []).flatMap((d) => leftOutReportOptions(d.entry) ?? []) : [];
+  const targets = [...config.destinations.filter(isReportDestination), ...leftOut];
+  const full = { ...request, northStar: config.northStar };
+  // A destination's own `history` store, as in a run; else the pipeline's.
+  const historyOf = (target?: ReportDestinationEntry): HistoryStore => {
+    const named = target?.history ? pipeline.destinations.find((d) => d.name === target.history) : undefined;
+    const history = isHistoryStore(named) ? named : pipeline.history;
+    if (!history) throw new ConfigError(["destinations: the report reads history; add a notion or file destination"]);
+    return history;
+  };
+  if (!targets.length) {
+    if (!request.dryRun)
+      throw new ConfigError([`destinations: no ${REPORT_TYPES.join(" or ")} destination to post to; add one, or use --dry-run to print the report`]);
+    const history = historyOf();
+    const format = await reportFormat();
+    const report = await buildWeeklyReport(await storedReportInput(history, request.date), history, { northStar: config.northStar });
+    return [{ text: format.text(report), status: "rendered", messages: 0 }];
+  }
+  const results: ReportCommandResult[] = [];
+  for (const target of targets) results.push(await runReportCommand(target, { secrets: config.secrets, logger, history: historyOf(target) }, full));
+  return results;
+}
+
+/** The weekly report of one destination, rebuilt from history: rendered, or posted once. */
+export async function runReportCommand(
+  options: ReportDestinationEntry,
+  deps: { secrets: Secrets; logger?: Logger; history: HistoryStore },
+  request: ReportCommandRequest,
+): Promise<ReportCommandResult> {
+  const destination = options.name ?? options.type;
+  const input = await storedReportInput(deps.history, request.date);
+  const report = reportOptions(options, request.northStar);
+  if (request.dryRun) {
+    const format = await reportFormat(options);
+    return { destination, text: format.text(await buildWeeklyReport(input, deps.history, report)), status: "rendered", messages: 0 };
+  }
+  const logger = deps.logger ?? silentLogger();
+  const channel = await createReportChannel(options, { destination, secrets: deps.secrets, logger: deps.logger });
+  const result = await sendWeeklyReport(input, deps.history, { destination, channel, report, logger, secrets: deps.secrets }, request.force);
+  const text = channel.text(result.report ?? (await buildWeeklyReport(input, deps.history, report)));
+  return { destination, text, status: result.status, messages: result.messages };
+}
