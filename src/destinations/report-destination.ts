@@ -16,6 +16,15 @@ export interface ReportDestinationDeps {
 
 const DEFAULT_REPORT_JOBS: readonly Job[] = ["weekly-report"];
 
+// The report destinations of a run write at once, and their imports share modules: made one at a
+// time, as jest's ESM loader fails on two concurrent imports sharing modules (Node's does not).
+let importing: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(load: () => Promise<T>): Promise<T> {
+  const loaded = importing.then(load);
+  importing = loaded.catch(() => undefined);
+  return loaded;
+}
+
 /**
  * Posts the weekly report on the jobs in `options.jobs`, and, while `alertOnFailure` is on,
  * a failure alert on any other job where sources failed. So with alerts on it subscribes to every job.
@@ -37,13 +46,12 @@ export function createReportDestination<M>(
     async write(snapshot, context) {
       // Neither a report nor an alert: nothing to post (sendFailureAlert posts only for failures).
       if (!reportJobs.includes(snapshot.job) && !snapshot.failures.length) return;
-      // One after the other: jest's ESM loader fails on two concurrent imports sharing modules.
-      const { reportOptions, sendFailureAlert, sendWeeklyReport } = await import("./discord/deliver.js");
+      const { reportOptions, sendFailureAlert, sendWeeklyReport } = await oneAtATime(() => import("./discord/deliver.js"));
       const history = deps.history ?? context.history;
       const logger = deps.logger ?? context.logger;
       const d: Delivery<M> = {
         destination: name,
-        channel: await (channel ??= loadChannel()),
+        channel: await (channel ??= oneAtATime(loadChannel)),
         report: reportOptions(options, context.northStar),
         secrets: deps.secrets,
         logger,
