@@ -4,7 +4,11 @@ export default {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  moduleNameMapper: {
+    // The parse worker runs compiled code: under jest, the test build's (test/helpers/parse-worker-url.ts).
+    "^\\./parse-worker-url\\.js$": "<rootDir>/test/helpers/parse-worker-url.ts",
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+  },
   transform: {
     "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "tsconfig.json", diagnostics: { ignoreCodes: [151002] } }],
   },

@@ -5,8 +5,8 @@ export interface Figure {
   name: string;
   value: number;
   unit: string;
-  /** Passes when `value <= max`. */
-  target?: { max: number; text: string };
+  /** Passes when `value <= max` and `value >= min` (each when set). */
+  target?: { max?: number; min?: number; text: string };
   /** What the number depends on, for the JSON. */
   detail?: Record<string, unknown>;
 }
@@ -15,7 +15,8 @@ export type Verdict = "PASS" | "FAIL" | "";
 
 export function verdict(figure: Figure): Verdict {
   if (!figure.target) return "";
-  return figure.value <= figure.target.max ? "PASS" : "FAIL";
+  const { max, min } = figure.target;
+  return (max === undefined || figure.value <= max) && (min === undefined || figure.value >= min) ? "PASS" : "FAIL";
 }
 
 export function median(values: readonly number[]): number {

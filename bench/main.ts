@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { errorMessage } from "../src/errors.js";
 import { benchColdStart } from "./cold-start.js";
 import { benchDeployArchive } from "./deploy-archive.js";
+import { benchDerived } from "./derived.js";
 import { benchFanIn } from "./fan-in.js";
 import { formatTable, verdict, type Figure } from "./figures.js";
 import { describeMachine } from "./machine.js";
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<Figure[]> | Figure[]> = {
   "fan-in": benchFanIn,
   memory: benchMemory,
   notion: benchNotionCost,
+  derived: benchDerived,
   "cold-start": benchColdStart,
   "deploy-archive": benchDeployArchive,
   "whole-run": benchWholeRun,

@@ -7,6 +7,7 @@ import type { Secrets } from "./log/secrets.js";
 import { Pipeline, type ProgressEvent } from "./pipeline.js";
 import { createSource } from "./sources/registry.js";
 import { customSources } from "./custom-sources.js";
+import { compileDerived } from "./derived/program.js";
 import { isHistoryStore, type Destination, type Source } from "./types.js";
 
 export interface BuildDeps {
@@ -55,6 +56,8 @@ export async function buildPipeline(config: Config, deps: BuildDeps): Promise<Pi
     sourceTimeoutMs: config.sourceTimeoutMs,
     timezone: config.timezone,
     northStar: config.northStar,
+    northStarAggregate: config.northStarAggregate,
+    derived: config.derived ? compileDerived(config.derived) : undefined,
     history: isHistoryStore(history) ? history : undefined,
     // No per-attempt timeout here: Pipeline gives each request what is left of its source's limit.
     http: createHttpClient({ maxResponseBytes: config.maxResponseBytes, retry: deps.tuning?.http }),

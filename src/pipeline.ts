@@ -7,6 +7,10 @@ import { claimMetrics } from "./metric-owners.js";
 import { createHttpClient, type HttpClient } from "./http/client.js";
 import { silentLogger, type Logger } from "./log/logger.js";
 import { Secrets } from "./log/secrets.js";
+import { deriveMetrics } from "./derived/step.js";
+import type { DerivedProgram } from "./derived/program.js";
+import type { NorthStarAggregate } from "./report/north-star.js";
+import type { ReportSettings } from "./report/build-report.js";
 import { isHistoryStore, type Destination, type HistoryStore, type Job, type Metrics, type Snapshot, type Source, type SourceFailure } from "./types.js";
 
 export interface PipelineOptions {
@@ -20,6 +24,10 @@ export interface PipelineOptions {
   timezone?: string;
   /** The metric reports lead with. */
   northStar?: string;
+  /** How the north star's 7- and 28-day views aggregate its days. @default "last" */
+  northStarAggregate?: NorthStarAggregate;
+  /** Metrics computed from the sources' and the history's, after the sources and before the destinations. */
+  derived?: DerivedProgram;
   /** Where reports read history; defaults to the first destination that is a history store. */
   history?: HistoryStore;
   http?: HttpClient;
@@ -85,6 +93,11 @@ export class Pipeline {
   /** The history store reports read from. */
   get history(): HistoryStore | undefined {
     return this.options.history ?? this.destinations.find(isHistoryStore);
+  }
+
+  /** The north star and the derived metrics' formats, for reports built outside a run. */
+  get reportSettings(): ReportSettings {
+    return { northStar: this.options.northStar, northStarAggregate: this.options.northStarAggregate, declared: this.options.derived?.display };
   }
 
   /** The IANA time zone run dates are taken in. */
@@ -162,10 +175,17 @@ export class Pipeline {
 
   private async processNow(job: Job, options: ProcessOptions): Promise<RunResult> {
     for (const destination of this.destinations) destination.beginRun?.();
-    const snapshot = await this.collect(job, options);
+    const snapshot = await this.derive(await this.collect(job, options));
     if (options.dryRun) return { snapshot, destinations: [], ok: true };
     const destinations = await this.fanOut(snapshot);
     return { snapshot, destinations, ok: destinations.every((d) => d.ok) };
+  }
+
+  /** The step after the sources, before the destinations: adds the derived metrics, or their failures. */
+  async derive(snapshot: Snapshot): Promise<Snapshot> {
+    const program = this.options.derived;
+    if (!program) return snapshot;
+    return deriveMetrics(snapshot, program, { history: this.history, logger: this.logger, secrets: this.secrets });
   }
 
   /**
@@ -188,6 +208,8 @@ export class Pipeline {
       secrets: this.secrets,
       history: this.history,
       northStar: this.options.northStar,
+      northStarAggregate: this.options.northStarAggregate,
+      metricDisplay: this.options.derived?.display,
       now: this.options.now ?? (() => new Date()),
     };
     try {

@@ -9,6 +9,10 @@ export interface RunSummary {
     date: string;
     metricsCollected: number;
     sourcesFailed: string[];
+    /** Derived metrics computed; present when the config has any. */
+    derivedComputed?: number;
+    /** Derived metrics that could not be computed; present when the config has any. */
+    derivedMissing?: string[];
     destinationsWritten: string[];
     destinationsFailed: string[];
   };
@@ -22,18 +26,21 @@ export function logRunSummary(logger: Logger, summary: RunSummary): void {
 /** The one line a run ends with: metrics collected, sources failed, destinations written. */
 export function summarizeRun(result: RunResult, durationMs: number): RunSummary {
   const { snapshot } = result;
-  const metricsCollected = Object.keys(snapshot.metrics).length;
-  const sourcesFailed = snapshot.failures.map((f) => f.source);
+  const derivedComputed = snapshot.derived?.length ?? 0;
+  const metricsCollected = Object.keys(snapshot.metrics).length - derivedComputed;
+  const sourcesFailed = snapshot.failures.filter((f) => !f.derived).map((f) => f.source);
+  const derivedMissing = snapshot.failures.filter((f) => f.derived).flatMap((f) => f.metrics ?? []);
   const destinationsWritten = result.destinations.filter((d) => d.ok).map((d) => d.destination);
   const destinationsFailed = result.destinations.filter((d) => !d.ok).map((d) => d.destination);
   const parts = [
     `${metricsCollected} metric${metricsCollected === 1 ? "" : "s"} collected`,
     `${sourcesFailed.length} source${sourcesFailed.length === 1 ? "" : "s"} failed${sourcesFailed.length ? ` (${sourcesFailed.join(", ")})` : ""}`,
+    ...(snapshot.derived ? [`${derivedComputed} of ${derivedComputed + derivedMissing.length} derived metrics computed${derivedMissing.length ? ` (missing: ${derivedMissing.join(", ")})` : ""}`] : []),
     `${destinationsWritten.length}/${result.destinations.length} destinations written${destinationsFailed.length ? ` (failed: ${destinationsFailed.join(", ")})` : ""}`,
   ];
   return {
-    level: !result.ok ? "error" : sourcesFailed.length ? "warn" : "info",
+    level: !result.ok ? "error" : sourcesFailed.length || derivedMissing.length ? "warn" : "info",
     message: `${snapshot.job} ${snapshot.date} done: ${parts.join(", ")}`,
-    fields: { job: snapshot.job, date: snapshot.date, durationMs, metricsCollected, sourcesFailed, destinationsWritten, destinationsFailed },
+    fields: { job: snapshot.job, date: snapshot.date, durationMs, metricsCollected, sourcesFailed, ...(snapshot.derived ? { derivedComputed, derivedMissing } : {}), destinationsWritten, destinationsFailed },
   };
 }

@@ -1,6 +1,9 @@
 import type { HttpClient } from "./http/client.js";
 import type { Logger } from "./log/logger.js";
 import type { Secrets } from "./log/secrets.js";
+import type { NorthStarAggregate } from "./report/north-star.js";
+import type { MetricDisplay } from "./report/format.js";
+import type { PageParser } from "./sources/parse-pool.js";
 
 /** The jobs Cloud Scheduler publishes. */
 export const JOBS = ["daily", "weekly-report"] as const;
@@ -15,6 +18,8 @@ export interface SourceFailure {
   error: string;
   /** The metrics the source declares (`Source.metricNames`), when known: the report shows them as missing. */
   metrics?: readonly string[];
+  /** A derived metric that could not be computed (`source` is `NAME (derived)`), not a source. */
+  derived?: boolean;
 }
 
 /** What one run gathered: every source fans in here. */
@@ -24,6 +29,10 @@ export interface Snapshot {
   job: Job;
   metrics: Metrics;
   failures: SourceFailure[];
+  /** The derived metrics among `metrics`, when the config has any. */
+  derived?: string[];
+  /** Remarks on single metrics, shown beside their value: `avg over 25 of 28 days`. */
+  notes?: Record<string, string>;
 }
 
 /** What a source gets from the pipeline: I/O is injected, never global. */
@@ -37,6 +46,8 @@ export interface SourceContext {
   date: string;
   /** The IANA time zone `date` is in. */
   timezone: string;
+  /** Parses pages in worker threads, within `signal`. @default the process's shared pool */
+  parser?: PageParser;
 }
 
 /**
@@ -58,6 +69,10 @@ export interface DestinationContext {
   /** The history store of this pipeline, already written for this snapshot when it is another destination. */
   history?: HistoryStore;
   northStar?: string;
+  /** How the north star's 7- and 28-day views aggregate its days. @default "last" */
+  northStarAggregate?: NorthStarAggregate;
+  /** How metrics declared outside a destination (derived metrics) read in reports. */
+  metricDisplay?: Record<string, MetricDisplay>;
   now: () => Date;
 }
 

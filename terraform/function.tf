@@ -76,7 +76,12 @@ resource "google_cloudfunctions2_function" "collector" {
     max_instance_count               = 1
     min_instance_count               = 0
     max_instance_request_concurrency = 1
-    available_memory                 = "256M"
+    # Pages are parsed in worker threads (src/sources/parse-pool.ts), each with its own heap of
+    # 160 MiB: a dense 5 MiB page, the largest parsed by default, makes a DOM of about 100 MiB.
+    # Normally one worker parses; a second starts while a slow page holds the first, so the
+    # worst case is two full workers next to the main thread: about 450 MiB, within 512M
+    # (test/terraform/heap-cap.test.ts). 200 pages of 1 MiB peak at about 165 MiB (bench/memory.ts).
+    available_memory = "512M"
     # Under the 540 s cap for event-driven functions. A run is a handful of HTTP calls, but
     # with Notion failing, sources (30 s) plus four Notion requests at their 90 s retry
     # budget each take about 390 s; the run must still end and log its summary.
@@ -87,10 +92,12 @@ resource "google_cloudfunctions2_function" "collector" {
 
     environment_variables = {
       KPI_CONFIG = local.config_path
-      # V8 sized for 256M (README, "Performance"): a small young generation, and an old generation
-      # capped so garbage DOMs of scraped pages are collected before the instance runs out.
-      # bench/memory.ts runs its child with exactly this value.
-      NODE_OPTIONS = "--max-old-space-size=72 --max-semi-space-size=1"
+      # No --max-old-space-size: V8 applies it to every thread, so it would cap the parse workers'
+      # heaps too, over their own limits (a 72 MB cap fails a 5 MiB page). The main heap holds no
+      # DOM, only page text on its way to the workers, which the parse pool collects every 4 MiB.
+      # A small young generation keeps every thread's scavenges small.
+      # bench/memory.ts runs its child with exactly this value, against V8's defaults.
+      NODE_OPTIONS = "--max-semi-space-size=1"
     }
 
     dynamic "secret_environment_variables" {

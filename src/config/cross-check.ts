@@ -3,6 +3,9 @@ import { destinationName, destinationSchema, HISTORY_TYPES, type DestinationOpti
 import { createSource, sourceSchema } from "../sources/registry.js";
 import { uniqueNameIssues } from "../unique-names.js";
 import { reservedNameIssues } from "./reserved-names.js";
+import { derivedIssues } from "../derived/program.js";
+import { derivedMapSchema } from "../derived/schema.js";
+import { didYouMean } from "../did-you-mean.js";
 
 /** Entries of a list that passed their own schema, by their index; undefined where one did not. */
 function parseEach<T>(list: unknown, parse: (item: unknown) => { success: true; data: T } | { success: false }): (T | undefined)[] {
@@ -35,12 +38,20 @@ export function crossCheck(tree: Record<string, unknown>, leftOut: ReadonlySet<s
   const names = destinations.map((d, i) => (d ? destinationName(d) : `\0unparsed ${i}`));
   const problems = [...uniqueNameIssues(sources, names, where), ...reservedNameIssues(sources, destinations, where)];
 
+  const allSources = sourceOptions.length > 0 && sourceOptions.every(Boolean);
+  const derived = derivedMapSchema.safeParse(tree.derived ?? {});
+  const derivedNames = derived.success ? Object.keys(derived.data) : [];
+  // Names can be checked only when every source says which metrics it yields.
+  const sourceMetrics = allSources && sources.every((s) => s.metricNames) ? new Set(sources.flatMap((s) => s.metricNames ?? [])) : undefined;
+  if (derived.success) problems.push(...derivedIssues(derived.data, sourceMetrics));
+
   const northStar = tree.northStar;
   // A source that did not parse may still be the one producing it: only when none of them mentions it is it an error now.
   const unparsed = Array.isArray(tree.sources) ? tree.sources.filter((_, i) => !sourceOptions[i]) : [];
-  if (typeof northStar === "string" && sourceOptions.length && !unparsed.some((entry) => mentions(entry, northStar))) {
-    const metrics = sources.flatMap((source) => source.metricNames ?? []);
-    if (!metrics.includes(northStar)) problems.push(`northStar: "${northStar}" is not a metric of any source${metrics.length ? `; use one of ${metrics.join(", ")}` : ""}`);
+  if (typeof northStar === "string" && sourceOptions.length && derived.success && !unparsed.some((entry) => mentions(entry, northStar))) {
+    const metrics = [...sources.flatMap((source) => source.metricNames ?? []), ...derivedNames];
+    const hint = didYouMean(northStar, metrics) || (metrics.length ? `; use one of ${metrics.join(", ")}` : "");
+    if (!metrics.includes(northStar)) problems.push(`northStar: "${northStar}" is not a metric of any source${derivedNames.length ? " or derived metric" : ""}${hint}`);
   }
   const allDestinations = destinations.every(Boolean);
   const checkHistory = (at: string, name: unknown) => {

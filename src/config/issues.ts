@@ -49,6 +49,9 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
       }
       return `${where}: ${issue.message}`;
     }
+    case "invalid_key":
+      // A map key (a derived metric's name) that fails its own schema: say why, not "Invalid key in record".
+      return `${where}: ${issue.issues[0]?.message ?? issue.message}`;
     case "invalid_value":
       return `${where}: ${describeValue(input)} is not allowed; use one of ${issue.values.map((v) => String(v)).join(", ")}`;
     case "too_small":

@@ -5,6 +5,11 @@
 export const DEMO_CONFIG = `
 timezone: UTC
 northStar: WEEKLY_ACTIVE_USERS
+derived:
+  STICKINESS: { expr: "DAILY_ACTIVE_USERS / WEEKLY_ACTIVE_USERS * 100", format: percent, label: "DAU/WAU stickiness" }
+  SIGNUPS_7D: { expr: "change(SIGNUPS, 7)", label: "Sign-ups this week" }
+  DAU_AVG_7D: { expr: "round(avg(DAILY_ACTIVE_USERS, 7), 1)", label: "Daily active users, 7-day average" }
+  MRR_GROWTH_28D: { expr: "pct_change(MRR, 28)", format: percent, label: "MRR growth over 28 days" }
 sources:
   - name: blog
     type: html

@@ -8,11 +8,12 @@ import { renderReportText } from "../destinations/discord/render-text.js";
 import { DEMO_CONFIG } from "./config.js";
 import { isMain } from "../is-main.js";
 import { seedDemoHistory } from "./seed.js";
+import { compileDerived } from "../derived/program.js";
 import { DEMO_API_TOKEN, DEMO_PASSWORD, DEMO_USER, startDemoSite } from "./site.js";
 
 export const DEMO_HISTORY = ".kpi/demo-history.csv";
 /** Enough for every point of the report's eight-week sparklines (the oldest reads 55 days back). */
-const SEED_DAYS = 63;
+const SPARKLINE_DAYS = 63;
 
 /**
  * `npm run demo`: the main job on the embedded default config, offline and without credentials,
@@ -33,15 +34,19 @@ export async function runDemo(out: (text: string) => void = (t) => process.stdou
 
     out(`kpi-collector demo: a demo site is serving on ${site.url}\n`);
     await rm(historyPath, { force: true });
-    await seedDemoHistory(history, today, SEED_DAYS);
-    out(`Seeded ${historyPath} with ${SEED_DAYS} days of past rows.\n\n`);
+    const derived = config.derived ? compileDerived(config.derived) : undefined;
+    // The oldest sparkline point of a derived metric reads its own look-back further back.
+    const seedDays = SPARKLINE_DAYS + (derived?.lookbackDays ?? 0);
+    await seedDemoHistory(history, today, seedDays, derived);
+    out(`Seeded ${historyPath} with ${seedDays} days of past rows.\n\n`);
 
-    out(`1) The daily job: ${config.sources.length} sources (a blog page, an RSS feed, a JSON API behind a token, a dashboard behind a login form)\n\n`);
+    out(`1) The daily job: ${config.sources.length} sources (a blog page, an RSS feed, a JSON API behind a token, a dashboard behind a login form),\n`);
+    out(`   then ${Object.keys(config.derived ?? {}).length} derived metrics computed from them and the history (a ratio, a 7-day average, week-on-week and 28-day changes)\n\n`);
     const daily = await pipeline.process("daily", { date: today });
 
     out(`\n2) The weekly-report job: the same snapshot, compared with 14 days earlier. The Discord message would read:\n\n`);
     const weekly = await pipeline.process("weekly-report", { date: today });
-    const report = await buildWeeklyReport(weekly.snapshot, history, { northStar: config.northStar });
+    const report = await buildWeeklyReport(weekly.snapshot, history, pipeline.reportSettings);
     out(renderReportText(report).replace(/^/gm, "    ") + "\n");
 
     const failed = [...daily.destinations, ...weekly.destinations].filter((d) => !d.ok);

@@ -21,9 +21,13 @@ export function formatSnapshotTable(snapshot: Snapshot): string {
   const lines = [`KPI snapshot ${snapshot.date} (${snapshot.job}): ${entries.length} metrics, ${snapshot.failures.length} failed sources`, ""];
   lines.push(`${"metric".padEnd(width)}  ${"value".padStart(14)}`);
   lines.push(`${"-".repeat(width)}  ${"-".repeat(14)}`);
-  for (const [name, value] of entries) lines.push(`${printableLine(name).padEnd(width)}  ${formatValue(value).padStart(14)}`);
+  for (const [name, value] of entries) {
+    const note = snapshot.notes && Object.hasOwn(snapshot.notes, name) ? `  (${printableLine(snapshot.notes[name] ?? "")})` : "";
+    lines.push(`${printableLine(name).padEnd(width)}  ${formatValue(value).padStart(14)}${note}`);
+  }
   if (snapshot.failures.length) {
-    lines.push("", "Failed sources (their metrics are absent, not 0):");
+    const what = snapshot.failures.some((f) => f.derived) ? "Failed sources and derived metrics" : "Failed sources";
+    lines.push("", `${what} (their metrics are absent, not 0):`);
     for (const failure of snapshot.failures) lines.push(`  ✗ ${printableLine(failure.source)}: ${printableLine(failure.error)}`);
   }
   return lines.join("\n") + "\n";

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { Logger } from "../log/logger.js";
 import type { Secrets } from "../log/secrets.js";
+import { unionTypes } from "../config/union-types.js";
 import type { Destination, HistoryStore } from "../types.js";
 import { CONSOLE_TYPE, consoleOptionsSchema } from "./console.js";
 import { DISCORD_TYPE, discordOptionsSchema } from "./discord/options.js";
@@ -11,6 +12,11 @@ import { SLACK_TYPE, slackOptionsSchema } from "./slack/options.js";
 export const destinationSchema = z.discriminatedUnion("type", [consoleOptionsSchema, fileOptionsSchema, notionOptionsSchema, discordOptionsSchema, slackOptionsSchema]);
 
 export type DestinationOptions = z.infer<typeof destinationSchema>;
+
+export type DestinationType = DestinationOptions["type"];
+
+/** Every destination `type` a config may use, read from `destinationSchema`. */
+export const DESTINATION_TYPES: readonly DestinationType[] = unionTypes(destinationSchema);
 
 /** The destination types that can serve as the history store. */
 export const HISTORY_TYPES: readonly string[] = [NOTION_TYPE, FILE_TYPE];

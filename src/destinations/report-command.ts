@@ -3,7 +3,7 @@ import { ConfigError } from "../errors.js";
 import { silentLogger, type Logger } from "../log/logger.js";
 import type { Secrets } from "../log/secrets.js";
 import type { Pipeline } from "../pipeline.js";
-import { buildWeeklyReport, storedReportInput } from "../report/build-report.js";
+import { buildWeeklyReport, storedReportInput, type ReportSettings } from "../report/build-report.js";
 import { isHistoryStore, type HistoryStore } from "../types.js";
 import { reportOptions, sendWeeklyReport } from "./discord/deliver.js";
 import { createReportChannel, isReportDestination, leftOutReportOptions, reportFormat, REPORT_TYPES, type ReportDestinationEntry } from "./report-types.js";
@@ -15,7 +15,8 @@ export interface ReportCommandRequest {
   dryRun?: boolean;
   /** Post even when history says this date's report was already posted. */
   force?: boolean;
-  northStar?: string;
+  /** The north star, its aggregate and the derived metrics' formats, from the config. */
+  settings?: ReportSettings;
 }
 
 export interface ReportCommandResult {
@@ -37,12 +38,12 @@ export interface ReportCommandResult {
 export async function reportFromConfig(
   config: Config,
   pipeline: Pipeline,
-  request: Omit<ReportCommandRequest, "northStar">,
+  request: Omit<ReportCommandRequest, "settings">,
   logger: Logger,
 ): Promise<ReportCommandResult[]> {
   const leftOut = request.dryRun ? (config.leftOut ?? []).flatMap((d) => leftOutReportOptions(d.entry) ?? []) : [];
   const targets = [...config.destinations.filter(isReportDestination), ...leftOut];
-  const full = { ...request, northStar: config.northStar };
+  const full = { ...request, settings: pipeline.reportSettings };
   // A destination's own `history` store, as in a run; else the pipeline's.
   const historyOf = (target?: ReportDestinationEntry): HistoryStore => {
     const named = target?.history ? pipeline.destinations.find((d) => d.name === target.history) : undefined;
@@ -55,7 +56,7 @@ export async function reportFromConfig(
       throw new ConfigError([`destinations: no ${REPORT_TYPES.join(" or ")} destination to post to; add one, or use --dry-run to print the report`]);
     const history = historyOf();
     const format = await reportFormat();
-    const report = await buildWeeklyReport(await storedReportInput(history, request.date), history, { northStar: config.northStar });
+    const report = await buildWeeklyReport(await storedReportInput(history, request.date), history, pipeline.reportSettings);
     return [{ text: format.text(report), status: "rendered", messages: 0 }];
   }
   const results: ReportCommandResult[] = [];
@@ -71,7 +72,7 @@ export async function runReportCommand(
 ): Promise<ReportCommandResult> {
   const destination = options.name ?? options.type;
   const input = await storedReportInput(deps.history, request.date);
-  const report = reportOptions(options, request.northStar);
+  const report = reportOptions(options, request.settings);
   if (request.dryRun) {
     const format = await reportFormat(options);
     return { destination, text: format.text(await buildWeeklyReport(input, deps.history, report)), status: "rendered", messages: 0 };

@@ -52,7 +52,7 @@ export function createReportDestination<M>(
       const d: Delivery<M> = {
         destination: name,
         channel: await (channel ??= oneAtATime(loadChannel)),
-        report: reportOptions(options, context.northStar),
+        report: reportOptions(options, { northStar: context.northStar, northStarAggregate: context.northStarAggregate, declared: context.metricDisplay }),
         secrets: deps.secrets,
         logger,
       };

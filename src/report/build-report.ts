@@ -3,12 +3,15 @@ import { KpiError } from "../errors.js";
 import type { HistoryRow, HistoryStore, Metrics, SourceFailure } from "../types.js";
 import { difference, direction, type Direction, type MetricDisplay, type MetricFormat } from "./format.js";
 import { seriesStart, weeklySeries } from "./sparkline.js";
+import { buildNorthStarBlock, NORTH_STAR_DAYS, type NorthStarAggregate, type NorthStarBlock } from "./north-star.js";
 
 /** What a weekly report is built from: a run's snapshot, or a history row. */
 export interface ReportInput {
   date: string;
   metrics: Metrics;
   failures?: readonly SourceFailure[];
+  /** Remarks on single metrics (`Snapshot.notes`), shown beside their value. */
+  notes?: Readonly<Record<string, string>>;
 }
 
 export interface ReportOptions {
@@ -18,11 +21,18 @@ export interface ReportOptions {
   northStar?: string;
   /** Labels and formats, by metric name; listed metrics come first, in this order. */
   metrics?: Record<string, MetricDisplay>;
+  /** Labels and formats declared elsewhere (derived metrics), for metrics `metrics` doesn't list; they don't change the order. */
+  declared?: Record<string, MetricDisplay>;
+  /** How the north star's 7- and 28-day views combine its days. @default "last" */
+  northStarAggregate?: NorthStarAggregate;
   /** ISO 4217 code for `currency` metrics. @default "USD" */
   currency?: string;
   /** Points in each sparkline, one a week. @default 8 */
   sparklineWeeks?: number;
 }
+
+/** What the config says about every report, whichever destination posts it. */
+export type ReportSettings = Pick<ReportOptions, "northStar" | "northStarAggregate" | "declared">;
 
 /** The input for the report of a date already in history; fails when that date has no row. */
 export async function storedReportInput(history: HistoryStore, date: string): Promise<ReportInput> {
@@ -51,6 +61,8 @@ export interface MetricLine {
   verdict: Verdict;
   /** One value a week, oldest first, ending with `value`. */
   weekly: (number | undefined)[];
+  /** A remark on this run's value, e.g. `avg over 25 of 28 days`. */
+  note?: string;
 }
 
 export interface WeeklyReport {
@@ -62,6 +74,8 @@ export interface WeeklyReport {
   baseline: boolean;
   currency: string;
   northStar?: MetricLine;
+  /** The block the report opens with: the north star today, its 7- and 28-day views and a trend. */
+  northStarBlock?: NorthStarBlock;
   /**
    * Every metric except the north star, listed ones first, then by name: those measured this run,
    * those a failed source declares, and those listed in `metrics` that have a comparison value.
@@ -81,7 +95,8 @@ export async function buildWeeklyReport(input: ReportInput, history: HistoryStor
   const compareDays = options.compareDays ?? 14;
   const weeks = options.sparklineWeeks ?? 8;
   const target = addDays(input.date, -compareDays);
-  const from = seriesStart(input.date, weeks);
+  // The north star block's two 28-day windows are read by the same request.
+  const from = [seriesStart(input.date, weeks), options.northStar ? addDays(input.date, 1 - NORTH_STAR_DAYS) : input.date].sort()[0] as string;
   const earliest = addDays(target, -COMPARE_WINDOW_DAYS);
   // The sparklines' range usually covers the comparison window too; then one read serves both.
   const covered = earliest >= from;
@@ -99,7 +114,8 @@ export async function buildWeeklyReport(input: ReportInput, history: HistoryStor
     ...[...names].filter((n) => !(n in display)).sort(),
   ];
   const lines = ordered.map((name) => {
-    const shown = display[name] ?? {};
+    const shown = display[name] ?? (options.declared && Object.hasOwn(options.declared, name) ? options.declared[name] : undefined) ?? {};
+    const note = input.notes && Object.hasOwn(input.notes, name) ? input.notes[name] : undefined;
     const row = latestWith(window, name);
     const line: MetricLine = {
       name,
@@ -111,6 +127,7 @@ export async function buildWeeklyReport(input: ReportInput, history: HistoryStor
       comparisonDate: row?.date,
       verdict: "unknown",
       weekly: weeklySeries(earlier, input.date, weeks, name, input.metrics),
+      ...(note ? { note } : {}),
     };
     return compare(line);
   });
@@ -123,6 +140,7 @@ export async function buildWeeklyReport(input: ReportInput, history: HistoryStor
     baseline: !comparisonDate && !earlier.some((r) => Object.keys(r.metrics).length),
     currency: options.currency ?? "USD",
     northStar,
+    ...(northStar ? { northStarBlock: buildNorthStarBlock(northStar, input.date, rows, options.northStarAggregate ?? "last") } : {}),
     metrics: lines.filter((l) => l !== northStar),
     failures: (input.failures ?? []).map((f) => ({ source: f.source, error: f.error })),
   };

@@ -6,6 +6,8 @@ import { sparkline } from "./sparkline.js";
 export interface Markup {
   bold(text: string): string;
   code(text: string): string;
+  /** Text from configs and servers, made inert. */
+  escape(text: string): string;
 }
 
 /** What the report compares with, in one sentence: the date and how far back, or why there is none. */
@@ -32,5 +34,6 @@ export function metricLines(line: MetricLine, report: WeeklyReport, m: Markup): 
   else change = `${ARROWS[line.direction ?? "same"]} ${formatDelta(line.delta, line.format, currency)} (${formatPercentChange(line.percent)})`;
   const spark = sparkline(line.weekly);
   const dated = line.comparisonDate && line.comparisonDate !== report.comparisonDate ? ` on ${line.comparisonDate}` : "";
-  return [`${now} ${change}`, `was ${formatValue(line.previous, line.format, currency)}${dated}${spark ? ` · ${m.code(spark)}` : ""}`];
+  const note = line.note ? ` · ${m.escape(line.note)}` : "";
+  return [`${now} ${change}`, `was ${formatValue(line.previous, line.format, currency)}${dated}${spark ? ` · ${m.code(spark)}` : ""}${note}`];
 }

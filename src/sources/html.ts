@@ -1,14 +1,13 @@
-import type { CheerioAPI } from "cheerio/slim";
 import * as z from "zod";
 import { metricName, sourceBase } from "../config/common.js";
 import { errorMessage, SourceError } from "../errors.js";
 import { describeUrl } from "../http/client.js";
-import type { Secrets } from "../log/secrets.js";
-import { describeProblem, readNumber } from "../parse-number.js";
 import type { Metrics, Source } from "../types.js";
-import { cssSelector, DEFAULT_MAX_PARSE_BYTES, documentParser, regexPattern, select, snippet } from "./extract.js";
-import { assertLoggedIn } from "./login.js";
+import { cssSelector, DEFAULT_MAX_PARSE_BYTES, regexPattern } from "./extract.js";
+import { assertLoggedIn, loginSelectors } from "./login.js";
 import { fetchPage, pageRequest } from "./page.js";
+import { readMetrics } from "./parse-page.js";
+import { PARSE_HEAP_MIB } from "./parse-pool.js";
 
 export const HTML_TYPE = "html";
 
@@ -58,7 +57,7 @@ export const htmlSourceSchema = z
       .int()
       .positive()
       .optional()
-      .describe("A larger page fails this source instead of being parsed: a parsed page takes about 18 times its size in memory. @default 1.5 MiB"),
+      .describe("A larger page fails this source instead of being parsed: a parsed page takes about 18 times its size in memory, in a parse worker of limited heap. @default 5 MiB"),
     metrics: z
       .record(metricName, htmlMetricSchema)
       .refine((metrics) => Object.keys(metrics).length > 0, "name at least one metric")
@@ -82,51 +81,20 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
       // The download stops at the parse limit: a page too big to parse is never held whole.
       const page = await fetchPage(options.name, context, { ...options, maxResponseBytes: limit }).catch((error: unknown) => {
         if (!(error instanceof SourceError) || (error.cause as { code?: string } | undefined)?.code !== "response_too_large") throw error;
-        const hint = `an html source parses at most ${limit} bytes (maxParseBytes), as a parsed page takes about 18 times its size in memory`;
+        const hint = `an html source parses at most ${limit} bytes (maxParseBytes), as a parsed page takes about 18 times its size in memory (the parse worker's heap is ${PARSE_HEAP_MIB} MiB)`;
         throw new SourceError(options.name, `${errorMessage(error).replace(`[${options.name}] `, "")}; ${hint}`, { cause: error });
       });
-      const parse = await documentParser();
-      const $ = parse(page.body, options.xml);
-      if (options.login) assertLoggedIn(options.name, options.login, $, options.url);
+      const count = options.login ? loginSelectors(options.login) : [];
+      const read = await readMetrics(context, page, { xml: options.xml, locale: options.locale, metrics: options.metrics, count }).catch((error: unknown) => {
+        throw new SourceError(options.name, `${errorMessage(error)} (${describeUrl(page.url)})`, { cause: error });
+      });
+      if (options.login) assertLoggedIn(options.name, options.login, read.counts, options.url);
       const metrics: Metrics = {};
-      for (const [name, metric] of Object.entries(options.metrics)) {
-        metrics[name] = extractMetric(options.name, $, metric, page.url, context.secrets, options.locale);
+      for (const [name, reading] of Object.entries(read.metrics)) {
+        if ("failure" in reading) throw new SourceError(options.name, reading.failure);
+        metrics[name] = reading.value;
       }
       return metrics;
     },
   };
-}
-
-/** Reads one metric; a selector matching nothing or text without a number is an error, never 0. */
-function extractMetric(source: string, $: CheerioAPI, metric: HtmlMetricOptions, url: string, secrets?: Secrets, locale?: string): number {
-  const fail = (message: string) => new SourceError(source, `${message} (${describeUrl(url)})`);
-  let matches: ReturnType<CheerioAPI>;
-  try {
-    matches = select($, metric.selector);
-  } catch (error) {
-    throw new SourceError(source, (error as Error).message, { cause: error });
-  }
-  const extract = metric.extract ?? "number";
-  if (matches.length === 0) {
-    if (extract === "count" && metric.allowEmpty) return 0;
-    throw new SourceError(source, `selector "${metric.selector}" matched nothing on ${describeUrl(url)} (has the page layout changed?)`);
-  }
-  if (extract === "count") return matches.length;
-  const regex = metric.regex ? new RegExp(metric.regex) : undefined;
-  const quote = (text: string) => snippet(text, 60, secrets);
-  if (extract === "attribute") {
-    const name = metric.attribute as string;
-    const value = matches.first().attr(name);
-    if (value === undefined) throw fail(`attribute "${name}" is missing on the first match of "${metric.selector}"`);
-    const reading = readNumber(value, { regex, locale });
-    if (!reading.ok) throw fail(`attribute ${name}="${quote(value)}" at "${metric.selector}" ${describeProblem(reading, quote)}`);
-    return reading.value;
-  }
-  const text = matches.first().text();
-  const reading = readNumber(text, { regex, locale });
-  if (!reading.ok) {
-    const how = regex && reading.found === undefined ? ` matching /${metric.regex}/` : "";
-    throw fail(`text "${quote(text)}" at "${metric.selector}" ${describeProblem(reading, quote)}${how}`);
-  }
-  return reading.value;
 }

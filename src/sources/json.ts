@@ -1,13 +1,14 @@
 import * as z from "zod";
 import { metricName, sourceBase } from "../config/common.js";
-import { SourceError } from "../errors.js";
+import { errorMessage, SourceError } from "../errors.js";
 import { describeUrl, type HttpResponse } from "../http/client.js";
 import type { Secrets } from "../log/secrets.js";
 import { describeProblem, readNumberValue } from "../parse-number.js";
 import type { Metrics, Source, SourceContext } from "../types.js";
-import { loadDocument, snippet } from "./extract.js";
+import { countMatches } from "./parse-page.js";
+import { snippet } from "./snippet.js";
 import { formatPath, parsePath, resolvePath, type PathSegment } from "./json-path.js";
-import { assertLoggedIn } from "./login.js";
+import { assertLoggedIn, loginSelectors } from "./login.js";
 import { fetchPage, pageRequest, type PageRequest } from "./page.js";
 
 export const JSON_TYPE = "json";
@@ -68,19 +69,24 @@ export async function fetchJsonMetrics(
   locale?: string,
 ): Promise<Metrics> {
   const response = await fetchPage(source, context, request);
-  const document = await parseJson(source, request, response, context.secrets);
+  const document = await parseJson(source, request, response, context);
   const metrics: Metrics = {};
   for (const [name, path] of paths) metrics[name] = readNumber(source, document, path, response.url, context.secrets, locale);
   return metrics;
 }
 
-async function parseJson(source: string, request: PageRequest, response: HttpResponse, secrets: Secrets): Promise<unknown> {
+async function parseJson(source: string, request: PageRequest, response: HttpResponse, context: SourceContext): Promise<unknown> {
   try {
     return JSON.parse(response.body);
   } catch (error) {
-    if (request.login) assertLoggedIn(source, request.login, await loadDocument(response.body), request.url);
+    if (request.login) {
+      const counts = await countMatches(context, response.body, loginSelectors(request.login)).catch((parseError: unknown) => {
+        throw new SourceError(source, `the response of ${describeUrl(response.url)} is neither JSON nor a readable page: ${errorMessage(parseError)}`, { cause: parseError });
+      });
+      assertLoggedIn(source, request.login, counts, request.url);
+    }
     const type = response.headers["content-type"] ?? "no content-type";
-    const start = response.body.trim() === "" ? "an empty body" : `it starts with "${snippet(response.body, 40, secrets)}"`;
+    const start = response.body.trim() === "" ? "an empty body" : `it starts with "${snippet(response.body, 40, context.secrets)}"`;
     throw new SourceError(source, `the response of ${describeUrl(response.url)} is not JSON (${String(type)}; ${start})`, { cause: error });
   }
 }

@@ -1,4 +1,3 @@
-import type { CheerioAPI } from "cheerio/slim";
 import type { CookieJar } from "tough-cookie";
 import * as z from "zod";
 import { isSecretField } from "../config/secrets.js";
@@ -6,7 +5,8 @@ import { WEAK_SECRET_LENGTH } from "../log/secrets.js";
 import { errorMessage, HttpError, SourceError } from "../errors.js";
 import { describeUrl, type HttpRequest, type HttpResponse } from "../http/client.js";
 import type { SourceContext } from "../types.js";
-import { cssSelector, DEFAULT_MAX_PARSE_BYTES, httpUrl, loadDocument, select } from "./extract.js";
+import { cssSelector, DEFAULT_MAX_PARSE_BYTES, httpUrl } from "./extract.js";
+import { countMatches, readForm } from "./parse-page.js";
 
 export const loginSchema = z
   .object({
@@ -25,7 +25,6 @@ export const loginSchema = z
 /** A form login, done afresh on every collect. */
 export type LoginOptions = z.infer<typeof loginSchema>;
 
-const SKIPPED_INPUTS = new Set(["submit", "button", "image", "reset", "file"]);
 const REJECTED = new Set([400, 401, 403, 419, 422]);
 
 /** `login failed for source X: reason`, with the failure the login turned into as `cause`. */
@@ -52,17 +51,18 @@ export async function logIn(source: string, login: LoginOptions, context: Source
   } catch (error) {
     throw loginFailed(source, `the login page could not be fetched: ${errorMessage(error)}`, error);
   }
-  const $ = await loadDocument(page.body);
-  const form = select($, login.form).first();
-  if (form.length === 0) throw loginFailed(source, `form "${login.form}" not found on ${describeUrl(page.url)} (has the login page changed?)`);
+  const form = await readForm(context, page.body, login.form).catch((error: unknown) => {
+    throw loginFailed(source, `the login page could not be read: ${errorMessage(error)} (${describeUrl(page.url)})`, error);
+  });
+  if (!form) throw loginFailed(source, `form "${login.form}" not found on ${describeUrl(page.url)} (has the login page changed?)`);
 
-  const values = formValues($, form);
+  const values = form.values;
   for (const [name, value] of Object.entries(login.fields)) {
     if (!(name in values)) context.logger.warn(`login field "${name}" is not an input of form "${login.form}"`, { source });
     values[name] = value;
   }
-  const action = new URL(form.attr("action") || page.url, page.url);
-  const method = (form.attr("method") || "POST").toUpperCase();
+  const action = new URL(form.action || page.url, page.url);
+  const method = (form.method || "POST").toUpperCase();
   if (method === "GET") action.search = new URLSearchParams(values).toString();
 
   let answer: HttpResponse;
@@ -73,18 +73,26 @@ export async function logIn(source: string, login: LoginOptions, context: Source
     const why = status !== undefined && REJECTED.has(status) ? `the login form was rejected with status ${status} (check the credentials)` : errorMessage(error);
     throw loginFailed(source, why, error);
   }
-  if (isHtml(answer) && select(await loadDocument(answer.body), login.form).length > 0) {
+  if (isHtml(answer) && (await countMatches(context, answer.body, [login.form]))[0]) {
     throw loginFailed(source, "still on the login form after submitting (check the credentials)");
   }
   return jar;
 }
 
-/** The session was not accepted when the source's `url` answers with the login form, or lacks `check`. */
-export function assertLoggedIn(source: string, login: LoginOptions, $: CheerioAPI, url: string): void {
-  if (select($, login.form).length > 0) {
+/** What `assertLoggedIn` counts on the source's page: the login form, and `check` when set. */
+export function loginSelectors(login: LoginOptions): string[] {
+  return login.check ? [login.form, login.check] : [login.form];
+}
+
+/**
+ * The session was not accepted when the source's `url` answers with the login form, or lacks `check`.
+ * `counts` are the matches of `loginSelectors(login)` on that page.
+ */
+export function assertLoggedIn(source: string, login: LoginOptions, counts: readonly number[], url: string): void {
+  if ((counts[0] ?? 0) > 0) {
     throw loginFailed(source, `${describeUrl(url)} answered with the login form (the session was not accepted or has expired)`);
   }
-  if (login.check && select($, login.check).length === 0) {
+  if (login.check && counts[1] === 0) {
     throw loginFailed(source, `"${login.check}" not found on ${describeUrl(url)}, so the session is not logged in`);
   }
 }
@@ -101,28 +109,6 @@ export async function requestWithJar(context: SourceContext, jar: CookieJar, req
     const cookies = (await jar.serialize()).cookies;
     context.secrets.add(...cookies.map((cookie) => cookie.value).filter((value) => (value?.length ?? 0) >= WEAK_SECRET_LENGTH));
   }
-}
-
-/** What a browser would submit without typing: inputs with their preset values, checked boxes, selected options. */
-function formValues($: CheerioAPI, form: ReturnType<CheerioAPI>): Record<string, string> {
-  const values: Record<string, string> = {};
-  form.find("input[name], textarea[name], select[name]").each((_, el) => {
-    const field = $(el);
-    const name = field.attr("name") as string;
-    if (field.is("textarea")) {
-      values[name] = field.text();
-    } else if (field.is("select")) {
-      const selected = field.find("option[selected]").first();
-      const option = selected.length ? selected : field.find("option").first();
-      values[name] = option.attr("value") ?? option.text();
-    } else {
-      const type = (field.attr("type") ?? "text").toLowerCase();
-      if (SKIPPED_INPUTS.has(type)) return;
-      if ((type === "checkbox" || type === "radio") && field.attr("checked") === undefined) return;
-      values[name] = field.attr("value") ?? (type === "checkbox" || type === "radio" ? "on" : "");
-    }
-  });
-  return values;
 }
 
 function isHtml(response: HttpResponse): boolean {

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { unionTypes } from "../config/union-types.js";
 import type { Source } from "../types.js";
 import { createHtmlSource, HTML_TYPE, htmlSourceSchema } from "./html.js";
 import { createJsonSource, JSON_TYPE, jsonSourceSchema } from "./json.js";
@@ -11,9 +12,6 @@ import { createPlausibleSource, PLAUSIBLE_TYPE, plausibleSourceSchema } from "./
 import { createPosthogSource, POSTHOG_TYPE, posthogSourceSchema } from "./presets/posthog.js";
 import { createStripeSource, STRIPE_TYPE, stripeSourceSchema } from "./presets/stripe.js";
 import { createPypiSource, PYPI_TYPE, pypiSourceSchema } from "./presets/pypi.js";
-
-/** Every source `type` a config may use. */
-export const SOURCE_TYPES = [HTML_TYPE, JSON_TYPE, GITHUB_TYPE, NPM_TYPE, PYPI_TYPE, DOCKERHUB_TYPE, DISCORD_INVITE_TYPE, STRIPE_TYPE, POSTHOG_TYPE, GA4_TYPE, PLAUSIBLE_TYPE] as const;
 
 export const sourceSchema = z.discriminatedUnion("type", [
   htmlSourceSchema,
@@ -31,6 +29,11 @@ export const sourceSchema = z.discriminatedUnion("type", [
 
 /** One entry of `sources:` in the config, after validation. */
 export type SourceOptions = z.infer<typeof sourceSchema>;
+
+export type SourceType = SourceOptions["type"];
+
+/** Every source `type` a config may use, read from `sourceSchema`. */
+export const SOURCE_TYPES: readonly SourceType[] = unionTypes(sourceSchema);
 
 /** Builds the source a config entry describes. It does no I/O, so its `metricNames` can be checked at load. */
 export function createSource(options: SourceOptions): Source {

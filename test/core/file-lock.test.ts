@@ -2,16 +2,16 @@ import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "@jest/globals";
 import lockfile from "proper-lockfile";
 import { FileHistory } from "../../src/destinations/file.js";
 import { addDays } from "../../src/dates.js";
 import type { KpiError } from "../../src/errors.js";
+import { built } from "../helpers/built.js";
 
 const run = promisify(execFile);
-const BUILT_FILE_STORE = fileURLToPath(new URL("../../dist/src/destinations/file.js", import.meta.url));
+const BUILT_FILE_STORE = built("destinations/file.js");
 
 /** A separate node process that upserts `count` rows of its own year, and one metric of a shared date each time. */
 const WRITER = `

@@ -116,7 +116,7 @@ describe.each(REPORT_TYPES)("every report destination: %s", (type) => {
   it("renders, posts and skips through the report command", async () => {
     await history.upsert({ date: DATE, job: "daily", metrics: { mrr: 1250 }, failures: [] });
     const run = (request: { dryRun?: boolean; force?: boolean }) =>
-      runReportCommand(options(), { secrets, history }, { date: DATE, northStar: "mrr", ...request });
+      runReportCommand(options(), { secrets, history }, { date: DATE, settings: { northStar: "mrr" }, ...request });
     const dry = await run({ dryRun: true });
     expect(dry).toMatchObject({ destination: type, status: "rendered", messages: 0 });
     expect(dry.text).toContain("⭐ mrr: 1,250 ▲ +250 (+25.0%)");

@@ -1,9 +1,7 @@
 import { afterAll, describe, expect, it } from "@jest/globals";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT, TEST_BUILD_DIR } from "../global-setup.js";
 import { freePort, startProcess, type ManagedProcess } from "../helpers/processes.js";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 describe("package.json main, as the Functions Framework loads it", () => {
   let fn: ManagedProcess | undefined;
@@ -11,7 +9,8 @@ describe("package.json main, as the Functions Framework loads it", () => {
 
   it("serves kpiCollector from the repository root, though `exports` points the package name at the library", async () => {
     const port = await freePort();
-    // No --source: the framework resolves the current directory's package, as the buildpack's /workspace.
+    // No --source: the framework resolves the current directory's package, as the buildpack's /workspace
+    // (here the test build, a package like dist/: see global-setup.ts).
     fn = startProcess(
       "functions-framework",
       process.execPath,
@@ -21,7 +20,7 @@ describe("package.json main, as the Functions Framework loads it", () => {
         "--signature-type=cloudevent",
         `--port=${port}`,
       ],
-      { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, KPI_CONFIG: "does/not/exist.yaml" } },
+      { cwd: TEST_BUILD_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME, KPI_CONFIG: "does/not/exist.yaml" } },
     );
     await fn.waitForOutput(/URL: http:\/\/localhost:\d+\//, 60_000);
     const response = await fetch(`http://127.0.0.1:${port}/`, {

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { execFile } from "node:child_process";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
+import { ROOT, TEST_BUILD_DIR } from "../global-setup.js";
 import { sendJson, startServer, type TestServer } from "../helpers/server.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-// Inside the package, so `import "kpi-collector"` resolves through package.json `exports` (a self-reference).
-const WORK = join(ROOT, "dist", "library-test");
+// Inside the package (the test build is one, see global-setup.ts), so `import "kpi-collector"`
+// resolves through package.json `exports`, as a self-reference.
+const WORK = join(TEST_BUILD_DIR, "library-test");
 const run = promisify(execFile);
 
 interface NodeRun {
@@ -20,7 +20,7 @@ interface NodeRun {
 
 async function node(args: string[], env: NodeJS.ProcessEnv = {}): Promise<NodeRun> {
   try {
-    const { stdout, stderr } = await run(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, args, { cwd: TEST_BUILD_DIR, env: { PATH: process.env.PATH, ...env }, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -90,6 +90,27 @@ describe("the package's library entry", () => {
     afterAll(async () => {
       await billing.close();
       await rm(WORK, { recursive: true, force: true });
+    });
+
+    it("typechecks against the package's declarations (package.json `types` through `exports`)", async () => {
+      const file = join(WORK, "custom-source.ts");
+      await writeFile(file, await docsExample());
+      const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+      const flags = [
+        "--noEmit",
+        "--strict",
+        "--module",
+        "nodenext",
+        "--moduleResolution",
+        "nodenext",
+        "--target",
+        "es2022",
+        "--types",
+        "node",
+        "--skipLibCheck",
+      ];
+      const result = await node([tsc, ...flags, file]);
+      expect({ code: result.code, output: result.stdout + result.stderr }).toEqual({ code: 0, output: "" });
     });
 
     it("prints the numbers the custom source computed and exits 0", async () => {

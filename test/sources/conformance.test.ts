@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { createSource, SOURCE_TYPES, sourceSchema } from "../../src/sources/registry.js";
+import { createSource, SOURCE_TYPES, sourceSchema, type SourceType } from "../../src/sources/registry.js";
 import { sendJson, startServer, type TestServer } from "../helpers/server.js";
 import { failureOf, sourceContext } from "./helpers.js";
 
@@ -10,7 +10,7 @@ afterEach(async () => server?.close());
 type Answer = (request: { body: string }) => unknown;
 
 /** One config per type, pointed at `url`, and a body that holds every metric it reads as 7 (a count may be 1). */
-const CASES: Record<(typeof SOURCE_TYPES)[number], (url: string) => { options: Record<string, unknown>; body: unknown; answer?: Answer; html?: boolean }> = {
+const CASES: Record<SourceType, (url: string) => { options: Record<string, unknown>; body: unknown; answer?: Answer; html?: boolean }> = {
   html: (url) => ({ options: { url: `${url}/p`, metrics: { A: { selector: "b" }, B: { selector: "i", extract: "count" } } }, body: "<b>7</b><i>x</i>", html: true }),
   json: (url) => ({ options: { url: `${url}/j`, metrics: { A: { path: "a" } } }, body: { a: 7 } }),
   github: (baseUrl) => ({ options: { baseUrl, repo: "a/b" }, body: { stargazers_count: 7, forks_count: 7, subscribers_count: 7, open_issues_count: 7 } }),
@@ -55,6 +55,11 @@ async function serve(body: unknown, html = false, answer?: Answer): Promise<stri
   });
   return server.url;
 }
+
+it("has a case for every source type the schema accepts", () => {
+  expect(Object.keys(CASES).sort()).toEqual([...SOURCE_TYPES].sort());
+  expect(SOURCE_TYPES.length).toBe(sourceSchema.options.length);
+});
 
 describe.each(SOURCE_TYPES)("every source type: %s", (type) => {
   const build = (url: string) => createSource(sourceSchema.parse({ type, name: "s", ...CASES[type](url).options }));

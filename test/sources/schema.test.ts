@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { z } from "zod";
-import { createSource, SOURCE_TYPES, sourceSchema } from "../../src/sources/registry.js";
+import { createSource, SOURCE_TYPES, sourceSchema, type SourceType } from "../../src/sources/registry.js";
 
 /** Issues as `path: message`, the way the config loader reports them. */
 function issues(input: unknown): string[] {
@@ -46,7 +46,7 @@ describe("source schemas", () => {
   });
 
   it("has a factory for every type, building sources without I/O", () => {
-    const examples: Record<(typeof SOURCE_TYPES)[number], Record<string, unknown>> = {
+    const examples: Record<SourceType, Record<string, unknown>> = {
       html: html({ A: { selector: "a" } }),
       json: json({ A: { path: "a" } }),
       github: { type: "github", name: "gh", repo: "a/b" },

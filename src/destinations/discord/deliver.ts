@@ -1,7 +1,7 @@
 import { DestinationError, errorMessage } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
-import { buildWeeklyReport, type ReportInput, type ReportOptions, type WeeklyReport } from "../../report/build-report.js";
+import { buildWeeklyReport, type ReportInput, type ReportOptions, type ReportSettings, type WeeklyReport } from "../../report/build-report.js";
 import { deliverReport } from "../../report/delivery-claim.js";
 import type { HistoryStore, Snapshot, SourceFailure } from "../../types.js";
 import type { ReportDestinationOptions } from "../report-options.js";
@@ -39,8 +39,9 @@ export interface Delivery<M = unknown> {
   secrets: Secrets;
 }
 
-export function reportOptions(options: ReportDestinationOptions, northStar?: string): ReportOptions {
-  return { compareDays: options.compareDays, metrics: options.metrics, currency: options.currency, northStar };
+/** How a destination's report is built: its own options, and the config's north star, aggregate and derived formats. */
+export function reportOptions(options: ReportDestinationOptions, settings: ReportSettings = {}): ReportOptions {
+  return { ...settings, compareDays: options.compareDays, metrics: options.metrics, currency: options.currency };
 }
 
 export interface ReportResult {

@@ -4,10 +4,11 @@ import { comparisonSentence, metricLines, mixedComparison, type Markup } from ".
 import type { Snapshot, SourceFailure } from "../../types.js";
 import { DISCORD_LIMITS as L, embedSize, type DiscordEmbed, type DiscordMessage } from "./limits.js";
 import { escapeMarkdown } from "./markdown.js";
+import { northStarViewLines } from "../../report/north-star-text.js";
 
 export const COLORS = { better: 0x57f287, worse: 0xed4245, neutral: 0x95a5a6 } as const;
 
-const MARKDOWN: Markup = { bold: (text) => `**${text}**`, code: (text) => `\`${text}\`` };
+const MARKDOWN: Markup = { bold: (text) => `**${text}**`, code: (text) => `\`${text}\``, escape: escapeMarkdown };
 
 export interface MessageOptions {
   username?: string;
@@ -35,6 +36,7 @@ function headerEmbed(report: WeeklyReport, color: number): DiscordEmbed {
   if (report.northStar) {
     const [now, was] = metricLines(report.northStar, report, MARKDOWN);
     lines.push(`⭐ **${escapeMarkdown(report.northStar.label)}**: ${now}`, was);
+    if (report.northStarBlock) lines.push(...northStarViewLines(report.northStarBlock, report.currency, MARKDOWN));
   }
   lines.push(comparisonText(report));
   return { title: `Weekly KPI report — ${report.date}`, description: truncate(lines.join("\n"), L.description), color };

@@ -58,15 +58,16 @@ export function pageToRow(schema: Schema, page: PageObjectResponse): StoredRow {
     else if (name === REPORTED_TO_PROPERTY && value.type === "rich_text") reportedTo = parseReportMarks(splitNames(plainText(value)));
   }
   const row: StoredRow = { pageId: page.id, createdTime: page.created_time, date: date ?? title.trim(), metrics };
-  if (reportSent !== undefined) row.reportSent = reportSent;
-  if (alerted !== undefined) row.alerted = alerted;
-  if (reportedTo !== undefined) row.reportedTo = reportedTo;
+  // An unchecked box or an empty cell is no mark: absent, as the other stores answer.
+  if (reportSent) row.reportSent = true;
+  if (alerted?.length) row.alerted = alerted;
+  if (reportedTo?.length) row.reportedTo = reportedTo;
   return row;
 }
 
-/** The public shape, without the page bookkeeping. */
+/** The public shape, without the page bookkeeping: a copy, so a caller's change can't reach the rows the store remembers. */
 export function toHistoryRow({ pageId: _pageId, createdTime: _createdTime, ...row }: StoredRow): HistoryRow {
-  return row;
+  return structuredClone(row);
 }
 
 function plainText(value: PropertyValue): string {
@@ -75,5 +76,8 @@ function plainText(value: PropertyValue): string {
 }
 
 function splitNames(text: string): string[] {
-  return text.split(",").map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

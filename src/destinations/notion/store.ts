@@ -45,6 +45,10 @@ export class NotionStore implements Destination, HistoryStore {
   private readonly logger: Logger;
   private schema?: Promise<Schema>;
   private readonly seen = new Map<string, StoredRow>();
+  /** Dates a `range` of this run read whole: every row in them is in `seen`. */
+  private covered?: { from: string; to: string };
+  /** `beginRun` was called and no `write` has happened since: what the run read stays known. */
+  private runBegun = false;
   private writes: Promise<unknown> = Promise.resolve();
 
   constructor(options: NotionOptions, deps: NotionDeps) {
@@ -66,11 +70,16 @@ export class NotionStore implements Destination, HistoryStore {
 
   beginRun(): void {
     this.forget();
+    this.runBegun = true;
   }
 
-  /** A write starts a run too, for callers that use the store without a Pipeline. */
+  /**
+   * A write starts a run too, for callers that use the store without a Pipeline. After
+   * `beginRun`, the schema and rows the run already read (the derived metrics' history) are kept.
+   */
   async write(snapshot: Snapshot): Promise<void> {
-    this.forget();
+    if (!this.runBegun) this.forget();
+    this.runBegun = false;
     await this.upsert(snapshot);
   }
 
@@ -104,16 +113,29 @@ export class NotionStore implements Destination, HistoryStore {
   }
 
   range(from: string, to: string): Promise<HistoryRow[]> {
+    // Inside dates this run already read whole (the derived metrics' history), the rows seen are
+    // current: this store made every write since. So a weekly report's read costs no request.
+    const known = this.seenRange(from, to);
+    if (known) return Promise.resolve(known);
     return this.read(`range ${from}..${to}`, async (schema) => {
       if (from > to) return [];
       const rows = await findRange(this.api, schema, from, to);
+      if (!this.covered || from < this.covered.from || to > this.covered.to) this.covered = { from, to };
       return rows.map((row) => this.remember(row)).filter((row): row is HistoryRow => !!row);
     }, []);
+  }
+
+  private seenRange(from: string, to: string): HistoryRow[] | undefined {
+    if (!this.covered || from < this.covered.from || to > this.covered.to) return undefined;
+    const rows = [...this.seen.values()].filter((row) => row.date >= from && row.date <= to).sort((a, b) => a.date.localeCompare(b.date));
+    // A row known only from a partial page has no values to offer: ask Notion.
+    return rows.every((row) => row.createdTime) ? rows.map(toHistoryRow) : undefined;
   }
 
   /** Starts a new run: the schema and the rows seen may have changed since. */
   forget(): void {
     this.schema = undefined;
+    this.covered = undefined;
     this.seen.clear();
   }
 

@@ -2,10 +2,11 @@ import type { WeeklyReport } from "../../report/build-report.js";
 import { ARROWS, formatPercentChange, formatValue } from "../../report/format.js";
 import { truncate } from "../../report/truncate.js";
 import { comparisonSentence, metricLines, mixedComparison, type Markup } from "../../report/wording.js";
+import { northStarViewLines } from "../../report/north-star-text.js";
 import type { Snapshot, SourceFailure } from "../../types.js";
 import { escapeMrkdwn as esc, mrkdwn, SLACK_LIMITS as L, truncateMrkdwn, type SlackBlock, type SlackMessage } from "./blocks.js";
 
-const MRKDWN: Markup = { bold: (text) => `*${text}*`, code: (text) => `\`${text}\`` };
+const MRKDWN: Markup = { bold: (text) => `*${text}*`, code: (text) => `\`${text}\``, escape: esc };
 
 /** A failure reason is cut to this, so one long error can't crowd out the others. */
 const MAX_REASON = 300;
@@ -19,7 +20,8 @@ export function toSlackMessages(report: WeeklyReport): SlackMessage[] {
   const blocks: SlackBlock[] = [{ type: "header", text: { type: "plain_text", text: truncate(title, L.headerText), emoji: true } }];
   if (report.northStar) {
     const [now, was] = metricLines(report.northStar, report, MRKDWN);
-    blocks.push({ type: "section", text: mrkdwn(truncateMrkdwn(`⭐ *${esc(report.northStar.label)}*: ${now}\n${was}`, L.sectionText)) });
+    const views = report.northStarBlock ? northStarViewLines(report.northStarBlock, report.currency, MRKDWN) : [];
+    blocks.push({ type: "section", text: mrkdwn(truncateMrkdwn([`⭐ *${esc(report.northStar.label)}*: ${now}`, was, ...views].join("\n"), L.sectionText)) });
   }
   for (let i = 0; i < report.metrics.length; i += L.fields) {
     const fields = report.metrics

@@ -1,6 +1,6 @@
 import { errorMessage, SourceError } from "../../errors.js";
 import { describeUrl } from "../../http/client.js";
-import { snippet } from "../extract.js";
+import { snippet } from "../snippet.js";
 import type { Metrics, Source, SourceContext } from "../../types.js";
 import { presetMetricNames, withHint, type PresetOptions, type PresetSpec } from "./preset.js";
 
