@@ -11,7 +11,7 @@ import { protoKeyIssues } from "./proto-keys.js";
 import { configSchema, type ConfigData } from "./schema.js";
 import { placeholderIssues } from "./placeholders.js";
 import { collectSecrets } from "./secrets.js";
-import { loadSelectorEngine } from "../sources/extract.js";
+import { loadSelectorEngine } from "../sources/option-checks.js";
 import { describeYamlError } from "./yaml-error.js";
 
 export type { LeftOutDestination };
