@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { destinationBase } from "../config/common.js";
 import type { Destination } from "../types.js";
 import { formatSnapshotTable } from "../snapshot-table.js";

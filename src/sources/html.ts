@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { metricName, sourceBase } from "../config/common.js";
 import { errorMessage, isKpiError, SourceError } from "../errors.js";
 import { describeUrl } from "../http/client.js";

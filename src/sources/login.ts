@@ -1,5 +1,5 @@
 import type { CookieJar } from "tough-cookie";
-import { z } from "zod";
+import * as z from "zod";
 import { isSecretField } from "../config/secrets.js";
 import { WEAK_SECRET_LENGTH } from "../log/secrets.js";
 import { errorMessage, HttpError, SourceError } from "../errors.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { destinationBase } from "../../config/common.js";
 import { ALERTED_COLUMN, REPORTED_TO_COLUMN, REPORT_SENT_COLUMN } from "../../history/columns.js";
 import type { RetryPolicy } from "../../http/retry.js";

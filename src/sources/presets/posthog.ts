@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Source } from "../../types.js";
 import { httpUrl } from "../option-checks.js";
 import { createComputedPreset, postQuery, readCount } from "./computed.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { metricName, sourceBase } from "../../config/common.js";
 import { HttpError, SourceError } from "../../errors.js";
 import type { Metrics, Source, SourceContext } from "../../types.js";
