@@ -104,7 +104,8 @@ function findToken(text: string): Token | undefined {
   }
   const tokenText = text.slice(start, end);
   const after = text.slice(end);
-  const glued = /^\p{L}+\d[\p{L}\d]*/u.exec(after);
+  // Letters and digits glued (`0x10`), or digits after a doubled separator or an underscore (`12..3`, `1_000`).
+  const glued = /^\p{L}+\d[\p{L}\d]*/u.exec(after) ?? /^(?:_+|[.,]{2,})\d[\d_.,]*/.exec(after);
   if (glued) return { text: tokenText, start, end, shift: 0, glued: tokenText + glued[0] };
   const suffix = /^\s*([kmb])(?!\p{L})/iu.exec(after);
   if (!suffix?.[1]) return { text: tokenText, start, end, shift: 0 };

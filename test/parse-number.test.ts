@@ -97,6 +97,10 @@ describe("readNumber", () => {
     ["\u20135", "\u20135"],
     ["1e5e3", "1e5e3"],
     ["012 345", "012 345"],
+    // Separators doubled or glued by an underscore: reading the digits before them would be a prefix.
+    ["1_000", "1_000"],
+    ["12..3", "12..3"],
+    ["1,,234", "1,,234"],
   ])("%j is not one number: names %j", (text, found) => {
     expect(readNumber(text)).toEqual({ ok: false, problem: "malformed", found });
   });
