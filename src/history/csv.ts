@@ -67,7 +67,7 @@ export function formatHistoryCsv(rows: HistoryRow[]): string {
     .map((row) =>
       [
         row.date,
-        ...metrics.map((m) => (row.metrics[m] === undefined ? "" : String(row.metrics[m]))),
+        ...metrics.map((m) => (Object.hasOwn(row.metrics, m) && row.metrics[m] !== undefined ? String(row.metrics[m]) : "")),
         ...(legacy ? [row.reportSent ? "true" : ""] : []),
         (row.alerted ?? []).join(";"),
         (row.reportedTo ?? []).map(formatReportMark).join(";"),

@@ -48,6 +48,15 @@ describe("history CSV", () => {
     expect(() => parseHistoryCsv(text)).toThrow(error);
   });
 
+  it("writes an empty cell, not a function's source, for a day without a metric named like an object's own property", () => {
+    const text = formatHistoryCsv([
+      { date: "2026-01-01", metrics: { constructor: 5, toString: 6 } },
+      { date: "2026-01-02", metrics: {} },
+    ]);
+    expect(text.split("\n")[2]).toBe("2026-01-02,,,,");
+    expect(parseHistoryCsv(text)[1]).toEqual({ date: "2026-01-02", metrics: {} });
+  });
+
   it("reads an empty file and a header alone as no rows", () => {
     expect(parseHistoryCsv("")).toEqual([]);
     expect(parseHistoryCsv(`${HEADER}\n`)).toEqual([]);
