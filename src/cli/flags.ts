@@ -1,4 +1,4 @@
-import { isIsoDate } from "../dates.js";
+import { futureDateProblem, isIsoDate } from "../dates.js";
 import { UsageError } from "./usage.js";
 
 /** Every flag of every command, for `util.parseArgs`. */
@@ -76,6 +76,12 @@ function takes(command: string | undefined): string {
 /** `--date` is a calendar date, YYYY-MM-DD. */
 export function checkDateFlag(date: string | undefined): void {
   if (date !== undefined && !isIsoDate(date)) throw new UsageError(`--date: "${date}" is not a date; use YYYY-MM-DD, e.g. --date 2026-03-09`);
+}
+
+/** `--date` is not after today in the config's zone. */
+export function checkDateNotFuture(date: string | undefined, today: string, timezone: string): void {
+  const future = date === undefined ? undefined : futureDateProblem(date, today, timezone);
+  if (future) throw new UsageError(`--date: ${future}`);
 }
 
 /** `--only` names sources of the config; the error lists them. */

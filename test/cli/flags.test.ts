@@ -34,6 +34,8 @@ describe("flag mistakes are usage errors (exit 2) that say what was meant", () =
     [["schema", "--config", "x.yaml"], "schema does not take --config; schema takes no flags"],
     [["notion", "init", "--dry-run"], "notion init does not take --dry-run; notion init takes --config, --parent, --title"],
     [["run", "--date", "yesterday"], '--date: "yesterday" is not a date; use YYYY-MM-DD, e.g. --date 2026-03-09'],
+    [["run", "--date", "2026-12-03"], "--date: 2026-12-03 is after today (2026-12-02 in UTC); a run is never dated in the future"],
+    [["report", "--date", "2027-01-01", "--dry-run"], "--date: 2027-01-01 is after today (2026-12-02 in UTC); a run is never dated in the future"],
   ])("%j", async (args, message) => {
     const result = await cli([...args, ...(args.includes("--config") || args[0] === "schema" ? [] : ["--config", config])]);
     expect(result.code).toBe(2);
