@@ -1,4 +1,5 @@
 import { futureDateProblem, isIsoDate } from "../dates.js";
+import { JOBS } from "../types.js";
 import { UsageError } from "./usage.js";
 
 /** Every flag of every command, for `util.parseArgs`. */
@@ -71,6 +72,21 @@ function takes(command: string | undefined): string {
   const allowed = command ? COMMAND_FLAGS[command] : undefined;
   if (!allowed) return "";
   return allowed.length ? `; ${command} takes ${allowed.map((f) => `--${f}`).join(", ")}` : `; ${command} takes no flags`;
+}
+
+/** A word after the command is an error, not ignored: `run daily` meant `run --job daily`. */
+export function checkArguments(command: string, extra: readonly string[]): void {
+  const [word] = extra;
+  if (word === undefined) return;
+  const flag = /\.ya?ml$/.test(word) ? "config" : (JOBS as readonly string[]).includes(word) ? "job" : isIsoDate(word) ? "date" : undefined;
+  const example = flag && COMMAND_FLAGS[command]?.includes(flag) ? `, e.g. --${flag} ${word}` : "";
+  throw new UsageError(`${command} takes no argument "${word}" (flags start with --${example})${takes(command)}`);
+}
+
+/** A command that is none of ours, with the one it most likely meant. */
+export function unknownCommandError(command: string): UsageError {
+  const commands = Object.keys(COMMAND_FLAGS);
+  return new UsageError(`unknown command "${command}"${suggest(command, commands)}; the commands are ${commands.join(", ")}`);
 }
 
 /** `--date` is a calendar date, YYYY-MM-DD. */
