@@ -1,6 +1,6 @@
 import { futureDateProblem, isIsoDate } from "../dates.js";
 import { JOBS } from "../types.js";
-import { UsageError } from "./usage.js";
+import { UsageError } from "../errors.js";
 
 /** Every flag of every command, for `util.parseArgs`. */
 export const OPTIONS = {
