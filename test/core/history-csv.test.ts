@@ -47,7 +47,11 @@ describe("history CSV", () => {
     // A hand-merged header: one of two values would be dropped without a word.
     ["a column twice", "date,a,a,Alerted,Reported to\n2026-01-01,1,2,,\n", /^line 1: column "a" is there twice \(columns 2 and 3\)/],
     ["a column with no name", "date,,Alerted,Reported to\n2026-01-01,5,,\n", /^line 1: column 2 has no name/],
-    ["a __proto__ column, whose values would vanish", "date,__proto__,Alerted,Reported to\n2026-01-01,5,,\n", /^line 1: column "__proto__" is not a metric name kpi-collector writes/],
+    [
+      "a __proto__ column, whose values would vanish",
+      "date,__proto__,Alerted,Reported to\n2026-01-01,5,,\n",
+      /^line 1: column "__proto__" is not a metric name kpi-collector writes/,
+    ],
   ])("refuses %s", (_, text, error) => {
     expect(() => parseHistoryCsv(text)).toThrow(error);
   });

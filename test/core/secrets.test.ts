@@ -11,7 +11,7 @@ describe("Secrets", () => {
 
   it("masks the forms other servers echo: lower-case percent escapes, PHP's escaped slash, HTML entities", () => {
     const secrets = new Secrets().add("s3cr+t/k=y&<x>");
-    const text = secrets.redact("s3cr%2bt%2fk%3dy%26%3cx%3e / s3cr%2bt%2fk%3dy%26%3cx%3e / {\"k\":\"s3cr+t\\/k=y&<x>\"} / <p>s3cr+t/k=y&amp;&lt;x&gt;</p>");
+    const text = secrets.redact('s3cr%2bt%2fk%3dy%26%3cx%3e / s3cr%2bt%2fk%3dy%26%3cx%3e / {"k":"s3cr+t\\/k=y&<x>"} / <p>s3cr+t/k=y&amp;&lt;x&gt;</p>');
     expect(text).toBe('[redacted] / [redacted] / {"k":"[redacted]"} / <p>[redacted]</p>');
   });
 
