@@ -37,3 +37,8 @@ export function daysBetween(from: string, to: string): number {
 export function weekday(date: string): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay();
 }
+
+/** Why `date` cannot date a run when it is after `today` (in `timezone`); undefined when it can. */
+export function futureDateProblem(date: string, today: string, timezone: string): string | undefined {
+  return date > today ? `${date} is after today (${today} in ${timezone}); a run is never dated in the future` : undefined;
+}

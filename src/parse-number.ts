@@ -26,6 +26,7 @@ const JOINERS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212/:";
 const MINUS = "-\u2212";
 /** Dashes a typesetter may use for minus; read as a sign they could be a range, so they fail. */
 const OTHER_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015";
+const SIGNS = MINUS + OTHER_DASHES + "+";
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 
 /**
@@ -92,7 +93,8 @@ function findToken(text: string): Token | undefined {
   if (text[start - 1] === "." && !isDigit(text[start - 2])) start--;
   const sign = text[start - 1];
   // A sign counts only where a word cannot end: "COVID-19" is 19, "(-5)" is -5.
-  if (sign !== undefined && (MINUS + OTHER_DASHES + "+").includes(sign) && !/[\p{L}\p{N}]/u.test(text[start - 2] ?? "")) start--;
+  const signed = sign !== undefined && SIGNS.includes(sign) && !/[\p{L}\p{N}]/u.test(text[start - 2] ?? "");
+  if (signed) start--;
   let end = first;
   while (end < text.length) {
     const c = text.charAt(end);
@@ -104,7 +106,11 @@ function findToken(text: string): Token | undefined {
   }
   const tokenText = text.slice(start, end);
   const after = text.slice(end);
-  const glued = /^\p{L}+\d[\p{L}\d]*/u.exec(after);
+  // A sign doubled (`--5`) is not one number either, whichever of the two was meant.
+  const before = text[start - 1];
+  if (signed && before !== undefined && SIGNS.includes(before)) return { text: tokenText, start, end, shift: 0, glued: text.slice(start - 1, end) };
+  // Letters and digits glued (`0x10`), digits after a doubled separator or an underscore (`12..3`, `1_000`), an exponent cut after its sign (`1.5e+`).
+  const glued = /^\p{L}+\d[\p{L}\d]*/u.exec(after) ?? /^(?:_+|[.,]{2,})\d[\d_.,]*/.exec(after) ?? /^[eE][-+\u2212](?!\d)/.exec(after);
   if (glued) return { text: tokenText, start, end, shift: 0, glued: tokenText + glued[0] };
   const suffix = /^\s*([kmb])(?!\p{L})/iu.exec(after);
   if (!suffix?.[1]) return { text: tokenText, start, end, shift: 0 };

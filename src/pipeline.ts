@@ -1,5 +1,5 @@
 import { mapWithConcurrency } from "./concurrency.js";
-import { dateInTimeZone, isIsoDate } from "./dates.js";
+import { dateInTimeZone, futureDateProblem, isIsoDate } from "./dates.js";
 import { ConfigError, SourceError, errorMessage } from "./errors.js";
 import { collectSource } from "./collect-source.js";
 import { assertUniqueNames } from "./unique-names.js";
@@ -106,11 +106,12 @@ export class Pipeline {
   }
 
   runDate(date?: string): string {
-    if (date !== undefined) {
-      if (!isIsoDate(date)) throw new ConfigError([`date: "${date}" is not a date; use YYYY-MM-DD`]);
-      return date;
-    }
-    return dateInTimeZone((this.options.now ?? (() => new Date()))(), this.timezone);
+    const today = dateInTimeZone((this.options.now ?? (() => new Date()))(), this.timezone);
+    if (date === undefined) return today;
+    if (!isIsoDate(date)) throw new ConfigError([`date: "${date}" is not a date; use YYYY-MM-DD`]);
+    const future = futureDateProblem(date, today, this.timezone);
+    if (future) throw new ConfigError([`date: ${future}`]);
+    return date;
   }
 
   async collect(job: Job, options: ProcessOptions = {}): Promise<Snapshot> {

@@ -97,6 +97,15 @@ describe("readNumber", () => {
     ["\u20135", "\u20135"],
     ["1e5e3", "1e5e3"],
     ["012 345", "012 345"],
+    // Separators doubled or glued by an underscore: reading the digits before them would be a prefix.
+    ["1_000", "1_000"],
+    ["12..3", "12..3"],
+    ["1,,234", "1,,234"],
+    // An exponent cut after its sign, a sign doubled.
+    ["1.5e+", "1.5e+"],
+    ["2E\u2212 apples", "2E\u2212"],
+    ["\u2212\u22125", "\u2212\u22125"],
+    ["--5", "--5"],
   ])("%j is not one number: names %j", (text, found) => {
     expect(readNumber(text)).toEqual({ ok: false, problem: "malformed", found });
   });

@@ -1,4 +1,5 @@
-import { isIsoDate } from "../dates.js";
+import { futureDateProblem, isIsoDate } from "../dates.js";
+import { JOBS } from "../types.js";
 import { UsageError } from "../errors.js";
 
 /** Every flag of every command, for `util.parseArgs`. */
@@ -73,9 +74,30 @@ function takes(command: string | undefined): string {
   return allowed.length ? `; ${command} takes ${allowed.map((f) => `--${f}`).join(", ")}` : `; ${command} takes no flags`;
 }
 
+/** A word after the command is an error, not ignored: `run daily` meant `run --job daily`. */
+export function checkArguments(command: string, extra: readonly string[]): void {
+  const [word] = extra;
+  if (word === undefined) return;
+  const flag = /\.ya?ml$/.test(word) ? "config" : (JOBS as readonly string[]).includes(word) ? "job" : isIsoDate(word) ? "date" : undefined;
+  const example = flag && COMMAND_FLAGS[command]?.includes(flag) ? `, e.g. --${flag} ${word}` : "";
+  throw new UsageError(`${command} takes no argument "${word}" (flags start with --${example})${takes(command)}`);
+}
+
+/** A command that is none of ours, with the one it most likely meant. */
+export function unknownCommandError(command: string): UsageError {
+  const commands = Object.keys(COMMAND_FLAGS);
+  return new UsageError(`unknown command "${command}"${suggest(command, commands)}; the commands are ${commands.join(", ")}`);
+}
+
 /** `--date` is a calendar date, YYYY-MM-DD. */
 export function checkDateFlag(date: string | undefined): void {
   if (date !== undefined && !isIsoDate(date)) throw new UsageError(`--date: "${date}" is not a date; use YYYY-MM-DD, e.g. --date 2026-03-09`);
+}
+
+/** `--date` is not after today in the config's zone. */
+export function checkDateNotFuture(date: string | undefined, today: string, timezone: string): void {
+  const future = date === undefined ? undefined : futureDateProblem(date, today, timezone);
+  if (future) throw new UsageError(`--date: ${future}`);
 }
 
 /** `--only` names sources of the config; the error lists them. */

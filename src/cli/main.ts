@@ -3,7 +3,7 @@ import { ConfigError, UsageError, errorMessage } from "../errors.js";
 import { Secrets } from "../log/secrets.js";
 import { redactedIo, type CliIo } from "./context.js";
 import { runCommand } from "./run.js";
-import { checkCommandFlags, checkDateFlag, OPTIONS, unknownFlagError } from "./flags.js";
+import { checkArguments, checkCommandFlags, checkDateFlag, COMMAND_FLAGS, OPTIONS, unknownCommandError, unknownFlagError } from "./flags.js";
 import { isUsageError, onlyNames } from "../args.js";
 import { USAGE } from "./usage.js";
 import { schemaCommand, validateCommand } from "./validate.js";
@@ -29,7 +29,10 @@ export async function main(argv: string[], unsafeIo: CliIo): Promise<number> {
       io.stdout.write(USAGE);
       return command || values.help ? 0 : 2;
     }
-    checkCommandFlags(command === "notion" ? `notion ${sub ?? ""}`.trim() : command, Object.keys(values));
+    const name = command === "notion" ? `notion ${sub ?? ""}`.trim() : command;
+    if (!COMMAND_FLAGS[name] && command !== "notion") throw unknownCommandError(command);
+    checkCommandFlags(name, Object.keys(values));
+    checkArguments(name, positionals.slice(command === "notion" ? 2 : 1));
     checkDateFlag(values.date);
     switch (command) {
       case "run":
@@ -48,7 +51,7 @@ export async function main(argv: string[], unsafeIo: CliIo): Promise<number> {
         return await notionInitCommand({ config: values.config, parent: values.parent, title: values.title }, io);
       }
       default:
-        throw new UsageError(`unknown command "${command}"`);
+        throw unknownCommandError(command);
     }
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -3,13 +3,15 @@ import { reportFromConfig } from "../destinations/report-command.js";
 import { isReportType } from "../destinations/report-types.js";
 import { printable } from "../printable.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
+import { checkDateNotFuture } from "./flags.js";
 
 /** `kpi-collector report --date D [--dry-run]`: the weekly report of D from history, printed or posted. */
 export async function reportCommand(args: { config?: string; date?: string; dryRun?: boolean; force?: boolean }, io: CliIo): Promise<number> {
   // A dry run reads history but posts nothing: the report destinations' webhooks may be unset.
   const { config } = await loadCliConfig(args.config, io, args.dryRun ? { leaveOut: isReportType } : {});
   const { logger } = cliLogger(config, io);
-  const pipeline = await buildPipeline(config, { logger });
+  const pipeline = await buildPipeline(config, { logger, now: io.now });
+  checkDateNotFuture(args.date, pipeline.runDate(), pipeline.timezone);
   const date = pipeline.runDate(args.date);
   const results = await reportFromConfig(config, pipeline, { date, dryRun: args.dryRun, force: args.force }, logger);
   for (const result of results) {

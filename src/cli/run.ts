@@ -1,7 +1,7 @@
 import { buildPipeline } from "../build.js";
 import { JOBS, type Job } from "../types.js";
 import { UsageError } from "../errors.js";
-import { checkOnlyFlag } from "./flags.js";
+import { checkDateNotFuture, checkOnlyFlag } from "./flags.js";
 import { daysBetween } from "../dates.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 import { terminalProgress, type TerminalProgress } from "./progress.js";
@@ -69,6 +69,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     args.only,
     pipeline.sources.map((s) => s.name),
   );
+  checkDateNotFuture(args.date, pipeline.runDate(), pipeline.timezone);
   if (args.date !== undefined) warnPastDate(args.date, pipeline.runDate(), io);
   if (io.stderr.isTTY) {
     const names = pipeline.sources.map((s) => s.name).filter((name) => !args.only || args.only.includes(name));

@@ -63,6 +63,8 @@ export function reservedDerivedIssues(derivedNames: readonly string[], destinati
 function clashIssue(columns: readonly StoreColumn[], metric: string, path: string): string | undefined {
   // The column of the very same spelling first, so "Date" is named as Notion's, "date" as the CSV's.
   const clash = columns.find(({ column }) => column === metric) ?? columns.find(({ column }) => column.toLowerCase() === metric.toLowerCase());
+  // Looked up on a day without it, `metrics.constructor` is a function, not a missing value.
+  if (metric in Object.prototype) return `${path}: the metric name "${metric}" is a name every JavaScript object has; rename the metric`;
   if (!clash) return undefined;
   return `${path}: the metric name "${metric}" is ${clash.owner} "${clash.column}" (names are compared ignoring case); rename the metric`;
 }

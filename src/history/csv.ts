@@ -16,6 +16,7 @@ export function parseHistoryCsv(text: string): HistoryRow[] {
   if (headerAt < 0) return [];
   const header = (lines[headerAt] as string).split(",").map(unquote);
   if (header[0] !== DATE_COLUMN) throw new Error(`the first column must be "${DATE_COLUMN}", found "${header[0] ?? ""}"`);
+  checkHeader(`line ${headerAt + 1}`, header);
   // The writer ends every line with a newline: a last line without one was cut short.
   if (!text.endsWith("\n")) throw new Error(`line ${lines.length} is cut short (no newline at its end); restore the file from a backup or remove that line`);
   const dates = new Map<string, number>();
@@ -33,6 +34,16 @@ export function parseHistoryCsv(text: string): HistoryRow[] {
     rows.push(readRow(at, date, header, cells));
   });
   return rows;
+}
+
+/** Each column named once, and named as the writer names one: otherwise a value would be dropped or misfiled. */
+function checkHeader(at: string, header: readonly string[]): void {
+  header.forEach((column, i) => {
+    if (column === "") throw new Error(`${at}: column ${i + 1} has no name; name it or remove it`);
+    if (column === "__proto__") throw new Error(`${at}: column "${column}" is not a metric name kpi-collector writes; rename it`);
+    const first = header.indexOf(column);
+    if (first < i) throw new Error(`${at}: column "${column}" is there twice (columns ${first + 1} and ${i + 1}); keep one of the two`);
+  });
 }
 
 function readRow(at: string, date: string, header: readonly string[], cells: readonly string[]): HistoryRow {
@@ -67,7 +78,7 @@ export function formatHistoryCsv(rows: HistoryRow[]): string {
     .map((row) =>
       [
         row.date,
-        ...metrics.map((m) => (row.metrics[m] === undefined ? "" : String(row.metrics[m]))),
+        ...metrics.map((m) => (Object.hasOwn(row.metrics, m) && row.metrics[m] !== undefined ? String(row.metrics[m]) : "")),
         ...(legacy ? [row.reportSent ? "true" : ""] : []),
         (row.alerted ?? []).join(";"),
         (row.reportedTo ?? []).map(formatReportMark).join(";"),

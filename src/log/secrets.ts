@@ -136,15 +136,25 @@ export class Secrets {
   }
 }
 
-/** The ways a value reaches a request or a message: as is, URL- or form-encoded, JSON-escaped. */
+/**
+ * The ways a value reaches a request or a message, and comes back in a server's echo: as is, URL-
+ * or form-encoded (percent escapes in either case), JSON-escaped (also with PHP's `\/`), HTML-escaped.
+ */
 function encodedForms(value: string): Set<string> {
+  const urlForms = [encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)];
+  const json = JSON.stringify(value).slice(1, -1);
+  const html = value.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
   return new Set([
     value,
-    encodeURIComponent(value),
-    new URLSearchParams({ v: value }).toString().slice(2),
-    JSON.stringify(value).slice(1, -1),
+    ...urlForms,
+    ...urlForms.map((form) => form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())),
+    json,
+    json.replace(/\//g, "\\/"),
+    html,
   ]);
 }
+
+const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 /** The `user:password` of a URL (`https://kpi:pw@host/`), decoded, as it is sent: basic auth. */
 export function urlCredentials(text: string): { username: string; password: string } | undefined {

@@ -61,6 +61,14 @@ describe("metric names that are a history store's own columns", () => {
   });
 });
 
+describe("metric names every JavaScript object already has", () => {
+  it.each([["constructor"], ["toString"], ["hasOwnProperty"], ["valueOf"]])("refuses %s, which a day without it would read as a function", (metric) => {
+    expect(errorsOf(withMetric(metric))).toEqual([
+      `sources[0].metrics.${metric}: the metric name "${metric}" is a name every JavaScript object has; rename the metric`,
+    ]);
+  });
+});
+
 describe("__proto__ in the config", () => {
   it("is refused as a metric name, where the schema would drop it silently", () => {
     expect(errorsOf(withMetric("__proto__").replace("metrics:\n", "metrics:\n      OTHER: { selector: .m }\n"))).toEqual([

@@ -44,8 +44,25 @@ describe("history CSV", () => {
     ["a cut date", `${HEADER}\n2026-01,7,,\n`, /^line 2: "2026-01" is not a date/],
     ["a date twice", `${HEADER}\n2026-01-01,7,,\n2026-01-01,8,,\n`, /^line 3: 2026-01-01 is already on line 2/],
     ["a report mark that is not true", `${HEADER}\n2026-01-01,7,yes,\n`, /^line 2, column Report sent: "yes" is neither empty nor true/],
+    // A hand-merged header: one of two values would be dropped without a word.
+    ["a column twice", "date,a,a,Alerted,Reported to\n2026-01-01,1,2,,\n", /^line 1: column "a" is there twice \(columns 2 and 3\)/],
+    ["a column with no name", "date,,Alerted,Reported to\n2026-01-01,5,,\n", /^line 1: column 2 has no name/],
+    [
+      "a __proto__ column, whose values would vanish",
+      "date,__proto__,Alerted,Reported to\n2026-01-01,5,,\n",
+      /^line 1: column "__proto__" is not a metric name kpi-collector writes/,
+    ],
   ])("refuses %s", (_, text, error) => {
     expect(() => parseHistoryCsv(text)).toThrow(error);
+  });
+
+  it("writes an empty cell, not a function's source, for a day without a metric named like an object's own property", () => {
+    const text = formatHistoryCsv([
+      { date: "2026-01-01", metrics: { constructor: 5, toString: 6 } },
+      { date: "2026-01-02", metrics: {} },
+    ]);
+    expect(text.split("\n")[2]).toBe("2026-01-02,,,,");
+    expect(parseHistoryCsv(text)[1]).toEqual({ date: "2026-01-02", metrics: {} });
   });
 
   it("reads an empty file and a header alone as no rows", () => {

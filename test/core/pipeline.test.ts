@@ -55,6 +55,17 @@ describe("Pipeline", () => {
     expect(b).toEqual(a);
   });
 
+  it("never dates a run after today in its zone: a future date (a message's, a library caller's) writes nothing", async () => {
+    const seen: Snapshot[] = [];
+    const pipeline = new Pipeline({ sources: [source("one", { A: 1 })], destinations: [recorder("a", seen)], now: fixedNow, timezone: "Asia/Tokyo" });
+    // Already 2026-11-30 in Tokyo, while still the 29th in UTC.
+    expect(pipeline.runDate("2026-11-30")).toBe("2026-11-30");
+    await expect(pipeline.process("daily", { date: "2026-12-01" })).rejects.toThrow(
+      new ConfigError(["date: 2026-12-01 is after today (2026-11-30 in Asia/Tokyo); a run is never dated in the future"]),
+    );
+    expect(seen).toEqual([]);
+  });
+
   it("dates the run in the configured time zone, and --date overrides it", async () => {
     const pipeline = new Pipeline({ sources: [], destinations: [], now: fixedNow, timezone: "Asia/Tokyo" });
     expect((await pipeline.collect("daily")).date).toBe("2026-11-30");

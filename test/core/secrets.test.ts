@@ -9,6 +9,12 @@ describe("Secrets", () => {
     expect(text).toBe('login [redacted] / [redacted] / [redacted] / "[redacted]"');
   });
 
+  it("masks the forms other servers echo: lower-case percent escapes, PHP's escaped slash, HTML entities", () => {
+    const secrets = new Secrets().add("s3cr+t/k=y&<x>");
+    const text = secrets.redact('s3cr%2bt%2fk%3dy%26%3cx%3e / s3cr%2bt%2fk%3dy%26%3cx%3e / {"k":"s3cr+t\\/k=y&<x>"} / <p>s3cr+t/k=y&amp;&lt;x&gt;</p>');
+    expect(text).toBe('[redacted] / [redacted] / {"k":"[redacted]"} / <p>[redacted]</p>');
+  });
+
   it("masks a webhook URL whole and its token part alone", () => {
     const secrets = new Secrets().addUrl("https://discord.com/api/webhooks/123/tok-en_SECRET");
     expect(secrets.redact("posting to https://discord.com/api/webhooks/123/tok-en_SECRET")).toBe("posting to [redacted]");
