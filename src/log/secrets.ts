@@ -12,8 +12,11 @@ const WHOLE_TOKEN_BELOW = 8;
 const FRAGMENT = 8;
 /** `validate` warns about a secret shorter than this: it is easy to guess, and masking it hides innocent words. */
 export const WEAK_SECRET_LENGTH = 4;
-/** What may not touch a short secret for it to stand alone: letters, digits and `_`, as in a word. */
-const WORD = "[\\p{L}\\p{N}\\p{M}_]";
+/**
+ * What may not touch a short secret for it to stand alone: letters, digits, `_` and `-`, as in a word
+ * or a name such as `x-api-key` or `--dry-run` (a secret `x` would otherwise mask the place a warning names).
+ */
+const WORD = "[\\p{L}\\p{N}\\p{M}_-]";
 
 /**
  * The single redaction mechanism: every secret the config or a login yields is added here, and

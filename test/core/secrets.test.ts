@@ -52,6 +52,8 @@ describe("Secrets", () => {
     ['"', 'form "form#login" not found'],
     ["a", "a1 ba _a_ ä"],
     ["ook", "webhookUrl"],
+    ["x", "sources[1].headers.x-api-key: the secret is only 1 character long"],
+    ["dry", "run --dry-run"],
   ])("never mangles words around the short secret %j", (secret, text) => {
     expect(new Secrets().add(secret).redact(text)).toBe(text);
   });
