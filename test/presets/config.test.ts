@@ -31,6 +31,12 @@ describe("preset configs", () => {
     expect(() => loadConfig(config("WEBSITE_SESSIONS_7D"), ENV)).not.toThrow();
   });
 
+  it("knows a Stripe MRR in another currency once the config declares it in otherCurrencies", () => {
+    expect(() => loadConfig(config("STRIPE_MRR_EUR"), ENV)).toThrow(/"STRIPE_MRR_EUR" is not a metric of any source/);
+    const declared = config("STRIPE_MRR_EUR").replace("apiKey: ${STRIPE_API_KEY}", "apiKey: ${STRIPE_API_KEY}\n    otherCurrencies: [eur]");
+    expect(loadConfig(declared, ENV).northStar).toBe("STRIPE_MRR_EUR");
+  });
+
   it("names a northStar no source has, with the preset metric it was likely meant to be", () => {
     expect(() => loadConfig(config("POSTHOG_DAUU"), ENV)).toThrow(ConfigError);
     expect(() => loadConfig(config("POSTHOG_DAUU"), ENV)).toThrow('"POSTHOG_DAUU" is not a metric of any source; did you mean "POSTHOG_DAU"?');

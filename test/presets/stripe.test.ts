@@ -61,6 +61,14 @@ const build = (baseUrl: string, options: Record<string, unknown> = {}) =>
 const paths = (f: FakeStripe) => f.requests.map((r) => decodeURIComponent(r.path));
 
 describe("stripe", () => {
+  it("declares the other currencies' MRR metrics it is told of; one no subscription uses is a real 0", async () => {
+    const f = await start({ subscriptions: MIXED });
+    const source = build(f.url, { otherCurrencies: ["EUR", "gbp"] });
+    expect(source.metricNames).toEqual(expect.arrayContaining(["STRIPE_MRR", "STRIPE_MRR_EUR", "STRIPE_MRR_GBP"]));
+    const metrics = await source.collect(sourceContext("2024-05-15"));
+    expect(metrics).toMatchObject({ STRIPE_MRR: 372.36, STRIPE_MRR_EUR: 56.29, STRIPE_MRR_JPY: 1000, STRIPE_MRR_GBP: 0 });
+  });
+
   it("sums MRR exactly over mixed intervals, quantities, discounts, statuses and currencies", async () => {
     const f = await start({ subscriptions: MIXED });
     const source = build(f.url);

@@ -128,7 +128,7 @@ function addMrr(tally: Tally, subscription: StripeSubscription, at: number, coup
   tally.mrr.set(subscription.currency, (tally.mrr.get(subscription.currency) ?? Amount.ZERO).plus(monthly));
 }
 
-function metricsOf(names: Names, currency: string, tally: Tally): Metrics {
+function metricsOf(names: Names, currency: string, declared: readonly string[], tally: Tally): Metrics {
   const metrics: Metrics = {};
   const set = (name: string | undefined, value: number) => {
     if (name) metrics[name] = value;
@@ -136,6 +136,8 @@ function metricsOf(names: Names, currency: string, tally: Tally): Metrics {
   if (names.mrr) {
     set(names.mrr, toMajorUnits((tally.mrr.get(currency) ?? Amount.ZERO).round(), currency));
     for (const [other, amount] of tally.mrr) if (other !== currency) set(`${names.mrr}_${other.toUpperCase()}`, toMajorUnits(amount.round(), other));
+    // A declared currency that no subscription uses has a real MRR of 0: every page was read.
+    for (const other of declared) if (!tally.mrr.has(other)) set(`${names.mrr}_${other.toUpperCase()}`, 0);
   }
   set(names.active_subscriptions, tally.active);
   set(names.trialing, tally.trialing);
@@ -169,5 +171,5 @@ export async function collectStripe(options: StripeSourceOptions, names: Names, 
   const { metered, tiered } = tally.leftOut;
   if (metered + tiered > 0)
     context.logger.warn(`left out of MRR, having no fixed amount: ${metered} metered and ${tiered} tiered subscription items`, { metered, tiered });
-  return metricsOf(names, options.currency, tally);
+  return metricsOf(names, options.currency, options.otherCurrencies.filter((c) => c !== options.currency), tally);
 }

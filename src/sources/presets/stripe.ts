@@ -1,7 +1,7 @@
 import * as z from "zod";
 import type { Source } from "../../types.js";
 import { createComputedPreset } from "./computed.js";
-import { presetSchema } from "./preset.js";
+import { presetMetricNames, presetSchema } from "./preset.js";
 
 export const STRIPE_TYPE = "stripe";
 export const STRIPE_METRICS = ["mrr", "active_subscriptions", "trialing", "new_subscriptions_30d", "canceled_30d"] as const;
@@ -19,6 +19,12 @@ export const stripeSourceSchema = presetSchema(
       .describe(
         "The currency of the mrr metric; MRR in any other currency is its own metric, the mrr name then _EUR (never summed across currencies). @default usd",
       ),
+    otherCurrencies: z
+      .array(z.string().regex(/^[A-Za-z]{3}$/, "is a three-letter currency code, e.g. eur").transform((code) => code.toLowerCase()))
+      .default([])
+      .describe(
+        "Currencies besides `currency` whose MRR metrics (the mrr name then _EUR, ...) are declared, so validate, northStar and derived metrics know them; each is 0 when no subscription uses it. @default []",
+      ),
   },
   "Stripe MRR (active and past_due subscriptions, made monthly, after discounts), active and trialing subscription counts, and new and canceled subscriptions over 30 days, from every page of subscriptions.",
 );
@@ -27,10 +33,13 @@ export const stripeSourceSchema = presetSchema(
 export type StripeSourceOptions = z.infer<typeof stripeSourceSchema>;
 
 export function createStripeSource(options: StripeSourceOptions): Source {
-  return createComputedPreset(options, {
+  const source = createComputedPreset(options, {
     keys: STRIPE_METRICS,
     secrets: [options.apiKey],
     // The computation and Stripe's library load when a stripe source runs, not when the config is read.
     collect: async (names, context) => (await import("./stripe-collect.js")).collectStripe(options, names, context),
   });
+  const mrr = presetMetricNames(options, STRIPE_METRICS).mrr;
+  const others = mrr ? options.otherCurrencies.filter((c) => c !== options.currency).map((c) => `${mrr}_${c.toUpperCase()}`) : [];
+  return { ...source, metricNames: [...(source.metricNames ?? []), ...others] };
 }
