@@ -26,7 +26,7 @@ function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   let node = root;
   for (const segment of path) {
     if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<PropertyKey, unknown>)[segment as PropertyKey];
+    node = (node as Record<PropertyKey, unknown>)[segment];
   }
   return node;
 }

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
-import { Secrets } from "../log/secrets.js";
+import { type Secrets } from "../log/secrets.js";
 import { crossCheck } from "./cross-check.js";
 import { interpolateEnv } from "./interpolate.js";
 import { DEFAULT_CONFIG_PATH, resolveConfigPath } from "./path.js";

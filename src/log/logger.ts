@@ -47,7 +47,7 @@ export function createLogger(options: { secrets: Secrets; sink: LogSink; minSeve
   const emit = (severity: Severity, message: string, fields?: LogFields) => {
     if (order.indexOf(severity) < min) return;
     const redacted = options.secrets.redactValue({ ...base, ...fields });
-    options.sink({ severity, message: options.secrets.redact(message), ...redacted } as LogRecord);
+    options.sink({ severity, message: options.secrets.redact(message), ...redacted });
   };
   return {
     debug: (m, f) => emit("DEBUG", m, f),

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import type * as z from "zod";
 import { basicAuth, headers } from "../config/common.js";
 import { errorMessage, HttpError, SourceError } from "../errors.js";
 import type { HttpResponse } from "../http/client.js";

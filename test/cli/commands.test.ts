@@ -106,7 +106,7 @@ describe("kpi-collector report", () => {
   it("without a discord destination, --dry-run still prints the report and a missing date is named", async () => {
     const config = await setup();
     const fileOnly = join(dir, "report-file-only.yaml");
-    await writeFile(fileOnly, (await readFile(config, "utf8")).replace(/\n  - \{ type: discord.*\n/, "\n"));
+    await writeFile(fileOnly, (await readFile(config, "utf8")).replace(/\n {2}- \{ type: discord.*\n/, "\n"));
     const printed = await cli(["report", "--config", fileOnly, "--date", "2026-11-16", "--dry-run"], {});
     expect(printed.stderr).toBe("");
     expect(printed.stdout).toMatch(/USERS[\s\S]*112[\s\S]*\+12 \(\+12(\.0)?%\)/);

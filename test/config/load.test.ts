@@ -165,7 +165,7 @@ ${blog}destinations:
     const discordOnly = () => loadConfig(yaml, { HISTORY: "h.csv" }, "kpi.config.yaml", { leaveOut: (type) => type === "discord" });
     expect(discordOnly).toThrow(/: destinations\[1\]\.token: environment variable NOTION_TOKEN is not set/);
     const all = (text: string) => () => loadConfig(text, {}, "kpi.config.yaml", { leaveOut: () => true });
-    expect(all(yaml.replace("\${NOTION_TOKEN}", "\${NOTION TOKEN}"))).toThrow(/destinations\[1\]\.token: "\$\{NOTION TOKEN\}" is not a valid/);
+    expect(all(yaml.replace("${NOTION_TOKEN}", "${NOTION TOKEN}"))).toThrow(/destinations\[1\]\.token: "\$\{NOTION TOKEN\}" is not a valid/);
     expect(all(yaml.replace("compareDays: 7", "compareDays: -7"))).toThrow(/destinations\[2\]\.compareDays: must be at least/);
   });
 });

@@ -198,7 +198,7 @@ export function parseCell(column: Column, value: unknown): Cell {
       if (inner !== null && (typeof inner !== "number" || !Number.isFinite(inner))) {
         throw validation(`body failed validation: body.properties.${column.name}.number should be a number or \`null\`, instead was \`${JSON.stringify(inner)}\`.`);
       }
-      return inner as number | null;
+      return inner;
     case "date": {
       if (inner === null) return null;
       const start = (inner as { start?: unknown }).start;

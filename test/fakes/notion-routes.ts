@@ -1,5 +1,5 @@
 import { columnByName, dataSourceJson, databaseJson, newColumn, notFound, pageJson, retypeColumn, validation, writeCells } from "./notion-model.js";
-import { runQuery, type QueryBody } from "./notion-query.js";
+import { runQuery } from "./notion-query.js";
 import { normalizeId, type FakeNotionState } from "./notion-state.js";
 
 /** The fake Notion's endpoints, keyed by "METHOD /route"; each returns the JSON body or throws a `NotionApiError`. */
@@ -79,7 +79,7 @@ export function createHandlers(state: FakeNotionState): Record<string, Handler> 
     },
     "POST /v1/data_sources/:id/query": (id, body) => {
       const source = state.sharedSource(id);
-      const { results, nextCursor } = runQuery(source, body as QueryBody);
+      const { results, nextCursor } = runQuery(source, body);
       return {
         object: "list",
         results: results.map((p) => pageJson(p, source)),

@@ -66,7 +66,7 @@ const ECHOING_SOURCES = `
     type: html
     url: "{{site}}/echo-html"
     metrics:
-      echo_html: { selector: .count, regex: 'visits (\d+)' }
+      echo_html: { selector: .count, regex: 'visits (\\d+)' }
   - name: userinfo
     type: json
     url: "http://kpi:\${REPO_PASSWORD}@{{host}}/broken?token=\${APP_API_KEY}"

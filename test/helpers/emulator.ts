@@ -31,7 +31,7 @@ export function emulatorUnavailable(env: NodeJS.ProcessEnv = process.env): strin
 /** Starts `gcloud beta emulators pubsub start` on a free port of 127.0.0.1 and waits for "Server started". */
 export async function startPubSubEmulator(options: { project: string; timeoutMs?: number }): Promise<PubSubEmulator> {
   const gcloud = findGcloud();
-  if (!gcloud) throw new Error(emulatorUnavailable()!);
+  if (!gcloud) throw new Error(emulatorUnavailable());
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   const child = startProcess("pubsub-emulator", gcloud, ["beta", "emulators", "pubsub", "start", `--host-port=${host}`, `--project=${options.project}`], {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { z } from "zod";
+import * as z from "zod";
 import { createSource, SOURCE_TYPES, sourceSchema, type SourceType } from "../../src/sources/registry.js";
 
 /** Issues as `path: message`, the way the config loader reports them. */

@@ -52,7 +52,7 @@ export function createWebhookClient(
     } catch {
       parsed = {};
     }
-    return { status: response.status, headers: response.headers, body: parsed && typeof parsed === "object" ? (parsed as Answer["body"]) : {} };
+    return { status: response.status, headers: response.headers, body: parsed && typeof parsed === "object" ? (parsed) : {} };
   }
 
   const failures: WebhookFailures = {

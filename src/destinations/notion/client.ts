@@ -117,5 +117,5 @@ function headerOf(headers: unknown, name: string): string | undefined {
 }
 
 function definedOnly(options: NotionTuning): NotionTuning {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as NotionTuning;
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }

@@ -34,7 +34,6 @@ export interface LeakGuard {
 /** Long enough that a match is no coincidence, short enough to catch a token cut by an ellipsis. */
 const FRAGMENT = 16;
 
-type Write = typeof process.stdout.write;
 const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug"] as const;
 
 /** Installs the capture for the whole file and a leak check after each test. Call at the top of a file. */
@@ -98,7 +97,7 @@ export function createLeakGuard(): LeakGuard {
           chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
           (rest.find((arg) => typeof arg === "function") as (() => void) | undefined)?.();
           return true;
-        }) as Write;
+        });
         restore.push(() => void (stream.write = original));
       }
       for (const method of CONSOLE_METHODS) {
