@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import type { DiscordMessage } from "./limits.js";
 import type { WebhookDeliveryOptions } from "../webhook-options.js";
+import { jsonPayload, multipartBody } from "./multipart.js";
 import { webhookId } from "./options.js";
 
 export type { WebhookDeliveryOptions };
@@ -67,10 +68,11 @@ export function createWebhookClient(
   const fail = (code: DiscordErrorCode, message: string, details?: { status?: number; discordCode?: number }) =>
     new DiscordError(deps.destination, code, deps.secrets.redact(`${label}: ${message}`), details);
 
-  async function attempt(body: string): Promise<Answer> {
+  async function attempt(body: string | FormData): Promise<Answer> {
     const response = await doFetch(post, {
       method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "kpi-collector" },
+      // A FormData body gets its multipart type, with the boundary, from fetch.
+      headers: typeof body === "string" ? { "content-type": "application/json", "user-agent": "kpi-collector" } : { "user-agent": "kpi-collector" },
       body,
       signal: AbortSignal.timeout(deps.timeoutMs ?? 15_000),
     });
@@ -88,7 +90,8 @@ export function createWebhookClient(
     label,
     async execute(message) {
       // Every text of the message is redacted, whatever built it; values, not the serialised body, so it stays valid JSON.
-      const body = JSON.stringify(deps.secrets.redactValue(message));
+      const payload = JSON.stringify(deps.secrets.redactValue(jsonPayload(message)));
+      const body = message.files?.length ? multipartBody(payload, message.files) : payload;
       for (let tries = 1; ; tries++) {
         if (pausedUntil > Date.now()) await sleep(pausedUntil - Date.now());
         let answer: Answer;
