@@ -54,6 +54,19 @@ export async function prepareChart(history: HistoryStore, date: string, options:
   };
 }
 
+/** What a chart is drawn from: the report, its daily history (`CHART_HISTORY_DAYS` to its date) and the panels chosen. */
+export interface ChartInput {
+  report: WeeklyReport;
+  rows: readonly HistoryRow[];
+  options: ChartImageOptions;
+}
+
+/** The chart as SVG, for `kpi-collector chart --out FILE.svg`. */
+export async function renderChartSvgImage({ report, rows, options }: ChartInput): Promise<string> {
+  const [{ buildChartModel }, { renderChartSvg }] = await Promise.all([import("./chart/chart-model.js"), import("./chart/render-chart.js")]);
+  return renderChartSvg(buildChartModel(report, rows, options));
+}
+
 /** The chart of `report` from `rows`, its daily history; throws when it can't be drawn or is too large. */
 export async function renderChartImage(report: WeeklyReport, rows: readonly HistoryRow[], options: ChartImageOptions = {}): Promise<ChartImage> {
   const [{ buildChartModel, describeTrend }, { renderChartPng }] = await Promise.all([import("./chart/chart-model.js"), import("./chart/render-chart.js")]);
