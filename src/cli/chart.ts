@@ -13,7 +13,8 @@ import { UsageError } from "./usage.js";
  */
 export async function chartCommand(args: { config?: string; date?: string; out?: string }, io: CliIo, binaryOut: (png: Uint8Array) => void): Promise<number> {
   const out = args.out;
-  if (out !== undefined && out !== "-" && !/\.(png|svg)$/i.test(out)) throw new UsageError(`--out: "${out}" must end in .png or .svg, or be - for PNG on stdout`);
+  if (out !== undefined && out !== "-" && !/\.(png|svg)$/i.test(out))
+    throw new UsageError(`--out: "${out}" must end in .png or .svg, or be - for PNG on stdout`);
   // Nothing is posted: the report destinations' webhooks may be unset.
   const { config } = await loadCliConfig(args.config, io, { leaveOut: isReportType });
   const { logger } = cliLogger(config, io);

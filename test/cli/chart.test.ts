@@ -23,7 +23,8 @@ let config: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "kpi-chart-"));
   const history = new FileHistory({ type: "file", path: join(dir, "history.csv") });
-  for (let i = 0; i < 90; i += 3) await history.upsert({ date: addDays(DATE, -i), job: "daily", metrics: { USERS: 500 - i, MRR: 9000 - i * 10 }, failures: [] });
+  for (let i = 0; i < 90; i += 3)
+    await history.upsert({ date: addDays(DATE, -i), job: "daily", metrics: { USERS: 500 - i, MRR: 9000 - i * 10 }, failures: [] });
   config = join(dir, "kpi.yaml");
   // The webhook's variable is unset: drawing posts nothing, so it is not needed.
   await writeFile(

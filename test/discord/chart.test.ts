@@ -25,7 +25,10 @@ describe("the weekly report's chart in Discord", () => {
   afterEach(() => discord.close());
 
   const send = (options: Partial<DiscordOptions> = {}) =>
-    createDiscordDestination({ type: "discord", webhookUrl: discord.webhookUrl, ...options }, { secrets, backoffMs: 5 }).write(reportSnapshot(), reportContext(secrets, logs, history));
+    createDiscordDestination({ type: "discord", webhookUrl: discord.webhookUrl, ...options }, { secrets, backoffMs: 5 }).write(
+      reportSnapshot(),
+      reportContext(secrets, logs, history),
+    );
 
   it("uploads a PNG with the first message, shows it in the embed and describes the North Star's trend", async () => {
     await send();
@@ -68,7 +71,9 @@ describe("the weekly report's chart in Discord", () => {
     expect(discord.messages).toHaveLength(1);
     expect(discord.messages[0]?.attachments).toEqual([]);
     expect(discord.messages[0]?.embeds[0]?.image).toBeUndefined();
-    expect(logs.filter((l) => l.severity === "WARNING").map((l) => l.message)).toEqual([`the weekly report of ${REPORT_DATE} goes without its chart: chart read refused`]);
+    expect(logs.filter((l) => l.severity === "WARNING").map((l) => l.message)).toEqual([
+      `the weekly report of ${REPORT_DATE} goes without its chart: chart read refused`,
+    ]);
     expect((await history.get(REPORT_DATE))?.reportedTo).toEqual([{ destination: "discord" }]);
   });
 
