@@ -15,12 +15,7 @@ export function isUsageError(error: unknown): boolean {
 
 /** Source names from repeated `--only` flags, each of which may hold a comma-separated list. */
 export function onlyNames(flags: string[] | undefined): string[] | undefined {
-  return flags?.flatMap((names) =>
-    names
-      .split(",")
-      .map((n) => n.trim())
-      .filter(Boolean),
-  );
+  return flags?.flatMap((names) => names.split(",").map((n) => n.trim()).filter(Boolean));
 }
 
 export const USAGE = `Usage: kpi-collector <command> [options]
