@@ -12,6 +12,9 @@ export const ROOT = fileURLToPath(new URL("..", import.meta.url));
  */
 export const TEST_BUILD_DIR = join(ROOT, ".test-dist");
 
+/** The bundles (the bin and `main` as shipped), built for the tests next to tsc's output. */
+export const TEST_BUNDLE_DIR = join(TEST_BUILD_DIR, "bundle");
+
 export default function globalSetup(): void {
   try {
     execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json", "--outDir", TEST_BUILD_DIR], { cwd: ROOT, stdio: "pipe" });
@@ -20,6 +23,7 @@ export default function globalSetup(): void {
     const output = String((error as { stdout?: Buffer }).stdout ?? "");
     process.stderr.write(`\nglobal setup: tsc reported problems (${TEST_BUILD_DIR} was still written):\n${output.slice(0, 2000)}\n`);
   }
+  execFileSync(process.execPath, ["build/bundle.mjs", "--outdir", TEST_BUNDLE_DIR], { cwd: ROOT, stdio: "inherit" });
   writeTestPackage();
 }
 

@@ -5,7 +5,7 @@ import { chartInputFromConfig } from "../destinations/report-command.js";
 import { isReportType } from "../destinations/report-types.js";
 import { renderChartImage, renderChartSvgImage } from "../report/chart-image.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
-import { UsageError } from "./usage.js";
+import { UsageError } from "../errors.js";
 
 /**
  * `kpi-collector chart [--date D] [--out FILE.png|FILE.svg|-]`: the weekly report's chart, drawn

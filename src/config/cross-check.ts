@@ -2,7 +2,7 @@ import { customSources } from "../custom-sources.js";
 import { destinationName, destinationSchema, HISTORY_TYPES, type DestinationOptions } from "../destinations/registry.js";
 import { createSource, sourceSchema } from "../sources/registry.js";
 import { uniqueNameIssues } from "../unique-names.js";
-import { reservedNameIssues } from "./reserved-names.js";
+import { reservedDerivedIssues, reservedNameIssues } from "./reserved-names.js";
 import { derivedIssues } from "../derived/program.js";
 import { derivedMapSchema } from "../derived/schema.js";
 import { didYouMean } from "../did-you-mean.js";
@@ -43,7 +43,7 @@ export function crossCheck(tree: Record<string, unknown>, leftOut: ReadonlySet<s
   const derivedNames = derived.success ? Object.keys(derived.data) : [];
   // Names can be checked only when every source says which metrics it yields.
   const sourceMetrics = allSources && sources.every((s) => s.metricNames) ? new Set(sources.flatMap((s) => s.metricNames ?? [])) : undefined;
-  if (derived.success) problems.push(...derivedIssues(derived.data, sourceMetrics));
+  if (derived.success) problems.push(...reservedDerivedIssues(derivedNames, destinations), ...derivedIssues(derived.data, sourceMetrics));
 
   const northStar = tree.northStar;
   // A source that did not parse may still be the one producing it: only when none of them mentions it is it an error now.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A string holding `${NAME}`: its value is only known once the environment fills it in. */
 const INTERPOLATED = "\\$\\{[^}]*\\}";

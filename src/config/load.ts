@@ -11,6 +11,7 @@ import { protoKeyIssues } from "./proto-keys.js";
 import { configSchema, type ConfigData } from "./schema.js";
 import { placeholderIssues } from "./placeholders.js";
 import { collectSecrets } from "./secrets.js";
+import { loadSelectorEngine } from "../sources/option-checks.js";
 import { describeYamlError } from "./yaml-error.js";
 
 export type { LeftOutDestination };
@@ -79,8 +80,13 @@ export async function loadConfigFile(path: string, env: Env, options: LoadOption
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError([
-      code === "ENOENT" ? `${path}: file not found; create it (see docs/configuration.md) or pass --config FILE` : `${path}: cannot read (${code ?? String(error)})`,
+      code === "ENOENT"
+        ? `${path}: file not found; create it (see docs/configuration.md) or pass --config FILE`
+        : `${path}: cannot read (${code ?? String(error)})`,
     ]);
   }
+  // Selectors (an html metric's, a login's form and check) are checked with cheerio, loaded here the
+  // cheap way when the text may hold one; without, the check would require() it.
+  if (/\b(selector|form|check)\s*:/.test(text)) await loadSelectorEngine();
   return loadConfig(text, env, path, options);
 }

@@ -47,13 +47,22 @@ export function reservedNameIssues(
   const issues: string[] = [];
   sources.forEach((source, i) => {
     for (const metric of source.metricNames ?? []) {
-      // The column of the very same spelling first, so "Date" is named as Notion's, "date" as the CSV's.
-      const clash = columns.find(({ column }) => column === metric) ?? columns.find(({ column }) => column.toLowerCase() === metric.toLowerCase());
-      if (clash)
-        issues.push(
-          `${where(i)}.metrics.${metric}: the metric name "${metric}" is ${clash.owner} "${clash.column}" (names are compared ignoring case); rename the metric`,
-        );
+      const issue = clashIssue(columns, metric, `${where(i)}.metrics.${metric}`);
+      if (issue) issues.push(issue);
     }
   });
   return issues;
+}
+
+/** The same check for the config's `derived:` metrics, which are stored in a column each too. */
+export function reservedDerivedIssues(derivedNames: readonly string[], destinations: readonly (DestinationOptions | undefined)[]): string[] {
+  const columns = storeColumns(destinations);
+  return derivedNames.flatMap((name) => clashIssue(columns, name, `derived.${name}`) ?? []);
+}
+
+function clashIssue(columns: readonly StoreColumn[], metric: string, path: string): string | undefined {
+  // The column of the very same spelling first, so "Date" is named as Notion's, "date" as the CSV's.
+  const clash = columns.find(({ column }) => column === metric) ?? columns.find(({ column }) => column.toLowerCase() === metric.toLowerCase());
+  if (!clash) return undefined;
+  return `${path}: the metric name "${metric}" is ${clash.owner} "${clash.column}" (names are compared ignoring case); rename the metric`;
 }

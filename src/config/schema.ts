@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isValidTimeZone } from "../dates.js";
 import { destinationSchema } from "../destinations/registry.js";
 import { sourceSchema } from "../sources/registry.js";

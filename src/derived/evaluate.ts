@@ -85,8 +85,9 @@ class Evaluator {
   private compute(metric: DerivedMetric, day: string): number {
     const value = this.expr(metric.ast, day, metric);
     if (!Number.isFinite(value)) throw new Missing(`the result is not finite${this.on(day)}`);
-    // Float noise (0.1 + 0.2) goes; 15 significant digits keep every integer a double holds exactly below 1e15.
-    const tidy = Number(value.toPrecision(15));
+    // Float noise (0.1 + 0.2) goes at 15 significant digits; a whole number has none, and is kept
+    // as it is, since 15 digits would change one above 10^15.
+    const tidy = Number.isInteger(value) ? value : Number(value.toPrecision(15));
     return tidy === 0 ? 0 : tidy;
   }
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { metricName } from "../config/common.js";
 
 /** One derived metric as the config declares it (see `DerivedDefinition`). */

@@ -5,7 +5,7 @@ import type { Secrets } from "../log/secrets.js";
 import type { HistoryStore, Metrics, Snapshot, SourceFailure } from "../types.js";
 import { evaluateDerived, type DerivedOutcome } from "./evaluate.js";
 import type { DerivedProgram } from "./program.js";
-import { NORTH_STAR_DAYS } from "../report/north-star.js";
+import { NORTH_STAR_DAYS } from "../report/north-star-days.js";
 
 /** Days before the run date the weekly report reads: its eight weekly sparkline points and the North Star's two 28-day windows. */
 const REPORT_LOOKBACK_DAYS = NORTH_STAR_DAYS - 1;

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { withFileLock, type FileLockOptions } from "../history/file-lock.js";
 import { destinationBase } from "../config/common.js";
 import { addDays } from "../dates.js";

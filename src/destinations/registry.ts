@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Logger } from "../log/logger.js";
 import type { Secrets } from "../log/secrets.js";
 import { unionTypes } from "../config/union-types.js";

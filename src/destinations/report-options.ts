@@ -1,6 +1,6 @@
-import { z } from "zod";
+import * as z from "zod";
 import { destinationBase, metricName } from "../config/common.js";
-import { reportDestinationName } from "../report/delivery-claim.js";
+import { reportDestinationName } from "../report/report-name.js";
 
 const metricDisplay = z
   .object({

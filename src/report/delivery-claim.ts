@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { DestinationError, errorMessage } from "../errors.js";
 import { silentLogger, type Logger } from "../log/logger.js";
+import { assertMarkableName } from "./report-name.js";
 import type { HistoryRow, HistoryStore, ReportMark } from "../types.js";
 
 /**
@@ -160,22 +160,4 @@ export async function deliverReport<T>(history: HistoryStore, d: ReportDelivery<
 function skipped(logger: Logger, d: ReportTarget, parts: number): DeliveryResult {
   logger.info(`weekly report of ${d.date} was already posted to ${d.destination}; skipping`, { date: d.date });
   return { status: "skipped", posted: 0, parts };
-}
-
-/** Names are stored in one cell, `a, b 1/3` in Notion and `a;b 1/3` in the CSV. */
-function isMarkableName(name: string): boolean {
-  return !/[,;"\r\n]/.test(name) && name.trim() === name && !/ \d+\/\d+$/.test(name);
-}
-
-const NAME_RULE = 'is recorded in history\'s "Reported to" column: use no , ; " or line break, no edge spaces and no trailing "N/M"';
-
-/** The `name` of a report destination, checked at config load: spread over `destinationBase.name`. */
-export const reportDestinationName = z
-  .string()
-  .min(1)
-  .refine(isMarkableName, { message: `a report destination's name ${NAME_RULE}` })
-  .optional();
-
-function assertMarkableName(name: string): void {
-  if (!isMarkableName(name)) throw new DestinationError(name, `the destination name "${name}" ${NAME_RULE}`, { code: "destination_name_invalid" });
 }

@@ -2,6 +2,7 @@ import { addDays } from "../dates.js";
 import type { HistoryRow } from "../types.js";
 import type { MetricLine, Verdict } from "./build-report.js";
 import { difference, direction, formatDelta, formatPercentChange, type Direction } from "./format.js";
+import { NORTH_STAR_VIEWS } from "./north-star-days.js";
 
 /**
  * How a window of days becomes one number: `sum` and `avg` of its days (each day needs a value),
@@ -9,11 +10,7 @@ import { difference, direction, formatDelta, formatPercentChange, type Direction
  */
 export type NorthStarAggregate = "sum" | "avg" | "last";
 
-/** The views the block shows, in days, each against the window of the same length before it. */
-export const NORTH_STAR_VIEWS = [7, 28] as const;
-
-/** Days of history the block reads: two of the longest window. */
-export const NORTH_STAR_DAYS = 2 * Math.max(...NORTH_STAR_VIEWS);
+export { NORTH_STAR_DAYS, NORTH_STAR_VIEWS } from "./north-star-days.js";
 
 /** One time scale of the north star: the window ending on the report date against the one before it. */
 export interface NorthStarView {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { metricName, sourceBase } from "../config/common.js";
 import { errorMessage, SourceError } from "../errors.js";
 import { describeUrl, type HttpResponse } from "../http/client.js";

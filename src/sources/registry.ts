@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { unionTypes } from "../config/union-types.js";
 import type { Source } from "../types.js";
 import { createHtmlSource, HTML_TYPE, htmlSourceSchema } from "./html.js";

@@ -6,10 +6,11 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { DEMO_API_TOKEN, DEMO_PASSWORD, DEMO_USER, startDemoSite, type DemoSite } from "../../src/demo/site.js";
 import { DEMO_CONFIG } from "../../src/demo/config.js";
-import { built } from "../helpers/built.js";
+import { bundled } from "../helpers/built.js";
 
 const run = promisify(execFile);
-const BIN = built("cli/bin.js");
+// The bin as shipped: the bundle.
+const BIN = bundled("kpi-collector.js");
 
 /** Runs the built CLI as a real process; resolves with its exit code and output, whatever the code. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -13,7 +13,7 @@ import { startPubSubEmulator, type PubSubEmulator } from "../helpers/emulator.js
 import { freePort, startProcess, waitFor, type ManagedProcess } from "../helpers/processes.js";
 import { sendHtml, sendJson, startServer, type TestServer } from "../helpers/server.js";
 import { fakeDestinationsYaml } from "../fakes/config.js";
-import { built } from "../helpers/built.js";
+import { built, bundled } from "../helpers/built.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PROJECT = "kpi-e2e";
@@ -64,7 +64,8 @@ export interface Stack {
 export const nodeBinary = (): string => process.env.KPI_E2E_NODE || process.execPath;
 
 export async function startStack(): Promise<Stack> {
-  const entry = built("function/entry.js");
+  // The function as deployed: package.json `main` is this bundle.
+  const entry = bundled("function.js");
   if (!existsSync(entry)) throw new Error(`${entry} is missing: jest's global setup builds it`);
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {

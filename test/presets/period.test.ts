@@ -11,6 +11,11 @@ describe("periods ending on the run date", () => {
     ["2024-11-04", "America/New_York", "2024-11-04T05:00:00.000Z"],
     ["2024-01-01", "Pacific/Kiritimati", "2023-12-31T10:00:00.000Z"],
     ["2024-03-10", "Asia/Kolkata", "2024-03-09T18:30:00.000Z"],
+    // Clocks that skip midnight: the day begins at 01:00, the instant they jump, not at 23:00 the day before.
+    ["2026-09-06", "America/Santiago", "2026-09-06T04:00:00.000Z"],
+    ["2026-03-08", "America/Havana", "2026-03-08T05:00:00.000Z"],
+    ["2026-03-29", "Asia/Beirut", "2026-03-28T22:00:00.000Z"],
+    ["2026-11-01", "America/Havana", "2026-11-01T04:00:00.000Z"], // midnight twice: the first one
   ])("%s begins in %s at %s", (date, timeZone, instant) => {
     expect(startOfDay(date, timeZone).toISOString()).toBe(instant);
   });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { reportDestinationFields, webhookUrlSchema } from "../report-options.js";
 
 export const DISCORD_TYPE = "discord";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { errorMessage } from "../../errors.js";
 import type { Source } from "../../types.js";
 import { createComputedPreset, postQuery, readCount } from "./computed.js";

@@ -1,4 +1,4 @@
-import { addDays } from "../../dates.js";
+import { addDays, dateInTimeZone } from "../../dates.js";
 
 /** The `days` days that end on a run date, as calendar dates and as instants in a time zone. */
 export interface Period {
@@ -33,9 +33,12 @@ function offsetMs(at: number, timeZone: string): number {
 export function startOfDay(date: string, timeZone: string): Date {
   const midnightUtc = Date.parse(`${date}T00:00:00Z`);
   // The offset at the guess can differ from the offset at the answer across a DST change: one more step settles it.
-  let at = midnightUtc - offsetMs(midnightUtc, timeZone);
-  at = midnightUtc - offsetMs(at, timeZone);
-  return new Date(at);
+  const guess = midnightUtc - offsetMs(midnightUtc, timeZone);
+  const settled = midnightUtc - offsetMs(guess, timeZone);
+  // Where the clocks skip midnight (Santiago, Havana), one of the two is 23:00 the day before: the
+  // day begins at the earliest that falls on `date`, the instant the clocks jump.
+  const onDate = [guess, settled].sort((a, b) => a - b).find((at) => dateInTimeZone(new Date(at), timeZone) === date);
+  return new Date(onDate ?? settled);
 }
 
 /** The `days` days ending on `date` (inclusive) in `timeZone`. */

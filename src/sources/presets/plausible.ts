@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Metrics, Source, SourceContext } from "../../types.js";
 import { allInOrder, createComputedPreset, postQuery, readCount } from "./computed.js";
 import { periodEndingOn } from "./period.js";

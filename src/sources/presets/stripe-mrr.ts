@@ -93,7 +93,7 @@ const MONTHS_PER: Record<string, [bigint, bigint]> = { month: [1n, 1n], year: [1
 
 /** Turns one billing period's amount into a month's. */
 function perMonth(amount: Amount, recurring: NonNullable<StripePrice["recurring"]>): Amount {
-  const months = MONTHS_PER[recurring.interval];
+  const months = Object.hasOwn(MONTHS_PER, recurring.interval) ? MONTHS_PER[recurring.interval] : undefined;
   if (!months) throw new Error(`unknown billing interval "${recurring.interval}"`);
   const count = BigInt(recurring.interval_count ?? 1);
   return amount.times(months[1], months[0] * count);

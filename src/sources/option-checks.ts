@@ -1,7 +1,8 @@
+/** Checks of source options, run by the config schemas so `validate` catches a bad URL, regex or selector at load. */
 import type * as cheerioSlim from "cheerio/slim";
 import type { CheerioAPI } from "cheerio/slim";
 import { createRequire } from "node:module";
-import { z } from "zod";
+import * as z from "zod";
 import { errorMessage } from "../errors.js";
 
 /** An absolute http(s) URL. */
@@ -42,6 +43,16 @@ export const cssSelector = z
 
 let emptyDocument: CheerioAPI | undefined;
 type CheerioSlim = typeof cheerioSlim;
+
+/**
+ * Loads cheerio with `import()` for `selectorProblem`, which is synchronous (zod refinements are).
+ * Otherwise it falls back to `require`, which in the bundle loads cheerio's CommonJS build from
+ * node_modules, file by file, next to the bundled copy the run then loads: the config loader calls
+ * this first.
+ */
+export async function loadSelectorEngine(): Promise<void> {
+  emptyDocument ??= (await import("cheerio/slim")).load("");
+}
 
 /** Why cheerio refuses `selector`, or undefined when it runs it. */
 export function selectorProblem(selector: string): string | undefined {
