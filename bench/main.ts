@@ -1,3 +1,4 @@
+import { benchChart } from "./chart.js";
 import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { errorMessage } from "../src/errors.js";
@@ -21,6 +22,7 @@ const BENCHES: Record<string, () => Promise<Figure[]> | Figure[]> = {
   "cold-start": benchColdStart,
   "deploy-archive": benchDeployArchive,
   "whole-run": benchWholeRun,
+  chart: benchChart,
 };
 
 const RESULTS = join(ROOT, "bench/results.json");

@@ -57,7 +57,7 @@ async function main(): Promise<MemoryReport> {
   };
   const sampler = setInterval(take, 5);
   try {
-    const response = await postEvent(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, "daily");
+    const response = await postEvent(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, process.env.KPI_BENCH_JOB ?? "daily");
     await response.text();
     take();
     const { ms: _ms, ...max } = maxima;

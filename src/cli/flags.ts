@@ -12,6 +12,7 @@ export const OPTIONS = {
   force: { type: "boolean" },
   parent: { type: "string" },
   title: { type: "string" },
+  out: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -24,6 +25,7 @@ export const COMMAND_FLAGS: Record<string, readonly Flag[]> = {
   schema: [],
   report: ["config", "date", "dry-run", "force"],
   "notion init": ["config", "parent", "title"],
+  chart: ["config", "date", "out"],
 };
 
 /** The closest of `candidates` to `word` within a few edits, for "did you mean". */

@@ -45,6 +45,13 @@ export async function main(argv: string[], unsafeIo: CliIo): Promise<number> {
         const { reportCommand } = await import("./report.js");
         return await reportCommand({ config: values.config, date: values.date, dryRun: values["dry-run"], force: values.force }, io);
       }
+      case "chart": {
+        const { chartCommand } = await import("./chart.js");
+        // PNG bytes bypass the text redaction, which would mangle them; the image holds no secret.
+        return await chartCommand({ config: values.config, date: values.date, out: values.out }, io, (png) =>
+          (unsafeIo.stdout as { write(chunk: Uint8Array): unknown }).write(png),
+        );
+      }
       case "notion": {
         if (sub !== "init") throw new UsageError(`unknown command "notion ${sub ?? ""}"; did you mean "notion init"?`);
         const { notionInitCommand } = await import("./notion-init.js");

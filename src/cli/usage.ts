@@ -14,6 +14,9 @@ Commands:
   report     Render the weekly report from history, or post it
                --config FILE  --date DATE  --dry-run (print instead of posting)
                --force  (post even if this date's report was already posted)
+  chart      Draw the weekly report's chart (PNG or SVG) from history
+               --config FILE  --date DATE
+               --out FILE.png|FILE.svg|-  (default: .kpi/report-DATE.png; - writes PNG to stdout)
   notion init  Create a ready Notion database under a page and print its id
                --config FILE  --parent PAGE_ID_OR_URL  [--title TITLE]
   schema     Print the JSON Schema of kpi.config.yaml (for editor autocompletion)

@@ -1,7 +1,10 @@
-import { rm } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { buildPipeline } from "../build.js";
 import { loadConfig } from "../config/load.js";
-import { dateInTimeZone } from "../dates.js";
+import { addDays, dateInTimeZone } from "../dates.js";
+import { CHART_HISTORY_DAYS, renderChartImage } from "../report/chart-image.js";
+import { errorMessage } from "../errors.js";
 import { createLogger, type LogRecord } from "../log/logger.js";
 import { buildWeeklyReport } from "../report/build-report.js";
 import { renderReportText } from "../destinations/discord/render-text.js";
@@ -48,6 +51,16 @@ export async function runDemo(out: (text: string) => void = (t) => process.stdou
     const weekly = await pipeline.process("weekly-report", { date: today });
     const report = await buildWeeklyReport(weekly.snapshot, history, pipeline.reportSettings);
     out(renderReportText(report).replace(/^/gm, "    ") + "\n");
+    // The image the Discord message would carry, beside the history file (`.kpi/demo-report.png`).
+    const chartPath = join(dirname(historyPath), "demo-report.png");
+    try {
+      const chart = await renderChartImage(report, await history.range(addDays(today, 1 - CHART_HISTORY_DAYS), today));
+      await mkdir(dirname(chartPath), { recursive: true });
+      await writeFile(chartPath, chart.png);
+      out(`\n    The chart attached to it: ${chartPath}\n`);
+    } catch (error) {
+      out(`\nwarning: the chart could not be drawn: ${errorMessage(error)}\n`);
+    }
 
     const failed = [...daily.destinations, ...weekly.destinations].filter((d) => !d.ok);
     for (const record of warnings) out(`${record.severity.toLowerCase()}: ${record.message}\n`);

@@ -4,6 +4,8 @@ import { silentLogger, type Logger } from "../log/logger.js";
 import type { Secrets } from "../log/secrets.js";
 import type { Pipeline } from "../pipeline.js";
 import { buildWeeklyReport, storedReportInput, type ReportSettings } from "../report/build-report.js";
+import { CHART_HISTORY_DAYS, type ChartInput } from "../report/chart-image.js";
+import { addDays } from "../dates.js";
 import { isHistoryStore, type HistoryStore } from "../types.js";
 import { reportOptions, sendWeeklyReport } from "./discord/deliver.js";
 import { createReportChannel, isReportDestination, leftOutReportOptions, reportFormat, REPORT_TYPES, type ReportDestinationEntry } from "./report-types.js";
@@ -44,13 +46,7 @@ export async function reportFromConfig(
   const leftOut = request.dryRun ? (config.leftOut ?? []).flatMap((d) => leftOutReportOptions(d.entry) ?? []) : [];
   const targets = [...config.destinations.filter(isReportDestination), ...leftOut];
   const full = { ...request, settings: pipeline.reportSettings };
-  // A destination's own `history` store, as in a run; else the pipeline's.
-  const historyOf = (target?: ReportDestinationEntry): HistoryStore => {
-    const named = target?.history ? pipeline.destinations.find((d) => d.name === target.history) : undefined;
-    const history = isHistoryStore(named) ? named : pipeline.history;
-    if (!history) throw new ConfigError(["destinations: the report reads history; add a notion or file destination"]);
-    return history;
-  };
+  const historyOf = (target?: ReportDestinationEntry) => reportHistory(pipeline, target);
   if (!targets.length) {
     if (!request.dryRun)
       throw new ConfigError([`destinations: no ${REPORT_TYPES.join(" or ")} destination to post to; add one, or use --dry-run to print the report`]);
@@ -62,6 +58,31 @@ export async function reportFromConfig(
   const results: ReportCommandResult[] = [];
   for (const target of targets) results.push(await runReportCommand(target, { secrets: config.secrets, logger, history: historyOf(target) }, full));
   return results;
+}
+
+/** A destination's own `history` store, as in a run; else the pipeline's. */
+function reportHistory(pipeline: Pipeline, target?: ReportDestinationEntry): HistoryStore {
+  const named = target?.history ? pipeline.destinations.find((d) => d.name === target.history) : undefined;
+  const history = isHistoryStore(named) ? named : pipeline.history;
+  if (!history) throw new ConfigError(["destinations: the report reads history; add a notion or file destination"]);
+  return history;
+}
+
+/**
+ * `kpi-collector chart --date D`: the chart of D's weekly report, as the first discord destination
+ * (else the first report destination, else the config's settings alone) would attach it.
+ */
+export async function chartInputFromConfig(config: Config, pipeline: Pipeline, date: string): Promise<ChartInput> {
+  const leftOut = (config.leftOut ?? []).flatMap((d) => leftOutReportOptions(d.entry) ?? []);
+  const targets = [...config.destinations.filter(isReportDestination), ...leftOut];
+  const target = targets.find((t) => t.type === "discord") ?? targets[0];
+  const history = reportHistory(pipeline, target);
+  const options = target ? reportOptions(target, pipeline.reportSettings) : pipeline.reportSettings;
+  const metrics = target?.type === "discord" ? target.chartMetrics : undefined;
+  // The chart's span first: a Notion store answers the report's shorter read from memory.
+  const rows = await history.range(addDays(date, 1 - CHART_HISTORY_DAYS), date);
+  const report = await buildWeeklyReport(await storedReportInput(history, date), history, options);
+  return { report, rows, options: { metrics } };
 }
 
 /** The weekly report of one destination, rebuilt from history: rendered, or posted once. */

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { PNG } from "pngjs";
 import { describe, expect, it } from "@jest/globals";
 import { addDays, dateInTimeZone } from "../../src/dates.js";
 import { runDemo } from "../../src/demo/main.js";
@@ -30,5 +31,10 @@ describe("npm run demo", () => {
     expect(rows).toHaveLength(93);
     expect(rows.at(-1)).toMatch(new RegExp(`^${today},\\d`));
     for (const secret of [DEMO_PASSWORD, DEMO_API_TOKEN]) expect(output).not.toContain(secret);
+    // The chart the Discord message would carry, written beside the history, its path printed after the report.
+    const chartPath = join(dirname(history), "demo-report.png");
+    expect(output.indexOf(`The chart attached to it: ${chartPath}\n`)).toBeGreaterThan(output.indexOf("Compared with"));
+    const png = PNG.sync.read(await readFile(chartPath));
+    expect([png.width, png.height]).toEqual([1200, 800]);
   });
 });

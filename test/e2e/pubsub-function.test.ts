@@ -1,3 +1,4 @@
+import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { addDays } from "../../src/dates.js";
 import type { LogRecord } from "../../src/log/logger.js";
@@ -65,6 +66,13 @@ suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}
     expect(text).toMatch(/3,600/);
     expect(text).toMatch(/\+80(\.0)?%/);
     expect(text).toMatch(/\+25(\.0)?%/);
+    // One image: the chart, uploaded with the message and shown in its embed.
+    const [chart, ...more] = stack.discord.messages[0]!.attachments;
+    expect(more).toEqual([]);
+    expect(chart).toMatchObject({ filename: `kpi-report-${DATE}.png`, content_type: "image/png" });
+    expect(PNG.sync.read(chart!.data).width).toBe(1200);
+    expect(stack.discord.messages[0]!.embeds[0]!.image).toEqual({ url: `attachment://kpi-report-${DATE}.png` });
+    expect(stack.discord.errors).toEqual([]);
     expect(stack.slack.messages).toHaveLength(1);
     expect(JSON.stringify(stack.slack.messages[0]!.blocks)).toMatch(/\*3,600\* ▲ \+1,600 \(\+80\.0%\)/);
   }, TEST_TIMEOUT_MS);
@@ -74,6 +82,7 @@ suite(`end to end: Pub/Sub emulator -> Functions Framework (node ${nodeBinary()}
     await stack.waitForStatus(id, 204);
     expect(rowsOf(DATE)).toHaveLength(1);
     expect(stack.discord.messages).toHaveLength(1);
+    expect(stack.discord.messages.flatMap((m) => m.attachments)).toHaveLength(1);
     expect(stack.slack.messages).toHaveLength(1);
   }, TEST_TIMEOUT_MS);
 

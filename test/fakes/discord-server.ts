@@ -1,5 +1,17 @@
 import type { ServerResponse } from "node:http";
 import { sendJson, startServer, type TestServer } from "../helpers/server.js";
+import { formBoundary, parseMultipart } from "./multipart.js";
+
+/** A file uploaded with a message, as Discord stores it. */
+export interface FakeAttachment {
+  id: string;
+  /** Sanitized as Discord does: `hello (world).png` becomes `hello_world.png`. */
+  filename: string;
+  description?: string;
+  content_type?: string;
+  size: number;
+  data: Buffer;
+}
 
 /** A message the fake accepted, as Discord would store it. */
 export interface FakeDiscordMessage {
@@ -8,6 +20,8 @@ export interface FakeDiscordMessage {
   username?: string;
   embeds: Record<string, unknown>[];
   allowed_mentions?: unknown;
+  /** Files uploaded with the message (multipart `files[n]`). */
+  attachments: FakeAttachment[];
   body: Record<string, unknown>;
 }
 
@@ -27,6 +41,11 @@ export interface FakeDiscord {
   messages: FakeDiscordMessage[];
   /** Every request received, accepted or not. */
   requests: TestServer["requests"];
+  /**
+   * Mistakes Discord lets pass silently: an embed image naming an attachment the message didn't
+   * upload is dropped from the embed (the message still posts). Tests expect this to stay empty.
+   */
+  errors: string[];
   /** Answer the next `times` executions with `status` (429 with `retry_after`, 5xx with a JSON error). */
   failNext(status: number, times?: number, options?: FailOptions): void;
   /**
@@ -45,6 +64,8 @@ export interface FakeDiscordOptions {
 }
 
 const LIMITS = { content: 2000, embeds: 10, title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, author: 256, total: 6000 };
+/** Discord's upload limit for webhooks since 2025-01-16: 10 MiB of files per message. */
+export const UPLOAD_LIMIT = 10 * 1024 * 1024;
 const PATH = /^\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/?]+)(?:\?(.*))?$/;
 
 /** A Discord webhook endpoint on 127.0.0.1 that enforces the documented limits and error codes. */
@@ -52,6 +73,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const id = "1234567890123456789";
   const token = "fake-T0ken_abcdefghijklmnopqrstuvwxyz0123456789";
   const messages: FakeDiscordMessage[] = [];
+  const errors: string[] = [];
   const failures: { status: number; options: FailOptions }[] = [];
   const lateAnswers: number[] = [];
   /** Answers held back by `answerLateNext`, released at close. */
@@ -73,22 +95,29 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (bucket.used >= limit) return fail(res, 429, { retryAfter: (windowMs - (Date.now() - bucket.start)) / 1000 });
       bucket.used++;
     }
+    const form = readForm(req.headers["content-type"], req.rawBody);
+    if (form === "invalid") return sendJson(res, 400, { message: "Invalid Form Body", code: 50035, errors: { _errors: [{ code: "MULTIPART_INVALID", message: "Invalid multipart body" }] } });
+    if (form === "too large") return sendJson(res, 413, { message: "Request entity too large", code: 40005 });
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(req.body) as Record<string, unknown>;
+      body = JSON.parse(form?.payload ?? req.body) as Record<string, unknown>;
       if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("not an object");
     } catch {
       return sendJson(res, 400, { message: "The request body contains invalid JSON.", code: 50109 });
     }
-    const problem = validate(body);
+    // A JSON body uploads nothing: its `attachments` entries name no part, and the message is judged without them.
+    const attachments = form ? uploads(form.files, body.attachments, nextId) : [];
+    if (typeof attachments === "string") return sendJson(res, 400, { message: "Invalid Form Body", code: 50035, errors: { attachments: { _errors: [{ code: "ATTACHMENT_INVALID", message: attachments }] } } });
+    const problem = validate(body, attachments.length);
     if (problem === "empty") return sendJson(res, 400, { message: "Cannot send an empty message", code: 50006 });
     if (problem) return sendJson(res, 400, { message: "Invalid Form Body", code: 50035, errors: problem });
     const message: FakeDiscordMessage = {
       id: String(1_100_000_000_000_000_000n + nextId++),
       content: typeof body.content === "string" ? body.content : "",
       username: typeof body.username === "string" ? body.username : undefined,
-      embeds: Array.isArray(body.embeds) ? (body.embeds as Record<string, unknown>[]) : [],
+      embeds: Array.isArray(body.embeds) ? dropUnknownImages(body.embeds as Record<string, unknown>[], attachments, errors) : [],
       allowed_mentions: body.allowed_mentions,
+      attachments,
       body,
     };
     messages.push(message);
@@ -111,8 +140,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       res.writeHead(204, headers);
       return void res.end();
     }
-    const { body: _body, ...stored } = message;
-    sendJson(res, 200, { ...stored, type: 0, channel_id: "42", webhook_id: id, timestamp: new Date().toISOString() }, headers);
+    const { body: _body, attachments: files, ...stored } = message;
+    const shown = files.map(({ data: _data, ...file }) => ({ ...file, url: `https://cdn.discordapp.com/attachments/42/${file.id}/${file.filename}` }));
+    sendJson(res, 200, { ...stored, attachments: shown, type: 0, channel_id: "42", webhook_id: id, timestamp: new Date().toISOString() }, headers);
   });
 
   return {
@@ -121,6 +151,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     token,
     messages,
     requests: server.requests,
+    errors,
     failNext: (status, times = 1, failOptions = {}) => {
       for (let i = 0; i < times; i++) failures.push({ status, options: failOptions });
     },
@@ -166,7 +197,7 @@ const length = (value: unknown): number => (typeof value === "string" ? [...valu
 type Errors = Record<string, unknown>;
 
 /** `"empty"`, an `errors` object shaped like Discord's, or undefined when the body is valid. */
-function validate(body: Record<string, unknown>): Errors | "empty" | undefined {
+function validate(body: Record<string, unknown>, files: number): Errors | "empty" | undefined {
   const errors: Errors = {};
   const add = (path: (string | number)[], code: string, message: string) => {
     let node = errors;
@@ -177,7 +208,7 @@ function validate(body: Record<string, unknown>): Errors | "empty" | undefined {
     if (length(value) > limit) add(path, "BASE_TYPE_MAX_LENGTH", `Must be ${limit} or fewer in length.`);
   };
   const embeds = Array.isArray(body.embeds) ? (body.embeds as Record<string, unknown>[]) : [];
-  if (!length(body.content) && !embeds.length && !body.components && !body.file) return "empty";
+  if (!length(body.content) && !embeds.length && !body.components && !body.file && !files) return "empty";
   const reserved = typeof body.username === "string" ? /discord|clyde/i.exec(body.username)?.[0] : undefined;
   if (reserved) add(["username"], "USERNAME_INVALID_CONTAINS", `Username cannot contain "${reserved.toLowerCase()}"`);
   max(["content"], body.content, LIMITS.content);
@@ -203,4 +234,66 @@ function validate(body: Record<string, unknown>): Errors | "empty" | undefined {
   });
   if (total > LIMITS.total) add(["embeds"], "MAX_EMBED_SIZE_EXCEEDED", `Embed size exceeds maximum size of ${LIMITS.total}`);
   return Object.keys(errors).length ? errors : undefined;
+}
+
+/** A multipart body's JSON and files, undefined for a JSON body. */
+function readForm(contentType: string | undefined, raw: Buffer): { payload?: string; files: Map<number, FormFile> } | "invalid" | "too large" | undefined {
+  const boundary = formBoundary(contentType);
+  if (!boundary) return undefined;
+  let parts;
+  try {
+    parts = parseMultipart(raw, boundary);
+  } catch {
+    return "invalid";
+  }
+  const files = new Map<number, FormFile>();
+  for (const part of parts) {
+    const n = /^files\[(\d+)\]$/.exec(part.name)?.[1];
+    if (n !== undefined) files.set(Number(n), { filename: part.filename ?? "", contentType: part.contentType, data: part.data });
+  }
+  const size = [...files.values()].reduce((sum, f) => sum + f.data.length, 0);
+  if (size > UPLOAD_LIMIT) return "too large";
+  return { payload: parts.find((p) => p.name === "payload_json")?.data.toString("utf8"), files };
+}
+
+interface FormFile {
+  filename: string;
+  contentType?: string;
+  data: Buffer;
+}
+
+/** The uploads as attachments, their `attachments[]` entries (`id` = n of `files[n]`) adding filename and alt text; or what is wrong. */
+function uploads(files: Map<number, FormFile>, requested: unknown, nextId: bigint): FakeAttachment[] | string {
+  const entries = Array.isArray(requested) ? (requested as Record<string, unknown>[]) : [];
+  for (const entry of entries) {
+    if (!files.has(Number(entry.id))) return `attachments[].id ${String(entry.id)} names no files[n] part`;
+    if (typeof entry.description === "string" && [...entry.description].length > 1024) return "description: Must be 1024 or fewer in length.";
+  }
+  return [...files.entries()].map(([n, file], i) => {
+    const entry = entries.find((e) => Number(e.id) === n);
+    const description = typeof entry?.description === "string" ? entry.description : undefined;
+    const filename = sanitizeFilename(typeof entry?.filename === "string" ? entry.filename : file.filename);
+    return { id: String(1_200_000_000_000_000_000n + nextId * 10n + BigInt(i)), filename, ...(description ? { description } : {}), content_type: file.contentType, size: file.data.length, data: file.data };
+  });
+}
+
+/** Like Flask's `secure_filename`, as Discord does: spaces become `_`, other characters go, no leading `_`. */
+function sanitizeFilename(name: string): string {
+  return name.replace(/\s+/g, "_").replace(/[^A-Za-z0-9._-]/g, "").replace(/^[._]+/, "");
+}
+
+/** Embed images naming `attachment://` files not uploaded: dropped, as Discord does, and recorded as an error. */
+function dropUnknownImages(embeds: Record<string, unknown>[], attachments: FakeAttachment[], errors: string[]): Record<string, unknown>[] {
+  return embeds.map((embed, i) => {
+    const copy = { ...embed };
+    for (const key of ["image", "thumbnail"] as const) {
+      const url = (embed[key] as { url?: unknown } | undefined)?.url;
+      if (typeof url !== "string" || !url.startsWith("attachment://")) continue;
+      const name = url.slice("attachment://".length);
+      if (attachments.some((a) => a.filename === name)) continue;
+      errors.push(`embeds[${i}].${key}: ${url} names no file uploaded with the message`);
+      delete copy[key];
+    }
+    return copy;
+  });
 }

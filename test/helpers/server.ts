@@ -1,7 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Handler = (req: IncomingMessage & { body: string }, res: ServerResponse) => void | Promise<void>;
+/** `body` is the request as UTF-8 text; `rawBody` its bytes, for binary uploads. */
+export type Handler = (req: IncomingMessage & { body: string; rawBody: Buffer }, res: ServerResponse) => void | Promise<void>;
 
 export interface TestServer {
   url: string;
@@ -18,9 +19,10 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
+      const rawBody = Buffer.concat(chunks);
+      const body = rawBody.toString("utf8");
       requests.push({ method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, body });
-      Promise.resolve(handler(Object.assign(req, { body }), res)).catch((error: unknown) => {
+      Promise.resolve(handler(Object.assign(req, { body, rawBody }), res)).catch((error: unknown) => {
         res.statusCode = 599;
         res.end(String(error));
       });

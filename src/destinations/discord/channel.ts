@@ -1,7 +1,7 @@
 import type { Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import type { ReportChannel, ReportFormat } from "./deliver.js";
-import { alertMessages, toDiscordMessages, type MessageOptions } from "./embeds.js";
+import { alertMessages, attachChart, toDiscordMessages, type MessageOptions } from "./embeds.js";
 import type { DiscordMessage } from "./limits.js";
 import type { DiscordOptions } from "./options.js";
 import { renderReportText } from "./render-text.js";
@@ -23,5 +23,6 @@ export function createDiscordChannel(
   deps: { destination: string; secrets: Secrets; logger?: Logger } & WebhookDeliveryOptions,
 ): ReportChannel<DiscordMessage> {
   const webhook = createWebhookClient(options.webhookUrl, deps);
-  return { ...discordFormat(options), label: webhook.label, legacyReportSent: true, post: (message) => webhook.execute(message) };
+  const chart = options.chart === false ? undefined : { metrics: options.chartMetrics, attach: attachChart };
+  return { ...discordFormat(options), label: webhook.label, legacyReportSent: true, post: (message) => webhook.execute(message), chart };
 }

@@ -2,6 +2,7 @@ import { DestinationError, errorMessage } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import { buildWeeklyReport, type ReportInput, type ReportOptions, type ReportSettings, type WeeklyReport } from "../../report/build-report.js";
+import { prepareChart, type ChartImage, type ChartImageOptions } from "../../report/chart-image.js";
 import { deliverReport } from "../../report/delivery-claim.js";
 import type { HistoryStore, Snapshot, SourceFailure } from "../../types.js";
 import type { ReportDestinationOptions } from "../report-options.js";
@@ -27,6 +28,14 @@ export interface ReportChannel<M> extends ReportFormat<M> {
   readonly legacyReportSent?: boolean;
   /** Posts one message; an error for a post whose answer never came is an `UnansweredPost`. */
   post(message: M): Promise<unknown>;
+  /** Set when the report carries its chart image (discord's `chart`). */
+  chart?: ReportChart<M>;
+}
+
+/** How a channel carries the report's chart. */
+export interface ReportChart<M> extends ChartImageOptions {
+  /** The report's messages with the image added to the first; the number of messages is unchanged. */
+  attach(messages: M[], image: ChartImage): M[];
 }
 
 /** What posting needs, shared by the destination and the `report` command. */
@@ -65,10 +74,15 @@ export async function sendWeeklyReport<M>(input: ReportInput, history: HistorySt
     logger: d.logger,
     build: async () => {
       const failures = redactFailures(input.failures ?? [], d.secrets);
+      const chart = d.channel.chart;
+      // Before the report's own read: the chart's longer span serves both.
+      const draw = chart && (await prepareChart(history, input.date, chart, d.logger));
       const built = await readHistory(() => buildWeeklyReport({ ...input, failures }, history, d.report), d, input.date);
       report = built;
+      const parts = d.channel.reportMessages(built);
+      const image = draw && (await draw(built));
       // The report also serves as the alert for the failures it lists.
-      return { parts: d.channel.reportMessages(built), alerted: built.failures.map((f) => f.source) };
+      return { parts: chart && image ? chart.attach(parts, image) : parts, alerted: built.failures.map((f) => f.source) };
     },
     post: (message) => d.channel.post(message),
   });

@@ -1,4 +1,5 @@
 import type { MetricLine, WeeklyReport } from "../../report/build-report.js";
+import type { ChartImage } from "../../report/chart-image.js";
 import { truncate } from "../../report/truncate.js";
 import { comparisonSentence, metricLines, mixedComparison, type Markup } from "../../report/wording.js";
 import type { Snapshot, SourceFailure } from "../../types.js";
@@ -112,4 +113,14 @@ function packMessages(embeds: DiscordEmbed[], options: MessageOptions = {}): Dis
   }
   flush();
   return messages;
+}
+
+/** The report's first message with the chart uploaded and shown as its first embed's image. */
+export function attachChart(messages: DiscordMessage[], image: ChartImage): DiscordMessage[] {
+  const [first, ...rest] = messages;
+  if (!first) return messages;
+  const [embed, ...embeds] = first.embeds ?? [];
+  const shown = { ...(embed ?? {}), image: { url: `attachment://${image.filename}` } };
+  const upload = { filename: image.filename, contentType: "image/png", data: image.png, description: image.description };
+  return [{ ...first, embeds: [shown, ...embeds], files: [...(first.files ?? []), upload] }, ...rest];
 }

@@ -8,6 +8,17 @@ export interface DiscordEmbed {
   footer?: { text: string };
   author?: { name: string };
   timestamp?: string;
+  /** `attachment://<filename>` shows a file uploaded with the same message. */
+  image?: { url: string };
+}
+
+/** A file uploaded with a message (multipart `files[n]`): never part of the JSON body. */
+export interface DiscordUpload {
+  filename: string;
+  contentType: string;
+  data: Uint8Array;
+  /** Alt text: Discord's attachment `description`, at most 1,024 characters. */
+  description?: string;
 }
 
 /** The JSON body of one webhook execution. */
@@ -18,6 +29,8 @@ export interface DiscordMessage {
   embeds?: DiscordEmbed[];
   /** Always `{ parse: [] }`: a metric name or a reason can never ping anyone. */
   allowed_mentions: { parse: string[] };
+  /** Files sent as multipart parts `files[0]`, `files[1]`, …; the client writes their `attachments` entries. */
+  files?: DiscordUpload[];
 }
 
 /** Discord's documented limits (message.mdx, "Embed Limits"). */

@@ -32,6 +32,10 @@ export const discordOptionsSchema = z
       .optional(),
     /** Overrides the webhook's avatar. */
     avatarUrl: z.url().optional(),
+    /** Attach the weekly report's chart image (North Star on top, a panel per metric). @default true */
+    chart: z.boolean().optional(),
+    /** The metrics that get a panel in the chart, in this order (at most 12 are drawn). @default the report's metrics */
+    chartMetrics: z.array(z.string().min(1)).min(1).optional(),
   })
   .strict();
 

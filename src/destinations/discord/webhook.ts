@@ -6,6 +6,7 @@ import type { Secrets } from "../../log/secrets.js";
 import type { DiscordMessage } from "./limits.js";
 import type { WebhookDeliveryOptions } from "../webhook-options.js";
 import { Refused, postWithRetry, webhookRetry, type WebhookFailures } from "../webhook-retry.js";
+import { jsonPayload, multipartBody } from "./multipart.js";
 import { webhookId } from "./options.js";
 
 export type { WebhookDeliveryOptions };
@@ -38,10 +39,11 @@ export function createWebhookClient(
   const fail = (code: DiscordErrorCode, message: string, details?: { status?: number; discordCode?: number }) =>
     new DiscordError(deps.destination, code, deps.secrets.redact(`${label}: ${message}`), details);
 
-  async function attempt(body: string): Promise<Answer> {
+  async function attempt(body: string | FormData): Promise<Answer> {
     const response = await doFetch(post, {
       method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "kpi-collector" },
+      // A FormData body gets its multipart type, with the boundary, from fetch.
+      headers: typeof body === "string" ? { "content-type": "application/json", "user-agent": "kpi-collector" } : { "user-agent": "kpi-collector" },
       body,
       signal: AbortSignal.timeout(deps.timeoutMs ?? 15_000),
     });
@@ -92,7 +94,8 @@ export function createWebhookClient(
     label,
     execute(message) {
       // Every text of the message is redacted, whatever built it; values, not the serialised body, so it stays valid JSON.
-      const body = JSON.stringify(deps.secrets.redactValue(message));
+      const payload = JSON.stringify(deps.secrets.redactValue(jsonPayload(message)));
+      const body = message.files?.length ? multipartBody(payload, message.files) : payload;
       const send = async () => {
         if (pausedUntil > Date.now()) await sleep(pausedUntil - Date.now());
         return attempt(body);

@@ -1,10 +1,11 @@
 import { addDays } from "../../dates.js";
 import type { HistoryRow } from "../../types.js";
+import { CHART_HISTORY_DAYS } from "../chart-image.js";
 import type { MetricLine, Verdict, WeeklyReport } from "../build-report.js";
 import { formatDelta, formatPercentChange, formatValue, type MetricFormat } from "../format.js";
 
-/** Days the chart spans, ending on the report date. */
-export const CHART_DAYS = 12 * 7;
+/** Days the chart spans, ending on the report date: 12 weeks, set where the weekly run reads its history. */
+export const CHART_DAYS = CHART_HISTORY_DAYS;
 /** The most small panels below the North Star. */
 export const MAX_PANELS = 12;
 
