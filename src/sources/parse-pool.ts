@@ -139,7 +139,9 @@ export class ParsePool implements PageParser {
       this.handed += job.job.body.length;
       // Busy, the thread keeps the process alive; idle, it never does.
       slot.worker.ref();
-      slot.worker.postMessage(job.job);
+      const body = job.job.body;
+      // Bytes are moved, not copied: the main thread keeps no copy of the page.
+      slot.worker.postMessage(job.job, ownsBuffer(body) ? [body.buffer] : []);
     }
   }
 
@@ -226,6 +228,11 @@ export class ParsePool implements PageParser {
     if (error) job.reject(error);
     else job.resolve(result);
   }
+}
+
+/** Bytes that are the whole of their own ArrayBuffer, which moving to a worker takes from no one else. */
+function ownsBuffer(body: string | Uint8Array): body is Uint8Array & { buffer: ArrayBuffer } {
+  return typeof body !== "string" && body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
 }
 
 function abortReason(signal: AbortSignal): Error {
