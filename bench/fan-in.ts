@@ -1,5 +1,5 @@
 import { buildPipeline } from "../src/build.js";
-import { sleep } from "../src/concurrency.js";
+import { sleep } from "../src/sleep.js";
 import { loadConfig } from "../src/config/load.js";
 import { silentLogger } from "../src/log/logger.js";
 import { sendJson, startServer } from "../test/helpers/server.js";

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { sendHtml, startServer } from "../test/helpers/server.js";
 import { functionNodeOptions } from "../test/helpers/terraform.js";
 import { ROOT } from "./paths.js";
-import { DEFAULT_MAX_PARSE_BYTES } from "../src/sources/extract.js";
+import { DEFAULT_MAX_PARSE_BYTES } from "../src/sources/option-checks.js";
 import { PARSE_HEAP_MIB } from "../src/sources/parse-pool.js";
 import { median, mib, round, type Figure } from "./figures.js";
 import { REPORT_PREFIX, type MemoryReport } from "./memory-report.js";

@@ -1,6 +1,6 @@
 import type { Config } from "./config/load.js";
 import { createDestination, destinationName, HISTORY_TYPES, type DestinationOptions } from "./destinations/registry.js";
-import type { RetryOptions } from "./http/retry.js";
+import type { RetryPolicy } from "./http/retry.js";
 import { createHttpClient } from "./http/client.js";
 import type { Logger } from "./log/logger.js";
 import type { Secrets } from "./log/secrets.js";
@@ -29,7 +29,7 @@ export interface BuildDeps {
 
 export interface Tuning {
   /** Source retries. */
-  http?: Partial<RetryOptions>;
+  http?: Partial<RetryPolicy>;
   /** Extra dependencies for each destination type, e.g. `{ notion: { minIntervalMs: 0 } }`. */
   destinations?: Partial<Record<DestinationOptions["type"], Record<string, unknown>>>;
 }

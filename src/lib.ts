@@ -19,7 +19,27 @@ export {
   type HistoryRow,
   type ReportMark,
 } from "./types.js";
-export { KpiError, ConfigError, SourceError, DestinationError, HttpError } from "./errors.js";
+export {
+  KpiError,
+  isKpiError,
+  ConfigError,
+  UsageError,
+  MessageError,
+  RetryableEventError,
+  SourceError,
+  DestinationError,
+  HttpError,
+  WebhookError,
+  DiscordError,
+  SlackError,
+  RetriesExhausted,
+  UncertainWrite,
+  ColumnTypeError,
+  type KpiErrorCode,
+  type DiscordErrorCode,
+  type SlackErrorCode,
+} from "./errors.js";
+export { HTTP_RETRY, type RetryPolicy } from "./http/retry.js";
 export { loadConfig, loadConfigFile, type Config, type Env, type LoadOptions } from "./config/load.js";
 export { defineConfig, configFromObject, type ConfigInput } from "./config/define.js";
 export { buildPipeline, type BuildDeps, type Tuning } from "./build.js";

@@ -1,6 +1,6 @@
 import { mapWithConcurrency } from "./concurrency.js";
 import { dateInTimeZone, isIsoDate } from "./dates.js";
-import { ConfigError, errorMessage } from "./errors.js";
+import { ConfigError, SourceError, errorMessage } from "./errors.js";
 import { collectSource } from "./collect-source.js";
 import { assertUniqueNames } from "./unique-names.js";
 import { claimMetrics } from "./metric-owners.js";
@@ -133,10 +133,10 @@ export class Pipeline {
         this.options.onProgress?.({ type: "source-done", source: source.name, durationMs, metrics: Object.keys(values).length });
         return { source, metrics: values, durationMs };
       } catch (error) {
-        const reason = this.secrets.redact(errorMessage(error).replace(`[${source.name}] `, ""));
+        const reason = this.secrets.redact(error instanceof SourceError && error.source === source.name ? error.reason : errorMessage(error));
         failures.push({ source: source.name, error: reason, ...(source.metricNames ? { metrics: [...source.metricNames] } : {}) });
         const durationMs = Date.now() - started;
-        this.logger.warn(`source ${source.name} failed: ${reason}`, { job, source: source.name, durationMs });
+        this.logger.warn(`source ${source.name} failed: ${reason}`, { job, source: source.name, durationMs, event: "source-failed" });
         this.options.onProgress?.({ type: "source-failed", source: source.name, durationMs, error: reason });
         return undefined;
       }
@@ -146,7 +146,7 @@ export class Pipeline {
     for (const clash of clashes) {
       failures.push(clash);
       const durationMs = collected.find((c) => c?.source.name === clash.source)?.durationMs ?? 0;
-      this.logger.warn(`source ${clash.source} failed: ${clash.error}`, { job, source: clash.source, durationMs });
+      this.logger.warn(`source ${clash.source} failed: ${clash.error}`, { job, source: clash.source, durationMs, event: "source-failed" });
       this.options.onProgress?.({ type: "source-failed", source: clash.source, durationMs, error: clash.error });
     }
     failures.sort((a, b) => a.source.localeCompare(b.source));
@@ -221,7 +221,7 @@ export class Pipeline {
     } catch (error) {
       const durationMs = Date.now() - started;
       const reason = this.secrets.redact(errorMessage(error));
-      this.logger.error(`destination ${destination.name} failed: ${reason}`, { job: snapshot.job, destination: destination.name, durationMs });
+      this.logger.error(`destination ${destination.name} failed: ${reason}`, { job: snapshot.job, destination: destination.name, durationMs, event: "destination-failed" });
       this.options.onProgress?.({ type: "destination-failed", destination: destination.name, durationMs, error: reason });
       return { destination: destination.name, ok: false, error: reason, durationMs };
     }

@@ -1,5 +1,5 @@
 import { isIsoDate } from "../dates.js";
-import { UsageError } from "./usage.js";
+import { UsageError } from "../errors.js";
 
 /** Every flag of every command, for `util.parseArgs`. */
 export const OPTIONS = {

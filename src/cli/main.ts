@@ -1,10 +1,11 @@
 import { parseArgs } from "node:util";
-import { ConfigError, errorMessage } from "../errors.js";
+import { ConfigError, UsageError, errorMessage } from "../errors.js";
 import { Secrets } from "../log/secrets.js";
 import { redactedIo, type CliIo } from "./context.js";
 import { runCommand } from "./run.js";
 import { checkCommandFlags, checkDateFlag, OPTIONS, unknownFlagError } from "./flags.js";
-import { USAGE, UsageError, isUsageError, onlyNames } from "./usage.js";
+import { isUsageError, onlyNames } from "../args.js";
+import { USAGE } from "./usage.js";
 import { schemaCommand, validateCommand } from "./validate.js";
 import { printable } from "../printable.js";
 

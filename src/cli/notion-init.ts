@@ -1,10 +1,9 @@
-import { ConfigError, errorMessage } from "../errors.js";
+import { ConfigError, UsageError, errorMessage } from "../errors.js";
 import { Secrets } from "../log/secrets.js";
 import { createSource } from "../sources/registry.js";
 import { loadConfigFile, resolveConfigPath, type Config } from "../config/load.js";
 import { NOTION_TYPE } from "../destinations/notion/options.js";
 import type { CliIo } from "./context.js";
-import { UsageError } from "./usage.js";
 import { printable, printableLine } from "../printable.js";
 
 /**

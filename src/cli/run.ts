@@ -1,11 +1,12 @@
 import { buildPipeline } from "../build.js";
 import { JOBS, type Job } from "../types.js";
-import { UsageError } from "./usage.js";
+import { UsageError } from "../errors.js";
 import { checkOnlyFlag } from "./flags.js";
 import { daysBetween } from "../dates.js";
 import { cliLogger, loadCliConfig, type CliIo } from "./context.js";
 import { terminalProgress, type TerminalProgress } from "./progress.js";
-import { CONSOLE_TYPE, formatSnapshotTable } from "../destinations/console.js";
+import { CONSOLE_TYPE } from "../destinations/console.js";
+import { formatSnapshotTable } from "../snapshot-table.js";
 import type { LogRecord } from "../log/logger.js";
 import { logRunSummary, summarizeRun } from "../run-summary.js";
 import { printableLine } from "../printable.js";
@@ -43,7 +44,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   // by the table's failure list when a table is printed (a dry run, a console destination), else by its warning.
   const printsTable = args.dryRun || config.destinations.some((d) => d.type === CONSOLE_TYPE && (!d.jobs || d.jobs.includes(job)));
   const shownElsewhere = (record: LogRecord) =>
-    (record.destination !== undefined || (printsTable && record.source !== undefined)) && / failed: /.test(record.message);
+    record.event === "destination-failed" || (printsTable && record.event === "source-failed");
   const { logger, flush } = cliLogger(config, io, () => progress !== undefined, shownElsewhere);
   // Collection is over before anything else reaches the terminal (the console destination's table,
   // the dry run's): the live display stops first, then the logs it held back are printed.

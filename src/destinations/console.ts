@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { destinationBase } from "../config/common.js";
-import { formatValue } from "../report/format.js";
-import type { Destination, Snapshot } from "../types.js";
-import { printableLine } from "../printable.js";
+import type { Destination } from "../types.js";
+import { formatSnapshotTable } from "../snapshot-table.js";
 
 export const CONSOLE_TYPE = "console";
 
@@ -12,26 +11,6 @@ export const consoleOptionsSchema = z
   .describe("Prints the snapshot as a table, with failures listed.");
 
 export type ConsoleOptions = z.input<typeof consoleOptionsSchema>;
-
-
-/** The snapshot as a readable table. */
-export function formatSnapshotTable(snapshot: Snapshot): string {
-  const entries = Object.entries(snapshot.metrics);
-  const width = Math.max(6, ...entries.map(([name]) => name.length));
-  const lines = [`KPI snapshot ${snapshot.date} (${snapshot.job}): ${entries.length} metrics, ${snapshot.failures.length} failed sources`, ""];
-  lines.push(`${"metric".padEnd(width)}  ${"value".padStart(14)}`);
-  lines.push(`${"-".repeat(width)}  ${"-".repeat(14)}`);
-  for (const [name, value] of entries) {
-    const note = snapshot.notes && Object.hasOwn(snapshot.notes, name) ? `  (${printableLine(snapshot.notes[name] ?? "")})` : "";
-    lines.push(`${printableLine(name).padEnd(width)}  ${formatValue(value).padStart(14)}${note}`);
-  }
-  if (snapshot.failures.length) {
-    const what = snapshot.failures.some((f) => f.derived) ? "Failed sources and derived metrics" : "Failed sources";
-    lines.push("", `${what} (their metrics are absent, not 0):`);
-    for (const failure of snapshot.failures) lines.push(`  ✗ ${printableLine(failure.source)}: ${printableLine(failure.error)}`);
-  }
-  return lines.join("\n") + "\n";
-}
 
 export function createConsoleDestination(options: ConsoleOptions, deps: { write?: (text: string) => void } = {}): Destination {
   const parsed = consoleOptionsSchema.parse(options);

@@ -1,10 +1,10 @@
 import type { CloudEvent } from "@google-cloud/functions-framework";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { ConfigError, KpiError, errorMessage } from "../errors.js";
+import { ConfigError, RetryableEventError, errorMessage, isKpiError } from "../errors.js";
 import { createLogger, jsonLineSink, type LogRecord, type LogSink, type Logger } from "../log/logger.js";
 import { Secrets } from "../log/secrets.js";
 import { eventAgeMs, formatAge, publishDate } from "./event-age.js";
-import { MessageError, decodeJobRequest } from "./message.js";
+import { decodeJobRequest } from "./message.js";
 import type { FunctionOptions } from "./options.js";
 import { SetupCache, type PipelineLoader } from "./pipeline-cache.js";
 import { logRunSummary, summarizeRun } from "../run-summary.js";
@@ -18,15 +18,6 @@ export interface HandlerDeps {
   sink?: LogSink;
   /** @default () => new Date() */
   now?: () => Date;
-}
-
-/** Thrown so the framework answers 500 and Pub/Sub redelivers. Its message is already redacted. */
-export class RetryableEventError extends KpiError {
-  constructor(message: string) {
-    super("event_retry", message);
-    // The framework prints `stack` to stderr: one line, already logged as JSON by us.
-    this.stack = `${this.name}: ${message}`;
-  }
 }
 
 /**
@@ -61,7 +52,7 @@ export function createHandler(deps: HandlerDeps): (event: CloudEvent<unknown>) =
     try {
       request = decodeJobRequest(event.data);
     } catch (error) {
-      if (!MessageError.isMessageError(error)) throw error;
+      if (!isKpiError(error, "message_invalid")) throw error;
       logger.error(`message rejected: ${error.message}; acknowledged, it will not be retried`, { outcome: "rejected" });
       return;
     }

@@ -1,5 +1,5 @@
 import { isIsoDate } from "../dates.js";
-import { KpiError } from "../errors.js";
+import { MessageError } from "../errors.js";
 import { JOBS, type Job } from "../types.js";
 
 /** A Pub/Sub message as Eventarc (and the Functions Framework, for a push body) hands it over. */
@@ -28,17 +28,6 @@ export interface JobRequest {
   date?: string;
   /** Run only these sources. */
   only?: string[];
-}
-
-/** The message cannot be run as it is; redelivering it would not help. */
-export class MessageError extends KpiError {
-  constructor(message: string) {
-    super("message_invalid", message);
-  }
-
-  static isMessageError(error: unknown): error is MessageError {
-    return error instanceof MessageError;
-  }
 }
 
 const KEYS = new Set(["job", "date", "only"]);

@@ -1,4 +1,4 @@
-import { sleep } from "../concurrency.js";
+import { sleep } from "../sleep.js";
 import { DestinationError, errorMessage } from "../errors.js";
 
 /** How a file store waits for the lock other processes may hold on its history file. */

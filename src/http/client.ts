@@ -2,13 +2,13 @@ import { StringDecoder } from "node:string_decoder";
 import got, { type Method, RequestError } from "got";
 import type { CookieJar } from "tough-cookie";
 import { HttpError } from "../errors.js";
-import { sleep } from "../concurrency.js";
-import { DEFAULT_RETRY, backoffDelay, parseRetryAfter, type RetryOptions } from "./retry.js";
+import { HTTP_RETRY, parseRetryAfter, withRetry, type AttemptFailure, type GiveUpReason, type RetryPolicy } from "./retry.js";
 
 export interface HttpClientOptions {
   /** One attempt's limit, for requests that set no `timeoutMs` of their own. @default 30000 */
   timeoutMs?: number;
-  retry?: Partial<RetryOptions>;
+  /** @default `HTTP_RETRY` */
+  retry?: Partial<RetryPolicy>;
   /** Bodies larger than this are cut off with an error. @default 10 MiB */
   maxResponseBytes?: number;
   /** @default "kpi-collector" */
@@ -37,7 +37,7 @@ export interface HttpRequest {
    */
   timeoutMs?: number;
   /** Overrides the client's retry options for this request. */
-  retry?: Partial<RetryOptions>;
+  retry?: Partial<RetryPolicy>;
   /** A tighter body limit for this request than the client's. */
   maxResponseBytes?: number;
   /**
@@ -94,7 +94,8 @@ function joinBytes(chunks: Buffer[], length: number): Uint8Array {
   return bytes;
 }
 
-class RetryableStatus extends Error {
+/** An answer with an error status, thrown inside the retry loop. */
+class StatusAnswer extends Error {
   constructor(readonly response: HttpResponse) {
     super(`status ${response.status}`);
   }
@@ -168,39 +169,29 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   return {
     async request(request) {
       const method = (request.method ?? "GET").toUpperCase();
-      const retry = { ...DEFAULT_RETRY, ...options.retry, ...request.retry };
-      const retryable = retry.methods.includes(method);
-      const attemptTimeoutMs = request.timeoutMs === undefined ? timeoutMs : Math.ceil(request.timeoutMs / (retryable ? retry.limit + 1 : 1));
-      for (let tries = 1; ; tries++) {
-        let waitMs: number | undefined;
-        let failure: unknown;
-        try {
-          const response = await attempt(request, method, attemptTimeoutMs);
-          if (response.status < 400) return response;
-          if (!retryable || !retry.statusCodes.includes(response.status)) throw statusError(response, method, request.url);
-          failure = new RetryableStatus(response);
-          waitMs = parseRetryAfter(first(response.headers["retry-after"]));
-        } catch (error) {
-          if (error instanceof HttpError) throw error;
-          if (request.signal?.aborted) throw new HttpError("aborted", `Request aborted: ${method} ${describeUrl(request.url)}`, { cause: error });
-          if (!retryable || !isTransient(error)) throw networkError(error, method, request.url);
-          failure = error;
-        }
-        const outOfTries = tries > retry.limit;
-        const tooLong = waitMs !== undefined && waitMs > retry.maxRetryAfterMs;
-        if (outOfTries || tooLong) {
-          if (failure instanceof RetryableStatus) {
-            const note = tooLong ? ` (Retry-After ${Math.round((waitMs ?? 0) / 1000)} s is longer than allowed)` : ` after ${tries} attempts`;
-            const error = statusError(failure.response, method, request.url);
-            error.message += note;
-            throw error;
-          }
-          const error = networkError(failure, method, request.url);
-          error.message += ` after ${tries} attempts`;
-          throw error;
-        }
-        await sleep(waitMs ?? backoffDelay(tries, retry), request.signal);
-      }
+      const retry = { ...HTTP_RETRY, ...options.retry, ...request.retry };
+      const idempotent = retry.methods.includes(method);
+      const attemptTimeoutMs = request.timeoutMs === undefined ? timeoutMs : Math.ceil(request.timeoutMs / (idempotent ? retry.limit + 1 : 1));
+      const classify = (error: unknown): AttemptFailure => {
+        if (error instanceof StatusAnswer) return { status: error.response.status, retryAfterMs: parseRetryAfter(first(error.response.headers["retry-after"])) };
+        if (error instanceof HttpError || request.signal?.aborted) return "final";
+        // Even a connection refused counts as maybe applied: a POST is never sent twice.
+        return isTransient(error) ? "in_flight" : "final";
+      };
+      const giveUp = (error: unknown, attempts: number, reason: GiveUpReason, failure: AttemptFailure): unknown => {
+        if (error instanceof HttpError) return error;
+        if (request.signal?.aborted) return new HttpError("aborted", `Request aborted: ${method} ${describeUrl(request.url)}`, { cause: error });
+        const tooLong = typeof failure === "object" && failure.retryAfterMs !== undefined && failure.retryAfterMs > retry.maxRetryAfterMs;
+        const note = reason === "final" ? "" : tooLong ? ` (Retry-After ${Math.round((failure.retryAfterMs ?? 0) / 1000)} s is longer than allowed)` : ` after ${attempts} attempts`;
+        const failed = error instanceof StatusAnswer ? statusError(error.response, method, request.url) : networkError(error, method, request.url);
+        failed.message += note;
+        return failed;
+      };
+      return withRetry(retry, { idempotent, classify, giveUp, signal: request.signal }, async () => {
+        const response = await attempt(request, method, attemptTimeoutMs);
+        if (response.status >= 400) throw new StatusAnswer(response);
+        return response;
+      });
     },
   };
 }
@@ -227,9 +218,7 @@ function first(value: string | string[] | undefined): string | undefined {
 }
 
 function statusError(response: HttpResponse, method: string, url: string): HttpError {
-  return new HttpError(`http_${response.status}`, `Request failed with status code ${response.status}: ${method} ${describeUrl(url)}`, {
-    status: response.status,
-  });
+  return new HttpError("http_status", `Request failed with status code ${response.status}: ${method} ${describeUrl(url)}`, { status: response.status });
 }
 
 const TRANSIENT_CODES = new Set(["ETIMEDOUT", "ECONNRESET", "ECONNREFUSED", "EPIPE", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ERR_GOT_REQUEST_ERROR"]);
@@ -249,7 +238,7 @@ function networkError(error: unknown, method: string, url: string): HttpError {
       : error.code === "ENOTFOUND" ? "host not found (DNS)"
       : error.code === "ECONNREFUSED" ? "connection refused"
       : error.code;
-    return new HttpError(`network_${error.code}`, `Request ${reason}: ${where}`, { cause: error });
+    return new HttpError("network", `Request ${reason}: ${where}`, { networkCode: error.code, cause: error });
   }
   return new HttpError("network", `Request failed: ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }

@@ -9,6 +9,8 @@ export interface LogFields {
   source?: string;
   destination?: string;
   durationMs?: number;
+  /** Set on the line that reports a source's or a destination's failure. */
+  event?: "source-failed" | "destination-failed";
   [key: string]: unknown;
 }
 

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { UsageError } from "../cli/usage.js";
+import { UsageError } from "../errors.js";
 import { isMain } from "../is-main.js";
 import { localFunctionBase, resolveProject, resolveTopic, runScript } from "./job-args.js";
 

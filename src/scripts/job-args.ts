@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { JOBS, type Job } from "../types.js";
-import { isUsageError, onlyNames, UsageError } from "../cli/usage.js";
+import { isUsageError, onlyNames } from "../args.js";
+import { UsageError } from "../errors.js";
 import { decodeJobRequest, encodeJobRequest, type JobRequest } from "../function/message.js";
 import { printable } from "../printable.js";
 

@@ -19,7 +19,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     id = await publish(project, topic, { data: Buffer.from(args.data, "base64"), attributes: { job: args.request.job } });
   } catch (error) {
-    const notFound = (error as { code?: unknown }).code === NOT_FOUND || /NOT_FOUND/.test(errorMessage(error));
+    const notFound = (error as { code?: unknown }).code === NOT_FOUND;
     const hint = !notFound ? "" : env.PUBSUB_EMULATOR_HOST ? "; create it with `npm run emulator:setup`" : "; `terraform apply` creates it: check --project and --topic (or KPI_TOPIC)";
     throw new Error(`could not publish to projects/${project}/topics/${topic}${where}: ${errorMessage(error)}${hint}`, { cause: error });
   }

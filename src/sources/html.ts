@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { metricName, sourceBase } from "../config/common.js";
-import { errorMessage, SourceError } from "../errors.js";
+import { errorMessage, isKpiError, SourceError } from "../errors.js";
 import { describeUrl } from "../http/client.js";
 import type { Metrics, Source } from "../types.js";
-import { cssSelector, DEFAULT_MAX_PARSE_BYTES, regexPattern } from "./extract.js";
+import { cssSelector, DEFAULT_MAX_PARSE_BYTES, regexPattern } from "./option-checks.js";
 import { assertLoggedIn, loginSelectors } from "./login.js";
 import { fetchPage, pageRequest } from "./page.js";
 import { readMetrics } from "./parse-page.js";
@@ -80,9 +80,9 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
       const limit = options.maxParseBytes ?? DEFAULT_MAX_PARSE_BYTES;
       // The download stops at the parse limit: a page too big to parse is never held whole.
       const page = await fetchPage(options.name, context, { ...options, maxResponseBytes: limit, bytes: true }).catch((error: unknown) => {
-        if (!(error instanceof SourceError) || (error.cause as { code?: string } | undefined)?.code !== "response_too_large") throw error;
+        if (!(error instanceof SourceError) || !isKpiError(error.cause, "response_too_large")) throw error;
         const hint = `an html source parses at most ${limit} bytes (maxParseBytes), as a parsed page takes about 18 times its size in memory (the parse worker's heap is ${PARSE_HEAP_MIB} MiB)`;
-        throw new SourceError(options.name, `${errorMessage(error).replace(`[${options.name}] `, "")}; ${hint}`, { cause: error });
+        throw new SourceError(options.name, `${error.reason}; ${hint}`, { cause: error });
       });
       const count = options.login ? loginSelectors(options.login) : [];
       const read = await readMetrics(context, page, { xml: options.xml, locale: options.locale, metrics: options.metrics, count }).catch((error: unknown) => {

@@ -5,7 +5,7 @@ import { WEAK_SECRET_LENGTH } from "../log/secrets.js";
 import { errorMessage, HttpError, SourceError } from "../errors.js";
 import { describeUrl, type HttpRequest, type HttpResponse } from "../http/client.js";
 import type { SourceContext } from "../types.js";
-import { cssSelector, DEFAULT_MAX_PARSE_BYTES, httpUrl } from "./extract.js";
+import { cssSelector, DEFAULT_MAX_PARSE_BYTES, httpUrl } from "./option-checks.js";
 import { countMatches, readForm } from "./parse-page.js";
 
 export const loginSchema = z

@@ -3,7 +3,7 @@ import { basicAuth, headers } from "../config/common.js";
 import { errorMessage, HttpError, SourceError } from "../errors.js";
 import type { HttpResponse } from "../http/client.js";
 import type { SourceContext } from "../types.js";
-import { httpUrl } from "./extract.js";
+import { httpUrl } from "./option-checks.js";
 import { logIn, loginFailed, loginSchema, requestWithJar, type LoginOptions } from "./login.js";
 
 /** The request keys `html` and `json` sources share. */

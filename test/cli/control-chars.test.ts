@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { main } from "../../src/cli/main.js";
 import { runCommand } from "../../src/cli/run.js";
-import { formatSnapshotTable } from "../../src/destinations/console.js";
+import { formatSnapshotTable } from "../../src/snapshot-table.js";
 import { printable, printableLine } from "../../src/printable.js";
 import { sendJson, startServer, type TestServer } from "../helpers/server.js";
 import { FakeTerminal } from "./fake-terminal.js";

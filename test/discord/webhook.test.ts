@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { Secrets } from "../../src/log/secrets.js";
 import { createLogger, type LogRecord } from "../../src/log/logger.js";
-import { createWebhookClient, DiscordError } from "../../src/destinations/discord/webhook.js";
+import { createWebhookClient } from "../../src/destinations/discord/webhook.js";
+import { DiscordError } from "../../src/errors.js";
 import type { DiscordMessage } from "../../src/destinations/discord/limits.js";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
 
@@ -21,7 +22,7 @@ describe("webhook delivery", () => {
     });
   const failure = async (promise: Promise<unknown>): Promise<DiscordError> => {
     const error = await promise.then(() => undefined, (e: unknown) => e);
-    expect(DiscordError.isDiscordError(error)).toBe(true);
+    expect(error).toBeInstanceOf(DiscordError);
     return error as DiscordError;
   };
   const leaks = (text: string) => text.includes(discord.token) || text.includes(discord.webhookUrl);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@jest/globals";
 import type { CloudEvent } from "@google-cloud/functions-framework";
 import { ConfigError } from "../../src/errors.js";
-import { createHandler, RetryableEventError, type HandlerDeps } from "../../src/function/handler.js";
+import { createHandler, type HandlerDeps } from "../../src/function/handler.js";
+import { RetryableEventError } from "../../src/errors.js";
 import type { FunctionOptions } from "../../src/function/options.js";
 import type { PipelineLoader, RunnablePipeline } from "../../src/function/pipeline-cache.js";
 import type { LogRecord, Logger } from "../../src/log/logger.js";

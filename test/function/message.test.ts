@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
-import { decodeJobRequest, encodeJobRequest, MessageError } from "../../src/function/message.js";
+import { decodeJobRequest, encodeJobRequest } from "../../src/function/message.js";
+import { isKpiError, type MessageError } from "../../src/errors.js";
 
 const b64 = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64");
 const event = (data: string | undefined, attributes?: Record<string, string>) => ({ message: { data, attributes, messageId: "1" } });
@@ -38,7 +39,7 @@ describe("decodeJobRequest", () => {
     } catch (error) {
       caught = error;
     }
-    expect(MessageError.isMessageError(caught)).toBe(true);
+    expect(isKpiError(caught, "message_invalid")).toBe(true);
     expect((caught as MessageError).code).toBe("message_invalid");
     expect((caught as MessageError).message).toMatch(pattern);
   });

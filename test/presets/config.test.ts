@@ -31,9 +31,9 @@ describe("preset configs", () => {
     expect(() => loadConfig(config("WEBSITE_SESSIONS_7D"), ENV)).not.toThrow();
   });
 
-  it("names a northStar no source has, with the preset metrics to choose from", () => {
+  it("names a northStar no source has, with the preset metric it was likely meant to be", () => {
     expect(() => loadConfig(config("POSTHOG_DAUU"), ENV)).toThrow(ConfigError);
-    expect(() => loadConfig(config("POSTHOG_DAUU"), ENV)).toThrow("POSTHOG_DAU, POSTHOG_WAU, POSTHOG_MAU, WEBSITE_ACTIVE_USERS_1D");
+    expect(() => loadConfig(config("POSTHOG_DAUU"), ENV)).toThrow('"POSTHOG_DAUU" is not a metric of any source; did you mean "POSTHOG_DAU"?');
   });
 
   it.each([

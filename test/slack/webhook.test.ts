@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type { SlackMessage } from "../../src/destinations/slack/blocks.js";
-import { createSlackWebhookClient, SlackError } from "../../src/destinations/slack/webhook.js";
+import { createSlackWebhookClient } from "../../src/destinations/slack/webhook.js";
+import { SlackError } from "../../src/errors.js";
 import { createLogger, type LogRecord } from "../../src/log/logger.js";
 import { Secrets } from "../../src/log/secrets.js";
 import { startFakeSlack, type FakeSlack } from "../fakes/slack-server.js";
@@ -24,7 +25,7 @@ describe("slack webhook delivery", () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(SlackError.isSlackError(error)).toBe(true);
+    expect(error).toBeInstanceOf(SlackError);
     return error as SlackError;
   };
   const leaks = (text: string) => text.includes(slack.secret) || text.includes(slack.webhookUrl);

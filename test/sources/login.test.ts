@@ -3,7 +3,7 @@ import { createHtmlSource, htmlSourceSchema } from "../../src/sources/html.js";
 import { createJsonSource, jsonSourceSchema } from "../../src/sources/json.js";
 import { PASSWORD, USER, startLoginSite, type LoginSite, type LoginSiteOptions } from "../fixtures/login-site.js";
 import { failureOf, sourceContext } from "./helpers.js";
-import { DEFAULT_MAX_PARSE_BYTES } from "../../src/sources/extract.js";
+import { DEFAULT_MAX_PARSE_BYTES } from "../../src/sources/option-checks.js";
 import { sendHtml, startServer } from "../helpers/server.js";
 
 let site: LoginSite | undefined;

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { convertFiles } from "@cdktf/hcl2json";
-import { DEFAULT_MAX_PARSE_BYTES } from "../../src/sources/extract.js";
+import { DEFAULT_MAX_PARSE_BYTES } from "../../src/sources/option-checks.js";
 import { sendHtml, startServer, type TestServer } from "../helpers/server.js";
 import { built } from "../helpers/built.js";
 import { functionNodeOptions } from "../helpers/terraform.js";

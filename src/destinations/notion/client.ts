@@ -1,8 +1,9 @@
 import { Client, LogLevel, RequestTimeoutError, isHTTPResponseError } from "@notionhq/client";
-import { sleep } from "../../concurrency.js";
-import { backoffDelay, parseRetryAfter } from "../../http/retry.js";
+import { sleep } from "../../sleep.js";
+import { parseRetryAfter, withRetry, type AttemptFailure, type RetryPolicy } from "../../http/retry.js";
+import { RetriesExhausted } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
-import { DEFAULT_TUNING, type NotionTuning } from "./options.js";
+import { DEFAULT_TUNING, NOTION_RETRY, type NotionTuning } from "./options.js";
 
 /** The `fetch` the SDK calls; tests may inject one. */
 export type NotionFetch = NonNullable<ConstructorParameters<typeof Client>[0]>["fetch"];
@@ -14,31 +15,19 @@ export interface NotionApiOptions extends NotionTuning {
   fetch?: NotionFetch;
 }
 
-// 409 conflict_error: Notion asks to try again; nothing was saved.
-const TRANSIENT_STATUS = new Set([409, 500, 502, 503, 504]);
-const OVERLOAD_STATUS = new Set([429, 529]);
-
-/** A request that was retried and failed again: `last` is its final error. */
-export class RetriesExhausted extends Error {
-  readonly code = "notion_retries_exhausted";
-
-  constructor(readonly last: unknown, readonly retries: number) {
-    super(`failed after ${retries} retries`, { cause: last });
-  }
-}
-
-/** The server asked to slow down: nothing was applied, so any request may be sent again. */
-function isRateLimited(error: unknown): boolean {
-  return isHTTPResponseError(error) && OVERLOAD_STATUS.has(error.status);
-}
-
 /** A failure worth retrying; the request may or may not have been applied. */
 export function isTransient(error: unknown): boolean {
-  if (isHTTPResponseError(error)) return TRANSIENT_STATUS.has(error.status);
-  if (error instanceof RequestTimeoutError) return true;
+  const failure = classifyFailure(error);
+  return failure === "in_flight" || (typeof failure === "object" && NOTION_RETRY.statusCodes.includes(failure.status));
+}
+
+/** What a failed request was, for the retry policy. */
+export function classifyFailure(error: unknown): AttemptFailure {
+  if (isHTTPResponseError(error)) return { status: error.status, retryAfterMs: parseRetryAfter(headerOf(error.headers, "retry-after")) };
+  if (error instanceof RequestTimeoutError) return "in_flight";
   const name = (error as { name?: unknown } | null)?.name;
-  // Our fetch aborts on timeout (TimeoutError); undici reports a dropped connection as TypeError "fetch failed".
-  return name === "TimeoutError" || name === "AbortError" || (error instanceof TypeError && error.message === "fetch failed");
+  // Our fetch aborts on timeout (TimeoutError); undici wraps a dropped connection in a TypeError whose cause is the socket's error.
+  return name === "TimeoutError" || name === "AbortError" || (error instanceof TypeError && error.cause !== undefined) ? "in_flight" : "final";
 }
 
 /**
@@ -47,6 +36,8 @@ export function isTransient(error: unknown): boolean {
  */
 export class NotionApi {
   readonly client: Client;
+  /** `NOTION_RETRY` with the tuning's limit, backoff, `Retry-After` cap and time budget. */
+  readonly retry: RetryPolicy;
   private readonly tuning: Required<NotionTuning>;
   private readonly logger: Logger;
   private lastSentAt = -Infinity;
@@ -55,6 +46,8 @@ export class NotionApi {
   constructor(options: NotionApiOptions) {
     const { token: _token, baseUrl: _baseUrl, logger: _logger, fetch: _fetch, ...tuning } = options;
     this.tuning = { ...DEFAULT_TUNING, ...definedOnly(tuning) };
+    const { maxRetries, backoffMs, maxBackoffMs, maxRetryAfterMs, maxRetryTimeMs } = this.tuning;
+    this.retry = { ...NOTION_RETRY, limit: maxRetries, backoffMs, maxBackoffMs, maxRetryAfterMs, maxRetryTimeMs };
     this.logger = options.logger;
     const timeoutMs = this.tuning.timeoutMs;
     const baseFetch = options.fetch ?? ((url, init) => fetch(url, init));
@@ -80,31 +73,16 @@ export class NotionApi {
    * Once retried, a final failure is thrown as `RetriesExhausted`.
    */
   async call<T>(what: string, run: (client: Client) => Promise<T>, safe = true): Promise<T> {
-    const startedAt = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run(this.client);
-      } catch (error) {
-        if (!isRateLimited(error) && !(safe && isTransient(error))) throw error;
-        const waitMs = this.nextWait(error, attempt, startedAt);
-        if (waitMs === undefined) throw giveUp(error, attempt);
-        this.logger.warn(`notion: ${what} failed (${describeFailure(error)}); retry ${attempt} of ${this.tuning.maxRetries} in ${waitMs} ms`);
-        await sleep(waitMs);
-      }
-    }
-  }
-
-  /**
-   * How long to wait before retry `attempt` of a request first sent at `startedAt`, or `undefined`
-   * to fail now: out of retries, `Retry-After` too long, or the wait would end past `maxRetryTimeMs`.
-   */
-  nextWait(error: unknown, attempt: number, startedAt: number): number | undefined {
-    if (attempt > this.tuning.maxRetries) return undefined;
-    const header = isHTTPResponseError(error) ? headerOf(error.headers, "retry-after") : undefined;
-    const after = parseRetryAfter(header);
-    if (after !== undefined && after > this.tuning.maxRetryAfterMs) return undefined;
-    const waitMs = after ?? backoffDelay(attempt, this.tuning);
-    return Date.now() - startedAt + waitMs > this.tuning.maxRetryTimeMs ? undefined : waitMs;
+    return withRetry(
+      this.retry,
+      {
+        idempotent: safe,
+        classify: classifyFailure,
+        giveUp: (error, attempts, reason) => (reason === "final" ? error : giveUp(error, attempts)),
+        onRetry: (error, attempt, waitMs) => this.logger.warn(`notion: ${what} failed (${describeFailure(error)}); retry ${attempt} of ${this.retry.limit} in ${waitMs} ms`),
+      },
+      () => run(this.client),
+    );
   }
 
   /** Waits until `minIntervalMs` has passed since the last request was sent, one caller at a time. */

@@ -1,7 +1,7 @@
 import { APIErrorCode, isHTTPResponseError } from "@notionhq/client";
-import { DestinationError, KpiError, errorMessage } from "../../errors.js";
+import { DestinationError, KpiError, RetriesExhausted, errorMessage, type KpiErrorCode } from "../../errors.js";
 import type { Secrets } from "../../log/secrets.js";
-import { RetriesExhausted, describeFailure, isTransient } from "./client.js";
+import { describeFailure, isTransient } from "./client.js";
 
 const SHARE_HINT = "open the database page in Notion, then its ••• menu > Connections > add your integration";
 
@@ -29,7 +29,7 @@ export function toDestinationError(thrown: unknown, context: ErrorContext): Dest
   const retried = thrown instanceof RetriesExhausted;
   const error = retried ? thrown.last : thrown;
   const failed = `${what} failed${retried ? " after retries" : ""}`;
-  const make = (code: string, message: string) =>
+  const make = (code: KpiErrorCode, message: string) =>
     new DestinationError(destination, secrets.redact(message), { cause: error, code });
   if (error instanceof KpiError) return make(error.code, `${what}: ${error.message}`);
   if (isHTTPResponseError(error)) {

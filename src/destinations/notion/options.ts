@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { destinationBase } from "../../config/common.js";
 import { ALERTED_COLUMN, REPORTED_TO_COLUMN, REPORT_SENT_COLUMN } from "../../history/columns.js";
+import type { RetryPolicy } from "../../http/retry.js";
 import { parseNotionId } from "./database-id.js";
 
 export const NOTION_TYPE = "notion";
@@ -66,12 +67,28 @@ export interface NotionTuning {
   timeoutMs?: number;
 }
 
-export const DEFAULT_TUNING: Required<NotionTuning> = {
-  maxRetries: 4,
+/**
+ * Notion's retry policy. Rate limits (429, 529) say nothing was applied and are retried for any
+ * request; 409 `conflict_error` (Notion asks to try again), 5xx and timeouts only for reads and
+ * idempotent writes (the caller passes which); a create is redone whole by the store instead.
+ */
+export const NOTION_RETRY: RetryPolicy = {
+  limit: 4,
+  methods: [],
+  statusCodes: [409, 500, 502, 503, 504],
+  unappliedStatusCodes: [429, 529],
   backoffMs: 1000,
   maxBackoffMs: 30_000,
   maxRetryAfterMs: 120_000,
   maxRetryTimeMs: 60_000,
+};
+
+export const DEFAULT_TUNING: Required<NotionTuning> = {
+  maxRetries: NOTION_RETRY.limit,
+  backoffMs: NOTION_RETRY.backoffMs,
+  maxBackoffMs: NOTION_RETRY.maxBackoffMs,
+  maxRetryAfterMs: NOTION_RETRY.maxRetryAfterMs,
+  maxRetryTimeMs: NOTION_RETRY.maxRetryTimeMs,
   minIntervalMs: 340,
   timeoutMs: 30_000,
 };

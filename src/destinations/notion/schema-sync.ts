@@ -1,5 +1,5 @@
 import { isFullDataSource, isFullDatabase, type UpdateDataSourceParameters } from "@notionhq/client";
-import { KpiError } from "../../errors.js";
+import { ColumnTypeError, KpiError } from "../../errors.js";
 import type { NotionApi } from "./client.js";
 
 /** The column types kpi-collector writes. */
@@ -18,16 +18,6 @@ export interface Schema {
   dateProperty: string;
   /** Every column's type by name. */
   types: Map<string, string>;
-}
-
-/** A column exists under the wanted name with another type; we never change types. */
-export class ColumnTypeError extends KpiError {
-  constructor(column: string, actual: string, wanted: string) {
-    super(
-      "notion_column_type",
-      `column "${column}" is a ${actual} column, not ${wanted}: rename or delete that column in Notion, or rename the metric (kpi-collector never changes a column's type)`,
-    );
-  }
 }
 
 /** Costs two requests: the database, then its first data source. */

@@ -1,17 +1,17 @@
 import { APIErrorCode, isFullPage, isHTTPResponseError, type PageObjectResponse, type PartialPageObjectResponse } from "@notionhq/client";
-import { sleep } from "../../concurrency.js";
-import { ConfigError, KpiError } from "../../errors.js";
+import { ColumnTypeError, ConfigError, UncertainWrite } from "../../errors.js";
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import type { Destination, HistoryRow, HistoryStore, Job, ReportMark, Snapshot } from "../../types.js";
-import { NotionApi, giveUp, isTransient, type NotionFetch } from "./client.js";
+import { NotionApi, classifyFailure, giveUp, isTransient, type NotionFetch } from "./client.js";
+import { withRetry } from "../../http/retry.js";
 import { mergeAlerted, mergeReportMark } from "../../history/columns.js";
 import { parseNotionId } from "./database-id.js";
 import { toDestinationError } from "./errors.js";
 import { ALERTED_PROPERTY, DEFAULT_DATE_PROPERTY, NOTION_TYPE, REPORTED_TO_PROPERTY, type NotionOptions, type NotionTuning } from "./options.js";
 import { findByDate, findNearest, findRange } from "./queries.js";
 import { alertedProperty, keyProperties, metricProperties, pageToRow, reportedToProperty, toHistoryRow, type PropertyValues, type StoredRow } from "./rows.js";
-import { ColumnTypeError, loadSchema, syncColumns, type Column, type Schema } from "./schema-sync.js";
+import { loadSchema, syncColumns, type Column, type Schema } from "./schema-sync.js";
 
 /** What the notion destination needs besides its options; the tuning knobs are for tests and the CLI. */
 export interface NotionDeps extends NotionTuning {
@@ -22,13 +22,6 @@ export interface NotionDeps extends NotionTuning {
 
 const REPORTED_TO: Column = { name: REPORTED_TO_PROPERTY, type: "rich_text" };
 const ALERTED: Column = { name: ALERTED_PROPERTY, type: "rich_text" };
-
-/** A create that failed in a way that may have applied it: the whole upsert is redone. */
-class UncertainWrite extends KpiError {
-  constructor(readonly failure: unknown) {
-    super("notion_uncertain_write", "create may or may not have been applied", { cause: failure });
-  }
-}
 
 /**
  * The Notion database as a destination and history store: one page per date.
@@ -181,19 +174,22 @@ export class NotionStore implements Destination, HistoryStore {
       const schema = await this.loadSchema();
       const added = await syncColumns(this.api, schema, required, [this.dateColumn, ALERTED, REPORTED_TO]);
       if (added.length) this.logger.info(`notion: added columns ${added.join(", ")}`, { destination: this.name });
-      const startedAt = Date.now();
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await this.writeOnce(schema, date, build);
-        } catch (error) {
-          if (!(error instanceof UncertainWrite)) throw error;
-          this.seen.delete(date);
-          const waitMs = this.api.nextWait(error.failure, attempt, startedAt);
-          if (waitMs === undefined) throw giveUp(error.failure, attempt);
-          this.logger.warn(`notion: creating the row of ${date} may have failed; redoing the upsert in ${waitMs} ms`, { destination: this.name });
-          await sleep(waitMs);
-        }
-      }
+      // The redo is safe whatever failed: it looks the date up again before creating.
+      await withRetry(
+        this.api.retry,
+        {
+          idempotent: true,
+          classify: (error) => (error instanceof UncertainWrite ? classifyFailure(error.failure) : "final"),
+          giveUp: (error, attempts) => (error instanceof UncertainWrite ? giveUp(error.failure, attempts) : error),
+          onRetry: (_error, _attempt, waitMs) =>
+            this.logger.warn(`notion: creating the row of ${date} may have failed; redoing the upsert in ${waitMs} ms`, { destination: this.name }),
+        },
+        () =>
+          this.writeOnce(schema, date, build).catch((error: unknown) => {
+            if (error instanceof UncertainWrite) this.seen.delete(date);
+            throw error;
+          }),
+      );
     });
   }
 

@@ -1,9 +1,9 @@
-import { sleep } from "../../concurrency.js";
-import { DestinationError } from "../../errors.js";
-import { backoffDelay, networkReason, neverSent, parseRetryAfter } from "../../http/retry.js";
+import { SlackError, type SlackErrorCode } from "../../errors.js";
+import { parseRetryAfter } from "../../http/retry.js";
 import { silentLogger, type Logger } from "../../log/logger.js";
 import type { Secrets } from "../../log/secrets.js";
 import type { WebhookDeliveryOptions } from "../webhook-options.js";
+import { Refused, postWithRetry, webhookRetry, type WebhookFailures } from "../webhook-retry.js";
 import type { SlackMessage } from "./blocks.js";
 import { slackWebhookLabel } from "./options.js";
 
@@ -13,40 +13,6 @@ import { slackWebhookLabel } from "./options.js";
  * landed, and fails with `slack_unanswered` instead, since a webhook can't be asked what it got.
  */
 export type SlackDeliveryOptions = WebhookDeliveryOptions;
-
-export type SlackErrorCode =
-  | "slack_invalid_payload"
-  | "slack_invalid_blocks"
-  | "slack_no_text"
-  | "slack_channel_not_found"
-  | "slack_channel_is_archived"
-  | "slack_action_prohibited"
-  | "slack_no_service"
-  | "slack_invalid_token"
-  | "slack_rate_limited"
-  | "slack_server_error"
-  | "slack_network"
-  | "slack_unanswered"
-  | "slack_unexpected_response";
-
-/** An incoming webhook post failed. The message names the webhook by the start of its ids only, never its URL. */
-export class SlackError extends DestinationError {
-  readonly status?: number;
-  /** Slack's plain-text error, such as `channel_is_archived`. */
-  readonly slackError?: string;
-  /** Set for `slack_unanswered`: the message may have been posted, so it must not be posted again. */
-  readonly unanswered?: true;
-  constructor(destination: string, code: SlackErrorCode, message: string, details: { status?: number; slackError?: string } = {}) {
-    super(destination, message, { code });
-    this.status = details.status;
-    this.slackError = details.slackError;
-    if (code === "slack_unanswered") this.unanswered = true;
-  }
-
-  static isSlackError(error: unknown): error is SlackError {
-    return error instanceof SlackError;
-  }
-}
 
 /** Slack's plain-text errors that retrying can't fix, with what the user should do. */
 const KNOWN_ERRORS: Record<string, { code: SlackErrorCode; advice: string }> = {
@@ -98,8 +64,7 @@ export function createSlackWebhookClient(
   deps.secrets.addUrl(url);
   const label = slackWebhookLabel(url);
   const doFetch = deps.fetch ?? globalThis.fetch;
-  const maxRetries = deps.maxRetries ?? 4;
-  const backoff = { backoffMs: deps.backoffMs ?? 1000, maxBackoffMs: deps.maxBackoffMs ?? 30_000 };
+  const retry = webhookRetry(deps);
   const logger = deps.logger ?? silentLogger();
   const fail = (code: SlackErrorCode, message: string, details?: { status?: number; slackError?: string }) =>
     new SlackError(deps.destination, code, deps.secrets.redact(`${label}: ${message}`), details);
@@ -114,40 +79,32 @@ export function createSlackWebhookClient(
     return { status: response.status, headers: response.headers, text: (await response.text()).trim() };
   }
 
+  const failures: WebhookFailures = {
+    unanswered: (reason) => fail("slack_unanswered", `${reason} before Slack answered; the message may have been posted, so it is not sent again`),
+    unsent: (reason, tries) => fail("slack_network", `${reason} after ${tries} attempts`),
+    refused: ({ status, retryAfterMs, said }, tries, reason) => {
+      const limited = status === 429;
+      const code: SlackErrorCode = limited ? "slack_rate_limited" : "slack_server_error";
+      if (reason === "retry_after") return fail(code, `rate limited for ${((retryAfterMs ?? 0) / 1000).toFixed(1)} s, longer than allowed; giving up`, { status });
+      return fail(code, `${limited ? "rate limited" : `Slack answered ${status} ${said}`} ${tries} times; giving up`, { status });
+    },
+  };
+
+  function read({ status, headers, text }: Awaited<ReturnType<typeof attempt>>): void {
+    // Slack's advice: 200 is success, whatever the body.
+    if (status === 200) return;
+    const said = text.slice(0, 100) || `status ${status}`;
+    const known = KNOWN_ERRORS[text];
+    if (known) throw fail(known.code, `Slack answered ${status} ${text}: ${known.advice}`, { status, slackError: text });
+    if (!retry.unappliedStatusCodes.includes(status)) throw fail("slack_unexpected_response", `Slack answered ${status}: ${said}`, { status, slackError: text });
+    throw new Refused(status, status === 429 ? parseRetryAfter(headers.get("retry-after")) : undefined, said);
+  }
+
   return {
     label,
-    async post(message) {
+    post(message) {
       const body = JSON.stringify(message);
-      for (let tries = 1; ; tries++) {
-        let answer: Awaited<ReturnType<typeof attempt>>;
-        try {
-          answer = await attempt(body);
-        } catch (error) {
-          // The cause is dropped on purpose: fetch errors can carry the request URL.
-          const reason = networkReason(error);
-          if (!neverSent(error)) throw fail("slack_unanswered", `${reason} before Slack answered; the message may have been posted, so it is not sent again`);
-          if (tries > maxRetries) throw fail("slack_network", `${reason} after ${tries} attempts`);
-          logger.warn(`${label}: ${reason}; retrying`, { attempt: tries });
-          await sleep(backoffDelay(tries, backoff));
-          continue;
-        }
-        const { status, text } = answer;
-        // Slack's advice: 200 is success, whatever the body.
-        if (status === 200) return;
-        const said = text.slice(0, 100) || `status ${status}`;
-        const known = KNOWN_ERRORS[text];
-        if (known) throw fail(known.code, `Slack answered ${status} ${text}: ${known.advice}`, { status, slackError: text });
-        if (status !== 429 && status < 500) throw fail("slack_unexpected_response", `Slack answered ${status}: ${said}`, { status, slackError: text });
-        const limited = status === 429;
-        const code: SlackErrorCode = limited ? "slack_rate_limited" : "slack_server_error";
-        if (tries > maxRetries) throw fail(code, `${limited ? "rate limited" : `Slack answered ${status} ${said}`} ${tries} times; giving up`, { status });
-        const waitMs = limited ? parseRetryAfter(answer.headers.get("retry-after") ?? undefined) : undefined;
-        if (waitMs !== undefined && waitMs > (deps.maxRetryAfterMs ?? 60_000)) {
-          throw fail(code, `rate limited for ${(waitMs / 1000).toFixed(1)} s, longer than allowed; giving up`, { status });
-        }
-        logger.warn(`${label}: ${limited ? "rate limited" : `status ${status}`}; retrying`, { attempt: tries, waitMs });
-        await sleep(waitMs ?? backoffDelay(tries, backoff));
-      }
+      return postWithRetry(retry, { label, logger, failures }, () => attempt(body), read);
     },
   };
 }

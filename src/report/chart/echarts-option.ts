@@ -88,5 +88,5 @@ function markers(model: ChartModel): Option {
 
 function richVerdicts(fontSize: number): Option {
   const verdicts = Object.entries(VERDICT_COLORS).map(([verdict, color]) => [verdict, { color, fontSize, fontWeight: "bold" }]);
-  return { value: { color: "#111827", fontSize, fontWeight: "bold" }, ...Object.fromEntries(verdicts) };
+  return { value: { color: "#111827", fontSize, fontWeight: "bold" }, ...(Object.fromEntries(verdicts) as Option) };
 }

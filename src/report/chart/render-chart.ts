@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import type * as Echarts from "echarts";
 import type { ChartModel } from "./chart-model.js";
 import { CHART_FONT, CHART_HEIGHT, CHART_WIDTH, chartOption } from "./echarts-option.js";
 
@@ -12,7 +13,7 @@ export function chartFontFile(): string {
 /** The chart as SVG, from ECharts' server-side SVG renderer (loaded on first use, never by a daily run). */
 export async function renderChartSvg(model: ChartModel): Promise<string> {
   // The prebuilt single-file bundle loads in a fraction of the time of echarts' thousand ES modules.
-  const echarts = require("echarts/dist/echarts.common.min.js") as typeof import("echarts");
+  const echarts = require("echarts/dist/echarts.common.min.js") as typeof Echarts;
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: CHART_WIDTH, height: CHART_HEIGHT });
   try {
     chart.setOption(chartOption(model));

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Source } from "../../types.js";
-import { httpUrl } from "../extract.js";
+import { httpUrl } from "../option-checks.js";
 import { createComputedPreset, postQuery, readCount } from "./computed.js";
 import { periodEndingOn } from "./period.js";
 import { presetSchema } from "./preset.js";

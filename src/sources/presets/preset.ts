@@ -2,7 +2,7 @@ import { z } from "zod";
 import { metricName, sourceBase } from "../../config/common.js";
 import { HttpError, SourceError } from "../../errors.js";
 import type { Metrics, Source, SourceContext } from "../../types.js";
-import { httpUrl } from "../extract.js";
+import { httpUrl } from "../option-checks.js";
 import { fetchJsonMetrics } from "../json.js";
 import { parsePath } from "../json-path.js";
 

@@ -1,6 +1,5 @@
 import type Stripe from "stripe";
-import { sleep } from "../../concurrency.js";
-import { backoffDelay, DEFAULT_RETRY, parseRetryAfter } from "../../http/retry.js";
+import { HTTP_RETRY, parseRetryAfter, withRetry, type AttemptFailure, type RetryPolicy } from "../../http/retry.js";
 import type { Metrics, SourceContext } from "../../types.js";
 import { periodEndingOn } from "./period.js";
 import type { STRIPE_METRICS, StripeSourceOptions } from "./stripe.js";
@@ -14,8 +13,8 @@ type Names = Record<(typeof STRIPE_METRICS)[number], string | undefined>;
 const PAYING = new Set(["active", "past_due"]);
 /** Subscriptions that never started (their first payment failed) are not new subscriptions. */
 const NEVER_STARTED = new Set(["incomplete", "incomplete_expired"]);
-/** Retries of a 429 that Stripe's library leaves alone: it retries only when Stripe-Should-Retry says so. */
-const RATE_LIMIT_RETRIES = 2;
+/** Retries of a 429 that Stripe's library leaves alone (it retries only when Stripe-Should-Retry says so); its other retries are the library's. */
+export const STRIPE_RETRY: RetryPolicy = { ...HTTP_RETRY, limit: 2, methods: [], statusCodes: [], unappliedStatusCodes: [429] };
 
 /** The client, loaded when a stripe source runs: the library is large and most configs have none. */
 async function stripeClient(options: StripeSourceOptions): Promise<Stripe> {
@@ -37,18 +36,13 @@ async function stripeClient(options: StripeSourceOptions): Promise<Stripe> {
  * A Stripe call, with a 429 retried when Stripe does not forbid it. With `Stripe-Should-Retry: true`
  * the library has already retried, and `false` forbids it; without the header, a read is safe to retry.
  */
-async function withRateLimitRetry<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      const e = error as { statusCode?: number; headers?: Record<string, string | undefined> };
-      const retryAfter = parseRetryAfter(e.headers?.["retry-after"]);
-      const forbidden = e.headers?.["stripe-should-retry"] !== undefined || (retryAfter ?? 0) > DEFAULT_RETRY.maxRetryAfterMs;
-      if (e.statusCode !== 429 || forbidden || attempt > RATE_LIMIT_RETRIES) throw error;
-      await sleep(retryAfter ?? backoffDelay(attempt, DEFAULT_RETRY), signal);
-    }
-  }
+function withRateLimitRetry<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  const classify = (error: unknown): AttemptFailure => {
+    const e = error as { statusCode?: number; headers?: Record<string, string | undefined> };
+    if (e.statusCode !== 429 || e.headers?.["stripe-should-retry"] !== undefined) return "final";
+    return { status: 429, retryAfterMs: parseRetryAfter(e.headers?.["retry-after"]) };
+  };
+  return withRetry(STRIPE_RETRY, { idempotent: false, classify, signal }, call);
 }
 
 interface Tally {

@@ -2,13 +2,13 @@ import { buildPipeline, type Tuning as BuildTuning } from "../../../src/build.js
 import type { Config } from "../../../src/config/load.js";
 import type { DiscordDeps } from "../../../src/destinations/discord/destination.js";
 import type { NotionDeps } from "../../../src/destinations/notion/store.js";
-import type { RetryOptions } from "../../../src/http/retry.js";
+import type { RetryPolicy } from "../../../src/http/retry.js";
 import type { Logger } from "../../../src/log/logger.js";
 import type { Pipeline } from "../../../src/pipeline.js";
 
 /** The timing knobs the plugins take in code; `buildPipeline` leaves them at production values. */
 export interface Tuning {
-  http?: Partial<RetryOptions>;
+  http?: Partial<RetryPolicy>;
   notion?: Omit<NotionDeps, "secrets" | "logger">;
   discord?: Omit<DiscordDeps, "secrets" | "logger" | "history">;
 }

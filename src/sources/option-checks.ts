@@ -1,3 +1,4 @@
+/** Checks of source options, run by the config schemas so `validate` catches a bad URL, regex or selector at load. */
 import type * as cheerioSlim from "cheerio/slim";
 import type { CheerioAPI } from "cheerio/slim";
 import { createRequire } from "node:module";
