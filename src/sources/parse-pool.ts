@@ -39,7 +39,7 @@ export interface ParsePoolOptions {
   recycleBytes?: number;
   /**
    * After this many characters of pages handed to workers, the main thread collects its garbage,
-   * the text of the pages already read. V8's default heap sizing would let it grow past 100 MiB,
+   * what is left of the pages already read (their chunks, or their text when not sent as bytes). V8's default heap sizing would let it grow past 100 MiB,
    * and the function can't cap the main heap with --max-old-space-size: V8 applies that flag to
    * every thread, parse workers included, over their `resourceLimits`. @default 4 MiB
    */
