@@ -80,7 +80,9 @@ resource "google_cloudfunctions2_function" "collector" {
     # 160 MiB: a dense 5 MiB page, the largest parsed by default, makes a DOM of about 100 MiB.
     # Normally one worker parses; a second starts while a slow page holds the first, so the
     # worst case is two full workers next to the main thread: about 450 MiB, within 512M
-    # (test/terraform/heap-cap.test.ts). 200 pages of 1 MiB peak at about 165 MiB (bench/memory.ts).
+    # (test/terraform/heap-cap.test.ts). Pages reach the worker as bytes, so the main thread holds
+    # no page text: 200 pages of 1 MiB peak at about 160 MiB (bench/memory.ts). 256M would hold
+    # that run but not two dense 5 MiB pages, so the worst case sets the size.
     available_memory = "512M"
     # Under the 540 s cap for event-driven functions. A run is a handful of HTTP calls, but
     # with Notion failing, sources (30 s) plus four Notion requests at their 90 s retry
@@ -94,7 +96,8 @@ resource "google_cloudfunctions2_function" "collector" {
       KPI_CONFIG = local.config_path
       # No --max-old-space-size: V8 applies it to every thread, so it would cap the parse workers'
       # heaps too, over their own limits (a 72 MB cap fails a 5 MiB page). The main heap holds no
-      # DOM, only page text on its way to the workers, which the parse pool collects every 4 MiB.
+      # DOM and no page text: each page's bytes are moved to a worker, and the parse pool collects
+      # the main thread's garbage (the body's chunks) every 4 MiB.
       # A small young generation keeps every thread's scavenges small.
       # bench/memory.ts runs its child with exactly this value, against V8's defaults.
       NODE_OPTIONS = "--max-semi-space-size=1"

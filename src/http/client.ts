@@ -40,6 +40,11 @@ export interface HttpRequest {
   retry?: Partial<RetryPolicy>;
   /** A tighter body limit for this request than the client's. */
   maxResponseBytes?: number;
+  /**
+   * Answer with the body's bytes undecoded (`HttpResponse.bytes`, `body` empty): a page handed to
+   * a parse worker is then moved to it, never copied into the main heap as a string.
+   */
+  bytes?: boolean;
 }
 
 export interface HttpResponse {
@@ -47,7 +52,10 @@ export interface HttpResponse {
   /** The URL after redirects. */
   url: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The body decoded as UTF-8; empty when the request asked for `bytes`. */
   body: string;
+  /** The body undecoded, when the request asked for `bytes`. */
+  bytes?: Uint8Array;
 }
 
 export interface HttpClient {
@@ -73,6 +81,17 @@ function decodeUtf8(chunks: Buffer[]): string {
   let text = "";
   for (const chunk of chunks) text += decoder.write(chunk);
   return text + decoder.end();
+}
+
+/** The chunks in one fresh ArrayBuffer of its own (never Node's shared pool), so it can be transferred. */
+function joinBytes(chunks: Buffer[], length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }
 
 /** An answer with an error status, thrown inside the retry loop. */
@@ -139,7 +158,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       });
       stream.on("end", () => {
         if (!response) return reject(new Error("the response ended before its headers"));
-        resolve({ status: response.statusCode, url: response.url, headers: response.headers, body: decodeUtf8(chunks.splice(0)) });
+        const { statusCode: status, url, headers } = response;
+        if (request.bytes) resolve({ status, url, headers, body: "", bytes: joinBytes(chunks.splice(0), received) });
+        else resolve({ status, url, headers, body: decodeUtf8(chunks.splice(0)) });
       });
       stream.on("error", reject);
     });

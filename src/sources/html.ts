@@ -79,7 +79,7 @@ export function createHtmlSource(options: HtmlSourceOptions): Source {
     async collect(context) {
       const limit = options.maxParseBytes ?? DEFAULT_MAX_PARSE_BYTES;
       // The download stops at the parse limit: a page too big to parse is never held whole.
-      const page = await fetchPage(options.name, context, { ...options, maxResponseBytes: limit }).catch((error: unknown) => {
+      const page = await fetchPage(options.name, context, { ...options, maxResponseBytes: limit, bytes: true }).catch((error: unknown) => {
         if (!(error instanceof SourceError) || !isKpiError(error.cause, "response_too_large")) throw error;
         const hint = `an html source parses at most ${limit} bytes (maxParseBytes), as a parsed page takes about 18 times its size in memory (the parse worker's heap is ${PARSE_HEAP_MIB} MiB)`;
         throw new SourceError(options.name, `${error.reason}; ${hint}`, { cause: error });

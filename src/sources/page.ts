@@ -24,6 +24,8 @@ export interface PageRequest {
   login?: LoginOptions;
   /** A tighter body limit than the pipeline's `maxResponseBytes`. */
   maxResponseBytes?: number;
+  /** Answer with the body's bytes (`HttpResponse.bytes`), for a parse worker. */
+  bytes?: boolean;
 }
 
 /**

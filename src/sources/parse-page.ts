@@ -18,7 +18,7 @@ export async function readMetrics(
 ): Promise<MetricsResult> {
   const { xml, ...read } = options;
   const task = { kind: "metrics", ...read, where: describeUrl(page.url), secrets: context.secrets.list() } as const;
-  return (await parse(context, { body: page.body, xml, task })) as MetricsResult;
+  return (await parse(context, { body: page.bytes ?? page.body, xml, task })) as MetricsResult;
 }
 
 /** How many elements each selector matches on an HTML page. */

@@ -39,7 +39,7 @@ export interface ParsePoolOptions {
   recycleBytes?: number;
   /**
    * After this many characters of pages handed to workers, the main thread collects its garbage,
-   * the text of the pages already read. V8's default heap sizing would let it grow past 100 MiB,
+   * what is left of the pages already read (their chunks, or their text when not sent as bytes). V8's default heap sizing would let it grow past 100 MiB,
    * and the function can't cap the main heap with --max-old-space-size: V8 applies that flag to
    * every thread, parse workers included, over their `resourceLimits`. @default 4 MiB
    */
@@ -139,7 +139,9 @@ export class ParsePool implements PageParser {
       this.handed += job.job.body.length;
       // Busy, the thread keeps the process alive; idle, it never does.
       slot.worker.ref();
-      slot.worker.postMessage(job.job);
+      const body = job.job.body;
+      // Bytes are moved, not copied: the main thread keeps no copy of the page.
+      slot.worker.postMessage(job.job, ownsBuffer(body) ? [body.buffer] : []);
     }
   }
 
@@ -226,6 +228,11 @@ export class ParsePool implements PageParser {
     if (error) job.reject(error);
     else job.resolve(result);
   }
+}
+
+/** Bytes that are the whole of their own ArrayBuffer, which moving to a worker takes from no one else. */
+function ownsBuffer(body: string | Uint8Array): body is Uint8Array & { buffer: ArrayBuffer } {
+  return typeof body !== "string" && body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
 }
 
 function abortReason(signal: AbortSignal): Error {

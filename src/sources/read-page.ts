@@ -23,7 +23,8 @@ export type PageTask =
   | { kind: "form"; form: string };
 
 export interface PageJob {
-  body: string;
+  /** The page; as bytes (UTF-8), moved to the worker rather than copied, and decoded there. */
+  body: string | Uint8Array;
   xml?: boolean;
   task: PageTask;
 }
@@ -51,7 +52,8 @@ export type PageResult = MetricsResult | number[] | FoundForm | undefined;
  * it runs on the main thread only in tests of its own. A selector or regex that throws throws here.
  */
 export function readPage(job: PageJob): PageResult {
-  const $ = load(job.body, { xml: job.xml ?? false });
+  const text = typeof job.body === "string" ? job.body : new TextDecoder().decode(job.body);
+  const $ = load(text, { xml: job.xml ?? false });
   const task = job.task;
   switch (task.kind) {
     case "count":

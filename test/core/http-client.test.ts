@@ -37,6 +37,22 @@ describe("http client", () => {
     expect((await client.request({ url: server.url, method: "POST" })).body).toBe("POST 5€ ok");
   });
 
+  it("with bytes: true answers the body undecoded, split character whole, in a buffer of its own", async () => {
+    server = await startServer(async (_req, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      const euro = Buffer.from("€", "utf8");
+      res.write(Buffer.concat([Buffer.from("5"), euro.subarray(0, 1)]));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      res.end(euro.subarray(1));
+    });
+    const response = await createHttpClient({ retry: fast }).request({ url: server.url, bytes: true });
+    expect(response.body).toBe("");
+    const bytes = response.bytes as Uint8Array;
+    expect(new TextDecoder().decode(bytes)).toBe("5€");
+    // The whole of its ArrayBuffer, never a slice of Node's shared pool: a parse worker may take it.
+    expect(bytes.byteLength).toBe(bytes.buffer.byteLength);
+  });
+
   it("retries a 500 on GET, then succeeds", async () => {
     let calls = 0;
     server = await startServer((_req, res) => sendJson(res, ++calls === 1 ? 500 : 200, { calls }));

@@ -26,6 +26,15 @@ describe("the parse pool", () => {
     expect(await pool.run(metricsJob(dense(10_000)))).toEqual({ counts: [], metrics: { N: { value: 42 } } });
   });
 
+  it("reads a page sent as UTF-8 bytes, moved to the worker rather than copied", async () => {
+    pool = new ParsePool({ size: 1 });
+    const bytes = new TextEncoder().encode('<html><body><b id="größe">42</b></body></html>');
+    const job: PageJob = { body: bytes, task: { kind: "metrics", metrics: { N: { selector: "#größe" } }, secrets: [], where: "here" } };
+    expect(await pool.run(job)).toEqual({ counts: [], metrics: { N: { value: 42 } } });
+    // Transferred: the main thread's view is detached.
+    expect(bytes.byteLength).toBe(0);
+  });
+
   it("a page whose DOM outgrows the worker's heap fails with the reason; the next page parses in a fresh worker", async () => {
     pool = new ParsePool({ size: 1, heapMib: 16 });
     await expect(pool.run(metricsJob(dense(4 * 1024 * 1024)))).rejects.toThrow(/parsing the page needs more memory than a parse worker has \(16 MiB\)/);
