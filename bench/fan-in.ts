@@ -12,8 +12,10 @@ const REPEATS = 3;
 
 /** `count` json sources, one metric each, with `concurrency` unless undefined (the default). */
 function fanInConfig(url: string, count: number, concurrency?: number): string {
-  const sources = Array.from({ length: count }, (_, i) =>
-    `  - name: s${i}\n    type: json\n    url: ${url}/s/${i}\n    metrics:\n      M${i}: { path: value }`).join("\n");
+  const sources = Array.from(
+    { length: count },
+    (_, i) => `  - name: s${i}\n    type: json\n    url: ${url}/s/${i}\n    metrics:\n      M${i}: { path: value }`,
+  ).join("\n");
   return `${concurrency === undefined ? "" : `concurrency: ${concurrency}\n`}sources:\n${sources}\ndestinations:\n  - type: console\n`;
 }
 
@@ -40,9 +42,21 @@ export async function benchFanIn(): Promise<Figure[]> {
     const wall = median(runs);
     const serial = await collectionMs(server.url, 1);
     const ideal = Math.ceil(SOURCES / DEFAULT_CONCURRENCY) * DELAY_MS;
-    const detail = { sources: SOURCES, delayMs: DELAY_MS, concurrency: DEFAULT_CONCURRENCY, runsMs: runs.map((r) => round(r)), requests: server.requests.length };
+    const detail = {
+      sources: SOURCES,
+      delayMs: DELAY_MS,
+      concurrency: DEFAULT_CONCURRENCY,
+      runsMs: runs.map((r) => round(r)),
+      requests: server.requests.length,
+    };
     return [
-      { bench: "fan-in", name: `collection wall time, ${SOURCES} sources × ${DELAY_MS} ms, concurrency ${DEFAULT_CONCURRENCY} (median of ${REPEATS})`, value: round(wall), unit: "ms", detail },
+      {
+        bench: "fan-in",
+        name: `collection wall time, ${SOURCES} sources × ${DELAY_MS} ms, concurrency ${DEFAULT_CONCURRENCY} (median of ${REPEATS})`,
+        value: round(wall),
+        unit: "ms",
+        detail,
+      },
       { bench: "fan-in", name: `ideal ceil(${SOURCES}/${DEFAULT_CONCURRENCY}) × ${DELAY_MS} ms`, value: ideal, unit: "ms" },
       { bench: "fan-in", name: "wall time / ideal", value: round(wall / ideal, 3), unit: "×", target: { max: 1.15, text: "≤ 1.15×" } },
       { bench: "fan-in", name: "collection wall time, concurrency 1", value: round(serial), unit: "ms" },

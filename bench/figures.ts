@@ -48,6 +48,10 @@ export function formatTable(figures: readonly Figure[]): string {
   const rows = figures.map((f) => [f.bench, f.name, formatValue(f), f.target?.text ?? "", verdict(f)]);
   const header = ["Benchmark", "Figure", "Value", "Target", "Result"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 2 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number)))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n") + "\n";
 }

@@ -68,7 +68,9 @@ async function main(names: string[]): Promise<number> {
     await writeFile(`${RESULTS}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
     await rename(`${RESULTS}.tmp`, RESULTS);
     await updatePerformanceDoc();
-    process.stdout.write(`\nWrote ${RESULTS} and docs/performance.md${missed.length ? ` (${missed.length} target${missed.length > 1 ? "s" : ""} missed)` : ""}\n`);
+    process.stdout.write(
+      `\nWrote ${RESULTS} and docs/performance.md${missed.length ? ` (${missed.length} target${missed.length > 1 ? "s" : ""} missed)` : ""}\n`,
+    );
   } else {
     const why = all ? `${errors.length} benchmark${errors.length > 1 ? "s" : ""} failed to run` : "only some benchmarks were selected";
     process.stdout.write(`\nNOT written: ${RESULTS} (${why}); it keeps the last complete run\n`);

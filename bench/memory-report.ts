@@ -28,4 +28,3 @@ export interface MemoryReport {
   status: number;
   ms: number;
 }
-

@@ -38,8 +38,11 @@ export function bigPage(bytes = PAGE_BYTES): string {
 
 /** `count` html sources on `url`/page/N, two metrics each, printed to the console destination. */
 function htmlConfig(url: string, count: number, concurrency?: number): string {
-  const sources = Array.from({ length: count }, (_, i) =>
-    `  - name: page${i}\n    type: html\n    url: ${url}/page/${i}\n    metrics:\n      ROWS_${i}: { selector: "tr.row", extract: count }\n      TOTAL_${i}: { selector: "#total" }`).join("\n");
+  const sources = Array.from(
+    { length: count },
+    (_, i) =>
+      `  - name: page${i}\n    type: html\n    url: ${url}/page/${i}\n    metrics:\n      ROWS_${i}: { selector: "tr.row", extract: count }\n      TOTAL_${i}: { selector: "#total" }`,
+  ).join("\n");
   // A generous source limit: on a loaded machine a page can wait for the CPU longer than the default 30 s.
   return `sourceTimeoutMs: 180000\n${concurrency === undefined ? "" : `concurrency: ${concurrency}\n`}sources:\n${sources}\ndestinations:\n  - type: console\n`;
 }
@@ -129,15 +132,58 @@ export async function benchMemory(): Promise<Figure[]> {
       timelineMiB: report.timeline.map((t) => `${Math.floor(t.ms / 1000)}: ${Object.values(mibFields(t)).join(" ")}`),
     });
     return [
-      { bench: "memory", name: `peak RSS, ${PAGES} html sources × 1 MiB, built entry under the Functions Framework (child's maxRSS, median of ${RUNS}, NODE_OPTIONS="${nodeOptions}" as deployed)`, value: mib(deployed.maxRssBytes), unit: "MiB", target: { max: LIMIT_MIB, text: `< ${LIMIT_MIB} MiB` }, detail: { runsMiB: runs.map((r) => mib(r.maxRssBytes)), ...detail(deployed) } },
-      { bench: "memory", name: "heapTotal at the peak RSS sample (sampled every 5 ms), as deployed", value: mib(deployed.atPeak.heapTotal), unit: "MiB", detail: { externalMiB: mib(deployed.atPeak.external), heapUsedMiB: mib(deployed.atPeak.heapUsed) } },
-      { bench: "memory", name: "largest external (Buffers) of the run, as deployed", value: mib(deployed.maxima.external), unit: "MiB", detail: { arrayBuffersMiB: mib(deployed.maxima.arrayBuffers) } },
-      { bench: "memory", name: "RSS of an idle instance: entry imported, server listening", value: mib(deployed.baselineRssBytes), unit: "MiB", detail: { bareNodeRssMiB: mib(deployed.startRssBytes) } },
-      { bench: "memory", name: `collection of ${PAGES} pages, as deployed (median of ${RUNS})`, value: round(deployedMs), unit: "ms", detail: { runsMs: runs.map((r) => round(r.ms)) } },
+      {
+        bench: "memory",
+        name: `peak RSS, ${PAGES} html sources × 1 MiB, built entry under the Functions Framework (child's maxRSS, median of ${RUNS}, NODE_OPTIONS="${nodeOptions}" as deployed)`,
+        value: mib(deployed.maxRssBytes),
+        unit: "MiB",
+        target: { max: LIMIT_MIB, text: `< ${LIMIT_MIB} MiB` },
+        detail: { runsMiB: runs.map((r) => mib(r.maxRssBytes)), ...detail(deployed) },
+      },
+      {
+        bench: "memory",
+        name: "heapTotal at the peak RSS sample (sampled every 5 ms), as deployed",
+        value: mib(deployed.atPeak.heapTotal),
+        unit: "MiB",
+        detail: { externalMiB: mib(deployed.atPeak.external), heapUsedMiB: mib(deployed.atPeak.heapUsed) },
+      },
+      {
+        bench: "memory",
+        name: "largest external (Buffers) of the run, as deployed",
+        value: mib(deployed.maxima.external),
+        unit: "MiB",
+        detail: { arrayBuffersMiB: mib(deployed.maxima.arrayBuffers) },
+      },
+      {
+        bench: "memory",
+        name: "RSS of an idle instance: entry imported, server listening",
+        value: mib(deployed.baselineRssBytes),
+        unit: "MiB",
+        detail: { bareNodeRssMiB: mib(deployed.startRssBytes) },
+      },
+      {
+        bench: "memory",
+        name: `collection of ${PAGES} pages, as deployed (median of ${RUNS})`,
+        value: round(deployedMs),
+        unit: "ms",
+        detail: { runsMs: runs.map((r) => round(r.ms)) },
+      },
       { bench: "memory", name: "peak RSS with V8's default flags (no NODE_OPTIONS)", value: mib(plain.maxRssBytes), unit: "MiB", detail: detail(plain) },
       { bench: "memory", name: "peak heap used with V8's default flags", value: mib(plain.maxima.heapUsed), unit: "MiB" },
-      { bench: "memory", name: `collection of ${PAGES} pages, V8's default flags (median of ${RUNS})`, value: round(plainMs), unit: "ms", detail: { runsMs: plainRuns.map((r) => round(r.ms)) } },
-      { bench: "memory", name: "wall time as deployed against V8's default flags", value: round(deployedMs / plainMs, 2), unit: "×", target: { max: MAX_SLOWDOWN, text: `≤ ${MAX_SLOWDOWN}×` } },
+      {
+        bench: "memory",
+        name: `collection of ${PAGES} pages, V8's default flags (median of ${RUNS})`,
+        value: round(plainMs),
+        unit: "ms",
+        detail: { runsMs: plainRuns.map((r) => round(r.ms)) },
+      },
+      {
+        bench: "memory",
+        name: "wall time as deployed against V8's default flags",
+        value: round(deployedMs / plainMs, 2),
+        unit: "×",
+        target: { max: MAX_SLOWDOWN, text: `≤ ${MAX_SLOWDOWN}×` },
+      },
       {
         bench: "memory",
         name: `largest page an html source parses by default (DEFAULT_MAX_PARSE_BYTES; a parse worker's heap is ${PARSE_HEAP_MIB} MiB; test/terraform/heap-cap.test.ts parses dense pages of this size within the function's memory)`,

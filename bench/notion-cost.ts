@@ -42,7 +42,8 @@ async function costOfRun(site: TestServer, days: number, job: Job): Promise<{ no
     if (!result.ok || result.snapshot.failures.length) throw new Error(`notion cost: the ${job} run failed: ${JSON.stringify(result.destinations)}`);
     const row = notion.rows().find((r) => r.date === today);
     if (row?.metrics.MRR !== 5000) throw new Error(`notion cost: today's row was not written by the ${job} run`);
-    if (job === "weekly-report" && (!row.reportedTo.includes("discord") || discord.messages.length === 0)) throw new Error("notion cost: the weekly report was not sent and recorded");
+    if (job === "weekly-report" && (!row.reportedTo.includes("discord") || discord.messages.length === 0))
+      throw new Error("notion cost: the weekly report was not sent and recorded");
     return { notion, discord };
   } finally {
     await notion.close();
@@ -60,7 +61,14 @@ export async function benchNotionCost(): Promise<Figure[]> {
         const { notion, discord } = await costOfRun(site, days, job);
         const name = `${job} run, ${days.toLocaleString("en-US")} rows of history`;
         figures.push(
-          { bench: "notion", name: `${name}: Notion requests`, value: notion.requestCount, unit: "requests", target: { max: BUDGET[job], text: `≤ ${BUDGET[job]}` }, detail: notion.counts() },
+          {
+            bench: "notion",
+            name: `${name}: Notion requests`,
+            value: notion.requestCount,
+            unit: "requests",
+            target: { max: BUDGET[job], text: `≤ ${BUDGET[job]}` },
+            detail: notion.counts(),
+          },
           { bench: "notion", name: `${name}: Discord requests`, value: discord.requests.length, unit: "requests" },
         );
       }

@@ -68,8 +68,20 @@ export async function benchWholeRun(): Promise<Figure[]> {
     const daily = await times("daily");
     const weekly = await times("weekly-report");
     return [
-      { bench: "whole run", name: `CLI run --job daily: 4 demo sources → notion + discord (median of ${RUNS})`, value: round(median(daily)), unit: "ms", detail: { runsMs: daily.map((r) => round(r)) } },
-      { bench: "whole run", name: `CLI run --job weekly-report (median of ${RUNS})`, value: round(median(weekly)), unit: "ms", detail: { runsMs: weekly.map((r) => round(r)) } },
+      {
+        bench: "whole run",
+        name: `CLI run --job daily: 4 demo sources → notion + discord (median of ${RUNS})`,
+        value: round(median(daily)),
+        unit: "ms",
+        detail: { runsMs: daily.map((r) => round(r)) },
+      },
+      {
+        bench: "whole run",
+        name: `CLI run --job weekly-report (median of ${RUNS})`,
+        value: round(median(weekly)),
+        unit: "ms",
+        detail: { runsMs: weekly.map((r) => round(r)) },
+      },
     ];
   } finally {
     await Promise.all([site.close(), rm(dir, { recursive: true, force: true })]);

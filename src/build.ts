@@ -44,7 +44,10 @@ export async function buildPipeline(config: Config, deps: BuildDeps): Promise<Pi
   for (const options of ordered) {
     const named = "history" in options && options.history ? byName.get(options.history) : undefined;
     const store = isHistoryStore(named) ? named : undefined;
-    byName.set(destinationName(options), await createDestination(options, { ...deps.tuning?.destinations?.[options.type], secrets, logger: deps.logger, write: deps.write, history: store }));
+    byName.set(
+      destinationName(options),
+      await createDestination(options, { ...deps.tuning?.destinations?.[options.type], secrets, logger: deps.logger, write: deps.write, history: store }),
+    );
   }
   const destinations = config.destinations.map((options) => byName.get(destinationName(options)) as Destination);
   // Without `history`, Pipeline takes the first store among the destinations.

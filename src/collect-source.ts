@@ -30,7 +30,14 @@ export async function collectSource(source: Source, deps: CollectSourceDeps): Pr
   // Each request may take what is left of this source's limit; the client splits it among retries.
   const http: HttpClient = { request: (request) => deps.http.request({ ...request, timeoutMs: request.timeoutMs ?? Math.max(1, deadline - Date.now()) }) };
   try {
-    const context = { http, signal: controller.signal, logger: deps.logger.child({ source: source.name }), secrets: deps.secrets, date: deps.date, timezone: deps.timezone };
+    const context = {
+      http,
+      signal: controller.signal,
+      logger: deps.logger.child({ source: source.name }),
+      secrets: deps.secrets,
+      date: deps.date,
+      timezone: deps.timezone,
+    };
     const values = await Promise.race([source.collect(context), timeout]);
     return checkMetrics(values);
   } finally {

@@ -44,7 +44,14 @@ export { loadConfig, loadConfigFile, type Config, type Env, type LoadOptions } f
 export { defineConfig, configFromObject, type ConfigInput } from "./config/define.js";
 export { buildPipeline, type BuildDeps, type Tuning } from "./build.js";
 export { createSource, sourceSchema, SOURCE_TYPES, type SourceOptions, type SourceType } from "./sources/registry.js";
-export { createDestination, destinationSchema, DESTINATION_TYPES, type DestinationOptions, type DestinationDeps, type DestinationType } from "./destinations/registry.js";
+export {
+  createDestination,
+  destinationSchema,
+  DESTINATION_TYPES,
+  type DestinationOptions,
+  type DestinationDeps,
+  type DestinationType,
+} from "./destinations/registry.js";
 export { createConsoleDestination, type ConsoleOptions } from "./destinations/console.js";
 export { createFileDestination, type FileOptions } from "./destinations/file.js";
 export { createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from "./http/client.js";

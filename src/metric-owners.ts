@@ -31,7 +31,10 @@ export function claimMetrics(declaring: readonly Producer[], collected: readonly
     });
     if (taken.length) {
       const which = taken.map(({ name, owner }, i) => `${name}${i === 0 ? " is" : ""} also produced by source "${owner}"`).join(", ");
-      clashes.push({ source: source.name, error: `${which}; metric names must be unique across sources, so "${source.name}" is left out (rename the metric in one of them)` });
+      clashes.push({
+        source: source.name,
+        error: `${which}; metric names must be unique across sources, so "${source.name}" is left out (rename the metric in one of them)`,
+      });
       continue;
     }
     for (const name of Object.keys(values)) owners.set(name, source.name);

@@ -87,7 +87,10 @@ export class Pipeline {
     this.destinations = options.destinations;
     this.logger = options.logger ?? silentLogger();
     this.secrets = options.secrets ?? new Secrets();
-    assertUniqueNames(this.sources, this.destinations.map((d) => d.name));
+    assertUniqueNames(
+      this.sources,
+      this.destinations.map((d) => d.name),
+    );
   }
 
   /** The history store reports read from. */
@@ -128,7 +131,14 @@ export class Pipeline {
       const started = Date.now();
       this.options.onProgress?.({ type: "source-start", source: source.name });
       try {
-        const values = await collectSource(source, { http, timeoutMs: source.timeoutMs ?? this.options.sourceTimeoutMs ?? 30_000, logger: this.logger, secrets: this.secrets, date, timezone: this.timezone });
+        const values = await collectSource(source, {
+          http,
+          timeoutMs: source.timeoutMs ?? this.options.sourceTimeoutMs ?? 30_000,
+          logger: this.logger,
+          secrets: this.secrets,
+          date,
+          timezone: this.timezone,
+        });
         const durationMs = Date.now() - started;
         this.logger.info(`source ${source.name}: ${plural(Object.keys(values).length, "metric")}`, { job, source: source.name, durationMs });
         this.options.onProgress?.({ type: "source-done", source: source.name, durationMs, metrics: Object.keys(values).length });
@@ -143,7 +153,10 @@ export class Pipeline {
       }
     });
     // Settled in config order once all are in, so finishing order never decides a clash.
-    const { metrics, clashes } = claimMetrics(this.sources, collected.filter((c) => c !== undefined));
+    const { metrics, clashes } = claimMetrics(
+      this.sources,
+      collected.filter((c) => c !== undefined),
+    );
     for (const clash of clashes) {
       failures.push(clash);
       const durationMs = collected.find((c) => c?.source.name === clash.source)?.durationMs ?? 0;
@@ -222,7 +235,12 @@ export class Pipeline {
     } catch (error) {
       const durationMs = Date.now() - started;
       const reason = this.secrets.redact(errorMessage(error));
-      this.logger.error(`destination ${destination.name} failed: ${reason}`, { job: snapshot.job, destination: destination.name, durationMs, event: "destination-failed" });
+      this.logger.error(`destination ${destination.name} failed: ${reason}`, {
+        job: snapshot.job,
+        destination: destination.name,
+        durationMs,
+        event: "destination-failed",
+      });
       this.options.onProgress?.({ type: "destination-failed", destination: destination.name, durationMs, error: reason });
       return { destination: destination.name, ok: false, error: reason, durationMs };
     }

@@ -35,12 +35,25 @@ export function summarizeRun(result: RunResult, durationMs: number): RunSummary 
   const parts = [
     `${metricsCollected} metric${metricsCollected === 1 ? "" : "s"} collected`,
     `${sourcesFailed.length} source${sourcesFailed.length === 1 ? "" : "s"} failed${sourcesFailed.length ? ` (${sourcesFailed.join(", ")})` : ""}`,
-    ...(snapshot.derived ? [`${derivedComputed} of ${derivedComputed + derivedMissing.length} derived metrics computed${derivedMissing.length ? ` (missing: ${derivedMissing.join(", ")})` : ""}`] : []),
+    ...(snapshot.derived
+      ? [
+          `${derivedComputed} of ${derivedComputed + derivedMissing.length} derived metrics computed${derivedMissing.length ? ` (missing: ${derivedMissing.join(", ")})` : ""}`,
+        ]
+      : []),
     `${destinationsWritten.length}/${result.destinations.length} destinations written${destinationsFailed.length ? ` (failed: ${destinationsFailed.join(", ")})` : ""}`,
   ];
   return {
     level: !result.ok ? "error" : sourcesFailed.length || derivedMissing.length ? "warn" : "info",
     message: `${snapshot.job} ${snapshot.date} done: ${parts.join(", ")}`,
-    fields: { job: snapshot.job, date: snapshot.date, durationMs, metricsCollected, sourcesFailed, ...(snapshot.derived ? { derivedComputed, derivedMissing } : {}), destinationsWritten, destinationsFailed },
+    fields: {
+      job: snapshot.job,
+      date: snapshot.date,
+      durationMs,
+      metricsCollected,
+      sourcesFailed,
+      ...(snapshot.derived ? { derivedComputed, derivedMissing } : {}),
+      destinationsWritten,
+      destinationsFailed,
+    },
   };
 }

@@ -9,7 +9,11 @@ interface Named {
  * Source, metric and destination names must each be unique. Returns one issue per clash;
  * `where(i)` names source `i` (`sources[2]` for config entries, `customSources[0]` for code).
  */
-export function uniqueNameIssues(sources: readonly Named[], destinationNames: readonly string[], where: (i: number) => string = (i) => `sources[${i}]`): string[] {
+export function uniqueNameIssues(
+  sources: readonly Named[],
+  destinationNames: readonly string[],
+  where: (i: number) => string = (i) => `sources[${i}]`,
+): string[] {
   const issues: string[] = [];
   const sourceIndex = new Map<string, number>();
   const metricOwners = new Map<string, string>();

@@ -14,7 +14,10 @@ import { printable, printableLine } from "../printable.js";
 export async function notionInitCommand(args: { config?: string; parent?: string; title?: string }, io: CliIo): Promise<number> {
   if (!args.parent) throw new UsageError("--parent: required; the id or URL of a Notion page shared with your integration");
   const token = io.env.NOTION_TOKEN;
-  if (!token) throw new ConfigError(["NOTION_TOKEN: environment variable is not set; create an integration at https://www.notion.so/profile/integrations and export its token"]);
+  if (!token)
+    throw new ConfigError([
+      "NOTION_TOKEN: environment variable is not set; create an integration at https://www.notion.so/profile/integrations and export its token",
+    ]);
   const secrets = (io.secrets ?? new Secrets()).add(token);
   let metrics: string[] = [];
   let baseUrl: string | undefined;
@@ -25,18 +28,25 @@ export async function notionInitCommand(args: { config?: string; parent?: string
     metrics = config.sources.flatMap((s) => [...(createSource(s).metricNames ?? [])]);
     baseUrl = notionBaseUrl(config);
   } catch (error) {
-    io.stderr.write(`note: the config did not load (${printableLine(errorMessage(error).split("\n")[0] ?? "")}); creating the database without metric columns. The first run adds them.\n`);
+    io.stderr.write(
+      `note: the config did not load (${printableLine(errorMessage(error).split("\n")[0] ?? "")}); creating the database without metric columns. The first run adds them.\n`,
+    );
   }
   const { notionInit } = await import("../destinations/notion/index.js");
   const result = await notionInit({ token, parent: args.parent, metrics, title: args.title, baseUrl }, { secrets });
-  io.stdout.write(printable(`Created the Notion database ${result.databaseId}${result.url ? ` (${result.url})` : ""} with ${metrics.length} metric columns.\n`));
+  io.stdout.write(
+    printable(`Created the Notion database ${result.databaseId}${result.url ? ` (${result.url})` : ""} with ${metrics.length} metric columns.\n`),
+  );
   io.stdout.write(`Put it in kpi.config.yaml:\n\n  destinations:\n    - type: notion\n      token: \${NOTION_TOKEN}\n      database: ${result.databaseId}\n`);
   return 0;
 }
 
 /** The API origin of the config's notion destination, left out of the load or not. */
 function notionBaseUrl(config: Config): string | undefined {
-  const entries: { type: string; baseUrl?: unknown }[] = [...config.destinations, ...(config.leftOut ?? []).map((d) => d.entry as { type: string; baseUrl?: unknown })];
+  const entries: { type: string; baseUrl?: unknown }[] = [
+    ...config.destinations,
+    ...(config.leftOut ?? []).map((d) => d.entry as { type: string; baseUrl?: unknown }),
+  ];
   const baseUrl = entries.find((d) => d.type === NOTION_TYPE && typeof d.baseUrl === "string")?.baseUrl;
   return typeof baseUrl === "string" ? baseUrl : undefined;
 }

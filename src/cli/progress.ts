@@ -33,7 +33,9 @@ export function terminalProgress(stream: ProgressStream, sourceNames: readonly s
   const line = (name: string, max: number): string => {
     const state = states.get(name);
     const mark = !state ? "·" : state.status === "running" ? SPINNER[frame % SPINNER.length]! : state.status === "done" ? "✓" : "✗";
-    const status = !state ? " waiting" : `${(((state.durationMs ?? Date.now() - state.started) / 1000).toFixed(1) + " s").padStart(7)}  ${state.status === "running" ? "running" : state.detail}`;
+    const status = !state
+      ? " waiting"
+      : `${(((state.durationMs ?? Date.now() - state.started) / 1000).toFixed(1) + " s").padStart(7)}  ${state.status === "running" ? "running" : state.detail}`;
     const room = max - 4 - 1 - Array.from(status).length;
     return fit(`  ${mark} ${fit(name, Math.min(width, room)).padEnd(Math.min(width, Math.max(0, room)))} ${status}`, max);
   };
@@ -59,7 +61,13 @@ export function terminalProgress(stream: ProgressStream, sourceNames: readonly s
     onProgress(event) {
       if (stopped || !sourceNames.includes("source" in event ? event.source : "")) return;
       if (event.type === "source-start") states.set(event.source, { status: "running", started: Date.now() });
-      else if (event.type === "source-done") states.set(event.source, { status: "done", started: 0, durationMs: event.durationMs, detail: `${event.metrics} metric${event.metrics === 1 ? "" : "s"}` });
+      else if (event.type === "source-done")
+        states.set(event.source, {
+          status: "done",
+          started: 0,
+          durationMs: event.durationMs,
+          detail: `${event.metrics} metric${event.metrics === 1 ? "" : "s"}`,
+        });
       // The reason is printed once, in full, when the run ends (the table's failure list or a warning).
       else if (event.type === "source-failed") states.set(event.source, { status: "failed", started: 0, durationMs: event.durationMs, detail: "failed" });
       draw();

@@ -43,8 +43,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   // On a terminal each failure is printed once in full: a destination's by its ✗ line below, a source's
   // by the table's failure list when a table is printed (a dry run, a console destination), else by its warning.
   const printsTable = args.dryRun || config.destinations.some((d) => d.type === CONSOLE_TYPE && (!d.jobs || d.jobs.includes(job)));
-  const shownElsewhere = (record: LogRecord) =>
-    record.event === "destination-failed" || (printsTable && record.event === "source-failed");
+  const shownElsewhere = (record: LogRecord) => record.event === "destination-failed" || (printsTable && record.event === "source-failed");
   const { logger, flush } = cliLogger(config, io, () => progress !== undefined, shownElsewhere);
   // Collection is over before anything else reaches the terminal (the console destination's table,
   // the dry run's): the live display stops first, then the logs it held back are printed.

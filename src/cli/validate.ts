@@ -7,7 +7,9 @@ export async function validateCommand(args: { config?: string }, io: CliIo): Pro
   const { config, path } = await loadCliConfig(args.config, io);
   for (const warning of weakSecretWarnings(config)) io.stderr.write(`warning: ${warning}\n`);
   const derived = Object.keys(config.derived ?? {}).length;
-  io.stdout.write(`${path} is valid: ${config.sources.length} source(s), ${config.destinations.length} destination(s), ${derived ? `${derived} derived metric(s), ` : ""}time zone ${config.timezone}.\n`);
+  io.stdout.write(
+    `${path} is valid: ${config.sources.length} source(s), ${config.destinations.length} destination(s), ${derived ? `${derived} derived metric(s), ` : ""}time zone ${config.timezone}.\n`,
+  );
   return 0;
 }
 

@@ -12,7 +12,10 @@ export const destinationBase = {
 
 /** Keys every source accepts. */
 export const sourceBase = {
-  name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, _ . or -"),
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, _ . or -"),
   /** @default 30000 */
   timeoutMs: z.number().int().positive().optional(),
   locale: z

@@ -9,10 +9,12 @@ import { didYouMean } from "../did-you-mean.js";
 
 /** Entries of a list that passed their own schema, by their index; undefined where one did not. */
 function parseEach<T>(list: unknown, parse: (item: unknown) => { success: true; data: T } | { success: false }): (T | undefined)[] {
-  return Array.isArray(list) ? list.map((item) => {
-    const result = parse(item);
-    return result.success ? result.data : undefined;
-  }) : [];
+  return Array.isArray(list)
+    ? list.map((item) => {
+        const result = parse(item);
+        return result.success ? result.data : undefined;
+      })
+    : [];
 }
 
 /** The raw entry names the metric, or is a preset whose derived names (`<NAME>_<KEY>`) could. */
@@ -32,7 +34,9 @@ export function crossCheck(tree: Record<string, unknown>, leftOut: ReadonlySet<s
   const sourceOptions = parseEach(tree.sources, (item) => sourceSchema.safeParse(item));
   const destinations = parseEach(tree.destinations, (item) => destinationSchema.safeParse(item));
   // An entry that failed its schema stands in under a name nothing can clash with, so indices stay right.
-  const configSources: { name: string; metricNames?: readonly string[] }[] = sourceOptions.map((options, i) => (options ? createSource(options) : { name: `\0unparsed ${i}` }));
+  const configSources: { name: string; metricNames?: readonly string[] }[] = sourceOptions.map((options, i) =>
+    options ? createSource(options) : { name: `\0unparsed ${i}` },
+  );
   const where = (i: number) => (i < configSources.length ? `sources[${i}]` : `customSources[${i - configSources.length}] (src/custom-sources.ts)`);
   const sources = [...configSources, ...customSources];
   const names = destinations.map((d, i) => (d ? destinationName(d) : `\0unparsed ${i}`));
@@ -51,7 +55,8 @@ export function crossCheck(tree: Record<string, unknown>, leftOut: ReadonlySet<s
   if (typeof northStar === "string" && sourceOptions.length && derived.success && !unparsed.some((entry) => mentions(entry, northStar))) {
     const metrics = [...sources.flatMap((source) => source.metricNames ?? []), ...derivedNames];
     const hint = didYouMean(northStar, metrics) || (metrics.length ? `; use one of ${metrics.join(", ")}` : "");
-    if (!metrics.includes(northStar)) problems.push(`northStar: "${northStar}" is not a metric of any source${derivedNames.length ? " or derived metric" : ""}${hint}`);
+    if (!metrics.includes(northStar))
+      problems.push(`northStar: "${northStar}" is not a metric of any source${derivedNames.length ? " or derived metric" : ""}${hint}`);
   }
   const allDestinations = destinations.every(Boolean);
   const checkHistory = (at: string, name: unknown) => {

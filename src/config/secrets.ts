@@ -39,7 +39,10 @@ export function weakSecretWarnings(config: object): string[] {
   walk(tree, [], { secret: (f) => found.push(f), url: () => {}, basicAuth: () => {} });
   const warnings = found
     .filter(({ value }) => value.length > 0 && value.length < WEAK_SECRET_LENGTH)
-    .map(({ path, value }) => `${formatPath(path)}: the secret is only ${value.length} character${value.length === 1 ? "" : "s"} long; it is easy to guess, and output masks every standalone "word" equal to it. Use one of at least ${WEAK_SECRET_LENGTH} characters.`);
+    .map(
+      ({ path, value }) =>
+        `${formatPath(path)}: the secret is only ${value.length} character${value.length === 1 ? "" : "s"} long; it is easy to guess, and output masks every standalone "word" equal to it. Use one of at least ${WEAK_SECRET_LENGTH} characters.`,
+    );
   return [...new Set(warnings)];
 }
 

@@ -44,7 +44,9 @@ export async function runDemo(out: (text: string) => void = (t) => process.stdou
     out(`Seeded ${historyPath} with ${seedDays} days of past rows.\n\n`);
 
     out(`1) The daily job: ${config.sources.length} sources (a blog page, an RSS feed, a JSON API behind a token, a dashboard behind a login form),\n`);
-    out(`   then ${Object.keys(config.derived ?? {}).length} derived metrics computed from them and the history (a ratio, a 7-day average, week-on-week and 28-day changes)\n\n`);
+    out(
+      `   then ${Object.keys(config.derived ?? {}).length} derived metrics computed from them and the history (a ratio, a 7-day average, week-on-week and 28-day changes)\n\n`,
+    );
     const daily = await pipeline.process("daily", { date: today });
 
     out(`\n2) The weekly-report job: the same snapshot, compared with 14 days earlier. The Discord message would read:\n\n`);

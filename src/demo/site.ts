@@ -12,8 +12,7 @@ export interface DemoSite {
   close(): Promise<void>;
 }
 
-const page = (title: string, body: string) =>
-  `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
+const page = (title: string, body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
 
 /**
  * A small startup website on 127.0.0.1: a blog, an RSS feed, a JSON API behind a bearer token
@@ -25,11 +24,17 @@ export async function startDemoSite(date: string): Promise<DemoSite> {
 
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: string) => void> = {
     "GET /blog": (_req, res) => {
-      const posts = Array.from({ length: demoValue("blogPosts", date) }, (_, i) => `<article class="post"><h2><a class="post-link" href="/blog/${i + 1}">Post ${i + 1}</a></h2></article>`);
+      const posts = Array.from(
+        { length: demoValue("blogPosts", date) },
+        (_, i) => `<article class="post"><h2><a class="post-link" href="/blog/${i + 1}">Post ${i + 1}</a></h2></article>`,
+      );
       send(res, 200, page("Blog", `<h1>Our blog</h1>${posts.join("")}`));
     },
     "GET /feed.xml": (_req, res) => {
-      const items = Array.from({ length: demoValue("episodes", date) }, (_, i) => `<item><title>Episode ${i + 1}</title><link>http://demo.test/ep/${i + 1}</link></item>`);
+      const items = Array.from(
+        { length: demoValue("episodes", date) },
+        (_, i) => `<item><title>Episode ${i + 1}</title><link>http://demo.test/ep/${i + 1}</link></item>`,
+      );
       send(res, 200, `<?xml version="1.0"?><rss version="2.0"><channel><title>Pipeline Talk</title>${items.join("")}</channel></rss>`, "application/rss+xml");
     },
     "GET /api/stats": (req, res) => {

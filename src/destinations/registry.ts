@@ -9,7 +9,13 @@ import { FILE_TYPE, fileOptionsSchema } from "./file.js";
 import { NOTION_TYPE, notionOptionsSchema } from "./notion/options.js";
 import { SLACK_TYPE, slackOptionsSchema } from "./slack/options.js";
 
-export const destinationSchema = z.discriminatedUnion("type", [consoleOptionsSchema, fileOptionsSchema, notionOptionsSchema, discordOptionsSchema, slackOptionsSchema]);
+export const destinationSchema = z.discriminatedUnion("type", [
+  consoleOptionsSchema,
+  fileOptionsSchema,
+  notionOptionsSchema,
+  discordOptionsSchema,
+  slackOptionsSchema,
+]);
 
 export type DestinationOptions = z.infer<typeof destinationSchema>;
 

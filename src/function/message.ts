@@ -38,7 +38,8 @@ export function decodeJobRequest(data: unknown): JobRequest {
   if (!message || typeof message !== "object") throw new MessageError("the event carries no Pub/Sub message");
   const payload = decodePayload(message.data);
   const unknown = Object.keys(payload).filter((key) => !KEYS.has(key));
-  if (unknown.length) throw new MessageError(`unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")} in the message; expected job, date, only`);
+  if (unknown.length)
+    throw new MessageError(`unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")} in the message; expected job, date, only`);
   const job = payload.job ?? message.attributes?.job;
   if (job === undefined) throw new MessageError(`the message names no job; set "job" in the data or as an attribute (${JOBS.join(" or ")})`);
   if (typeof job !== "string" || !(JOBS as readonly string[]).includes(job)) {
@@ -46,7 +47,8 @@ export function decodeJobRequest(data: unknown): JobRequest {
   }
   const request: JobRequest = { job: job as Job };
   if (payload.date !== undefined) {
-    if (typeof payload.date !== "string" || !isIsoDate(payload.date)) throw new MessageError(`date ${JSON.stringify(payload.date)} is not a date; use YYYY-MM-DD`);
+    if (typeof payload.date !== "string" || !isIsoDate(payload.date))
+      throw new MessageError(`date ${JSON.stringify(payload.date)} is not a date; use YYYY-MM-DD`);
     request.date = payload.date;
   }
   if (payload.only !== undefined) {
@@ -69,7 +71,8 @@ function decodePayload(data: string | undefined): Record<string, unknown> {
   } catch {
     throw new MessageError(`message data is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new MessageError(`message data must be a JSON object, got ${JSON.stringify(parsed)}`);
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new MessageError(`message data must be a JSON object, got ${JSON.stringify(parsed)}`);
   return parsed as Record<string, unknown>;
 }
 

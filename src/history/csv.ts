@@ -25,7 +25,8 @@ export function parseHistoryCsv(text: string): HistoryRow[] {
     if (index <= headerAt || line.trim() === "") return;
     const at = `line ${index + 1}`;
     const cells = line.split(",").map(unquote);
-    if (cells.length !== header.length) throw new Error(`${at} has ${cells.length} cells where the header has ${header.length}; the line is cut short or malformed`);
+    if (cells.length !== header.length)
+      throw new Error(`${at} has ${cells.length} cells where the header has ${header.length}; the line is cut short or malformed`);
     const date = cells[0] as string;
     if (!isIsoDate(date)) throw new Error(`${at}: "${date}" is not a date (YYYY-MM-DD)`);
     const earlier = dates.get(date);
@@ -64,7 +65,8 @@ function readRow(at: string, date: string, header: readonly string[], cells: rea
 /** A number exactly as `String(number)` writes it: `1234.5`, `-3`, `1e+21`; not `0x10`, `1e3` or `1,234`. */
 function writtenNumber(at: string, column: string, cell: string): number {
   const value = Number(cell);
-  if (!Number.isFinite(value) || String(value) !== cell) throw new Error(`${at}, column ${column}: "${cell}" is not a number as kpi-collector writes it (e.g. 1234.5)`);
+  if (!Number.isFinite(value) || String(value) !== cell)
+    throw new Error(`${at}, column ${column}: "${cell}" is not a number as kpi-collector writes it (e.g. 1234.5)`);
   return value;
 }
 

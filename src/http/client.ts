@@ -173,7 +173,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const idempotent = retry.methods.includes(method);
       const attemptTimeoutMs = request.timeoutMs === undefined ? timeoutMs : Math.ceil(request.timeoutMs / (idempotent ? retry.limit + 1 : 1));
       const classify = (error: unknown): AttemptFailure => {
-        if (error instanceof StatusAnswer) return { status: error.response.status, retryAfterMs: parseRetryAfter(first(error.response.headers["retry-after"])) };
+        if (error instanceof StatusAnswer)
+          return { status: error.response.status, retryAfterMs: parseRetryAfter(first(error.response.headers["retry-after"])) };
         if (error instanceof HttpError || request.signal?.aborted) return "final";
         // Even a connection refused counts as maybe applied: a POST is never sent twice.
         return isTransient(error) ? "in_flight" : "final";
@@ -182,7 +183,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         if (error instanceof HttpError) return error;
         if (request.signal?.aborted) return new HttpError("aborted", `Request aborted: ${method} ${describeUrl(request.url)}`, { cause: error });
         const tooLong = typeof failure === "object" && failure.retryAfterMs !== undefined && failure.retryAfterMs > retry.maxRetryAfterMs;
-        const note = reason === "final" ? "" : tooLong ? ` (Retry-After ${Math.round((failure.retryAfterMs ?? 0) / 1000)} s is longer than allowed)` : ` after ${attempts} attempts`;
+        const note =
+          reason === "final"
+            ? ""
+            : tooLong
+              ? ` (Retry-After ${Math.round((failure.retryAfterMs ?? 0) / 1000)} s is longer than allowed)`
+              : ` after ${attempts} attempts`;
         const failed = error instanceof StatusAnswer ? statusError(error.response, method, request.url) : networkError(error, method, request.url);
         failed.message += note;
         return failed;
@@ -233,11 +239,15 @@ function networkError(error: unknown, method: string, url: string): HttpError {
   const where = `${method} ${describeUrl(url)}`;
   if (error instanceof RequestError) {
     const reason =
-      error.name === "TimeoutError" ? "timed out"
-      : error.name === "MaxRedirectsError" ? "too many redirects (a redirect loop?)"
-      : error.code === "ENOTFOUND" ? "host not found (DNS)"
-      : error.code === "ECONNREFUSED" ? "connection refused"
-      : error.code;
+      error.name === "TimeoutError"
+        ? "timed out"
+        : error.name === "MaxRedirectsError"
+          ? "too many redirects (a redirect loop?)"
+          : error.code === "ENOTFOUND"
+            ? "host not found (DNS)"
+            : error.code === "ECONNREFUSED"
+              ? "connection refused"
+              : error.code;
     return new HttpError("network", `Request ${reason}: ${where}`, { networkCode: error.code, cause: error });
   }
   return new HttpError("network", `Request failed: ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

@@ -109,10 +109,7 @@ export async function buildWeeklyReport(input: ReportInput, history: HistoryStor
     ...(input.failures ?? []).flatMap((f) => f.metrics ?? []),
     ...Object.keys(display).filter((n) => latestWith(window, n)),
   ]);
-  const ordered = [
-    ...Object.keys(display).filter((n) => names.has(n)),
-    ...[...names].filter((n) => !(n in display)).sort(),
-  ];
+  const ordered = [...Object.keys(display).filter((n) => names.has(n)), ...[...names].filter((n) => !(n in display)).sort()];
   const lines = ordered.map((name) => {
     const shown = display[name] ?? (options.declared && Object.hasOwn(options.declared, name) ? options.declared[name] : undefined) ?? {};
     const note = input.notes && Object.hasOwn(input.notes, name) ? input.notes[name] : undefined;

@@ -9,8 +9,7 @@ export function northStarViewLines(block: NorthStarBlock, currency: string, m: M
   const format = block.line.format;
   const lines = block.views.map((v) => {
     const now = m.bold(formatValue(v.value, format, currency));
-    if (v.value === undefined || v.previous === undefined)
-      return `${viewLabel(v)}: ${now}, nothing to compare with: ${m.escape(v.missing ?? "no value")}`;
+    if (v.value === undefined || v.previous === undefined) return `${viewLabel(v)}: ${now}, nothing to compare with: ${m.escape(v.missing ?? "no value")}`;
     const change = `${ARROWS[v.direction ?? "same"]} ${formatDelta(v.delta, format, currency)} (${formatPercentChange(v.percent)})`;
     return `${viewLabel(v)}: ${now} ${change}, was ${formatValue(v.previous, format, currency)}`;
   });

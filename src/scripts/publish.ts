@@ -20,7 +20,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
     id = await publish(project, topic, { data: Buffer.from(args.data, "base64"), attributes: { job: args.request.job } });
   } catch (error) {
     const notFound = (error as { code?: unknown }).code === NOT_FOUND;
-    const hint = !notFound ? "" : env.PUBSUB_EMULATOR_HOST ? "; create it with `npm run emulator:setup`" : "; `terraform apply` creates it: check --project and --topic (or KPI_TOPIC)";
+    const hint = !notFound
+      ? ""
+      : env.PUBSUB_EMULATOR_HOST
+        ? "; create it with `npm run emulator:setup`"
+        : "; `terraform apply` creates it: check --project and --topic (or KPI_TOPIC)";
     throw new Error(`could not publish to projects/${project}/topics/${topic}${where}: ${errorMessage(error)}${hint}`, { cause: error });
   }
   stdout(`published ${JSON.stringify(args.request)} to projects/${project}/topics/${topic}${where}: message ${id}`);
@@ -34,7 +38,13 @@ export const pubsubPublisher: Publisher = async (project, topic, message) => {
   let timer: NodeJS.Timeout | undefined;
   // Unreachable hosts are otherwise retried for minutes without a word.
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Pub/Sub did not answer within ${PUBLISH_TIMEOUT_MS / 1000} s; check the project, the topic, your credentials or PUBSUB_EMULATOR_HOST`)), PUBLISH_TIMEOUT_MS);
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(`Pub/Sub did not answer within ${PUBLISH_TIMEOUT_MS / 1000} s; check the project, the topic, your credentials or PUBSUB_EMULATOR_HOST`),
+        ),
+      PUBLISH_TIMEOUT_MS,
+    );
   });
   try {
     return await Promise.race([client.topic(topic).publishMessage(message), timeout]);

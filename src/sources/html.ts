@@ -11,7 +11,6 @@ import { PARSE_HEAP_MIB } from "./parse-pool.js";
 
 export const HTML_TYPE = "html";
 
-
 /** JSON Schema: the metric has `key`, matching `value` when given. */
 function has(key: string, value: object | boolean = true) {
   return { required: [key], properties: { [key]: value } };
@@ -23,7 +22,9 @@ export const htmlMetricSchema = z
     extract: z
       .enum(["number", "count", "attribute"])
       .optional()
-      .describe("number: a number read from the first match's text (the default); count: how many elements match; attribute: a number read from the first match's `attribute`."),
+      .describe(
+        "number: a number read from the first match's text (the default); count: how many elements match; attribute: a number read from the first match's `attribute`.",
+      ),
     attribute: z.string().min(1).optional().describe("The attribute to read with extract: attribute, e.g. data-count."),
     regex: regexPattern.optional().describe("Narrows the text before the number is read; its first capture group is used when it has one."),
     allowEmpty: z.boolean().optional().describe("With extract: count, a selector matching nothing records 0 instead of failing."),
@@ -57,7 +58,9 @@ export const htmlSourceSchema = z
       .int()
       .positive()
       .optional()
-      .describe("A larger page fails this source instead of being parsed: a parsed page takes about 18 times its size in memory, in a parse worker of limited heap. @default 5 MiB"),
+      .describe(
+        "A larger page fails this source instead of being parsed: a parsed page takes about 18 times its size in memory, in a parse worker of limited heap. @default 5 MiB",
+      ),
     metrics: z
       .record(metricName, htmlMetricSchema)
       .refine((metrics) => Object.keys(metrics).length > 0, "name at least one metric")

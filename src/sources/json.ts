@@ -13,7 +13,6 @@ import { fetchPage, pageRequest, type PageRequest } from "./page.js";
 
 export const JSON_TYPE = "json";
 
-
 const jsonPath = z
   .string()
   .min(1)
@@ -31,7 +30,10 @@ export const jsonSourceSchema = z
     ...sourceBase,
     ...pageRequest,
     method: z.enum(["GET", "POST", "PUT", "PATCH"]).optional().describe("HTTP method. Only GET is retried on 429 and 5xx. @default GET"),
-    body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().describe("Request body: a string is sent as is, anything else as JSON."),
+    body: z
+      .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+      .optional()
+      .describe("Request body: a string is sent as is, anything else as JSON."),
     metrics: z
       .record(metricName, z.object({ path: jsonPath.describe('Where the number is, e.g. data.items[0].count or ["key.with.dots"].') }).strict())
       .refine((metrics) => Object.keys(metrics).length > 0, "name at least one metric")
@@ -41,7 +43,11 @@ export const jsonSourceSchema = z
   .strict()
   .superRefine((source, ctx) => {
     if (source.login?.check) {
-      ctx.addIssue({ code: "custom", path: ["login", "check"], message: "only applies to html sources; a json source detects a failed login by a 401/403 or an answer that is not JSON" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["login", "check"],
+        message: "only applies to html sources; a json source detects a failed login by a 401/403 or an answer that is not JSON",
+      });
     }
   })
   .meta({ allOf: [{ properties: { login: { not: { type: "object", required: ["check"], properties: { check: true } } } } }] })
@@ -81,7 +87,9 @@ async function parseJson(source: string, request: PageRequest, response: HttpRes
   } catch (error) {
     if (request.login) {
       const counts = await countMatches(context, response.body, loginSelectors(request.login)).catch((parseError: unknown) => {
-        throw new SourceError(source, `the response of ${describeUrl(response.url)} is neither JSON nor a readable page: ${errorMessage(parseError)}`, { cause: parseError });
+        throw new SourceError(source, `the response of ${describeUrl(response.url)} is neither JSON nor a readable page: ${errorMessage(parseError)}`, {
+          cause: parseError,
+        });
       });
       assertLoggedIn(source, request.login, counts, request.url);
     }

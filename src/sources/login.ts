@@ -38,7 +38,11 @@ export function loginFailed(source: string, reason: string, cause?: unknown): So
  * before any message could carry it.
  */
 export async function logIn(source: string, login: LoginOptions, context: SourceContext): Promise<CookieJar> {
-  context.secrets.add(...Object.entries(login.fields).filter(([name]) => isSecretField(name)).map(([, value]) => value));
+  context.secrets.add(
+    ...Object.entries(login.fields)
+      .filter(([name]) => isSecretField(name))
+      .map(([, value]) => value),
+  );
   // Loaded only by sources that log in: a run without logins never pays for it.
   const { CookieJar: Jar } = await import("tough-cookie");
   const jar = new Jar();
@@ -70,7 +74,8 @@ export async function logIn(source: string, login: LoginOptions, context: Source
     answer = await send(method === "GET" ? { url: action.toString() } : { url: action.toString(), method, form: values });
   } catch (error) {
     const status = error instanceof HttpError ? error.status : undefined;
-    const why = status !== undefined && REJECTED.has(status) ? `the login form was rejected with status ${status} (check the credentials)` : errorMessage(error);
+    const why =
+      status !== undefined && REJECTED.has(status) ? `the login form was rejected with status ${status} (check the credentials)` : errorMessage(error);
     throw loginFailed(source, why, error);
   }
   if (isHtml(answer) && (await countMatches(context, answer.body, [login.form]))[0]) {

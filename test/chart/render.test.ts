@@ -21,9 +21,25 @@ const history = rows(names, 90, (name, i) => (i % 9 === 4 ? undefined : name ===
 
 describe("report chart", () => {
   it("draws a PNG about 1200×800 with the North Star on top and a panel per metric, text drawn with the shipped font", async () => {
-    const mrr = line("MRR", { label: "MRR", format: "currency", value: 1500, previous: 1400, delta: 100, percent: 7.1, verdict: "better", comparisonDate: "2026-11-16" });
+    const mrr = line("MRR", {
+      label: "MRR",
+      format: "currency",
+      value: 1500,
+      previous: 1400,
+      delta: 100,
+      percent: 7.1,
+      verdict: "better",
+      comparisonDate: "2026-11-16",
+    });
     const model = buildChartModel(
-      report({ northStar: mrr, metrics: [line("SIGNUPS", { value: 1800, delta: -5, percent: -1, verdict: "worse" }), line("CHURN", { format: "percent", value: 2.1, lowerIsBetter: true }), line("STARS", { value: 1700 })] }),
+      report({
+        northStar: mrr,
+        metrics: [
+          line("SIGNUPS", { value: 1800, delta: -5, percent: -1, verdict: "worse" }),
+          line("CHURN", { format: "percent", value: 2.1, lowerIsBetter: true }),
+          line("STARS", { value: 1700 }),
+        ],
+      }),
       history,
     );
     const png = PNG.sync.read(await renderChartPng(model));
@@ -36,7 +52,10 @@ describe("report chart", () => {
   });
 
   it("leaves days without a value as gaps, never zeros", async () => {
-    const model = buildChartModel(report({ northStar: line("MRR", { value: 5 }) }), rows(["MRR"], 83, (_, i) => (i < 40 ? undefined : 5)));
+    const model = buildChartModel(
+      report({ northStar: line("MRR", { value: 5 }) }),
+      rows(["MRR"], 83, (_, i) => (i < 40 ? undefined : 5)),
+    );
     expect(model.northStar?.points.slice(0, 40)).toEqual(Array(40).fill(undefined));
     expect(model.northStar?.points[40]).toBe(5);
     expect(model.northStar?.points.at(-1)).toBe(5);
@@ -53,9 +72,18 @@ describe("report chart", () => {
   it("draws a single point, equal values, negative values and no North Star without failing", async () => {
     const cases = [
       buildChartModel(report({ northStar: line("A", { value: 3 }) }), []),
-      buildChartModel(report({ northStar: line("A", { value: 7 }) }), rows(["A"], 83, () => 7)),
-      buildChartModel(report({ northStar: line("A", { value: -40 }), metrics: [line("B", { value: -1 })] }), rows(["A", "B"], 83, (_, i) => -i)),
-      buildChartModel(report({ metrics: [line("B", { value: 2 })] }), rows(["B"], 10, () => 1)),
+      buildChartModel(
+        report({ northStar: line("A", { value: 7 }) }),
+        rows(["A"], 83, () => 7),
+      ),
+      buildChartModel(
+        report({ northStar: line("A", { value: -40 }), metrics: [line("B", { value: -1 })] }),
+        rows(["A", "B"], 83, (_, i) => -i),
+      ),
+      buildChartModel(
+        report({ metrics: [line("B", { value: 2 })] }),
+        rows(["B"], 10, () => 1),
+      ),
     ];
     for (const model of cases) {
       const png = PNG.sync.read(await renderChartPng(model));
@@ -64,7 +92,13 @@ describe("report chart", () => {
   });
 
   it("says the North Star's trend in words for the alt text", () => {
-    const up = buildChartModel(report({ northStar: line("MRR", { label: "MRR", format: "currency", value: 2000, delta: 500, percent: 33.3, verdict: "better" }), comparisonDate: "2026-11-16" }), rows(["MRR"], 83, () => 1500));
+    const up = buildChartModel(
+      report({
+        northStar: line("MRR", { label: "MRR", format: "currency", value: 2000, delta: 500, percent: 33.3, verdict: "better" }),
+        comparisonDate: "2026-11-16",
+      }),
+      rows(["MRR"], 83, () => 1500),
+    );
     expect(describeTrend(up)).toBe(`MRR rose from $1,500 to $2,000 over the 12 weeks to ${DATE}; +$500 (+33.3%) since 2026-11-16. Below: 0 more metrics.`);
     expect(describeTrend(buildChartModel(report(), []))).toMatch(/no North Star metric is set/);
   });

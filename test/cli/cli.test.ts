@@ -41,9 +41,17 @@ describe("kpi-collector CLI (as a process)", () => {
     const result = await cli(["run", "--config", configPath, "--dry-run", "--date", "2026-11-16"], env);
     expect(result.code).toBe(0);
     // Off a terminal, stdout is one JSON object a line.
-    const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.filter((l) => String(l.message).startsWith("source "))).toHaveLength(4);
-    expect(lines.at(-1)).toMatchObject({ message: expect.stringMatching(/^daily 2026-11-16 done: 7 metrics collected/), metricsCollected: 7, sourcesFailed: [], destinationsWritten: [] });
+    expect(lines.at(-1)).toMatchObject({
+      message: expect.stringMatching(/^daily 2026-11-16 done: 7 metrics collected/),
+      metricsCollected: 7,
+      sourcesFailed: [],
+      destinationsWritten: [],
+    });
     expect(result.stderr).toMatch(/WEEKLY_ACTIVE_USERS\s+[\d,]+/);
     expect(result.stderr).toContain("(dry run: nothing was written)");
     await expect(import("node:fs/promises").then((fs) => fs.access(env.DEMO_HISTORY ?? ""))).rejects.toThrow();
@@ -70,7 +78,10 @@ describe("kpi-collector CLI (as a process)", () => {
     await writeFile(blocked, "a file where a folder should be");
     const result = await cli(["run", "--config", configPath, "--date", "2026-11-16", "--only", "blog"], { ...env, DEMO_HISTORY: join(blocked, "history.csv") });
     expect(result.code).toBe(1);
-    const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toContainEqual(expect.objectContaining({ severity: "ERROR", destination: "file" }));
     // The same closing line, at the same severity, as the Cloud Function logs.
     expect(lines.at(-1)).toMatchObject({ severity: "ERROR", message: expect.stringContaining("done:"), destinationsFailed: ["file"] });
@@ -106,6 +117,9 @@ describe("kpi-collector CLI (as a process)", () => {
   it("rejects an unknown command or flag with usage and exit 2", async () => {
     expect(await cli(["frobnicate"])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
     expect((await cli(["run", "--jobb", "daily"])).code).toBe(2);
-    expect(await cli(["run", "--config", configPath, "--job", "hourly"], env)).toMatchObject({ code: 2, stderr: expect.stringContaining("--job: unknown job") });
+    expect(await cli(["run", "--config", configPath, "--job", "hourly"], env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--job: unknown job"),
+    });
   });
 });

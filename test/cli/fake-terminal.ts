@@ -22,7 +22,8 @@ export class FakeTerminal {
     for (const [, count, command, char] of text.matchAll(pattern)) {
       if (command === "A") this.row = Math.max(0, this.row - Number(count || 1));
       else if (command === "K") this.line().length = 0;
-      else if (command !== undefined) continue; // colours and other attributes draw nothing
+      else if (command !== undefined)
+        continue; // colours and other attributes draw nothing
       else if (char === "\n") this.moveTo(this.row + 1);
       else if (char === "\r") this.col = 0;
       else if (char !== undefined) this.print(char);
@@ -32,7 +33,11 @@ export class FakeTerminal {
 
   /** The screen as text, one string a row, trailing blanks trimmed. */
   screen(): string[] {
-    return this.rows.map((cells) => Array.from(cells, (c) => c ?? " ").join("").trimEnd());
+    return this.rows.map((cells) =>
+      Array.from(cells, (c) => c ?? " ")
+        .join("")
+        .trimEnd(),
+    );
   }
 
   private print(char: string): void {

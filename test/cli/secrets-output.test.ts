@@ -72,8 +72,22 @@ afterAll(async () => {
 });
 
 async function cli(args: string[], tty = false) {
-  const stdout = tty ? new FakeTerminal(200) : { writes: [] as string[], write(t: string) { this.writes.push(t); } };
-  const stderr = tty ? new FakeTerminal(200) : { writes: [] as string[], write(t: string) { this.writes.push(t); } };
+  const stdout = tty
+    ? new FakeTerminal(200)
+    : {
+        writes: [] as string[],
+        write(t: string) {
+          this.writes.push(t);
+        },
+      };
+  const stderr = tty
+    ? new FakeTerminal(200)
+    : {
+        writes: [] as string[],
+        write(t: string) {
+          this.writes.push(t);
+        },
+      };
   const code = await main(args, { env, stdout, stderr, now: () => new Date("2026-03-10T12:00:00Z") });
   return { code, stdout: stdout.writes.join(""), stderr: stderr.writes.join("") };
 }
@@ -82,7 +96,10 @@ describe("secrets that a server echoes back reach no output of the CLI", () => {
   it("off a terminal: JSON log lines stay valid JSON, the table on stderr and the Discord alert are masked", async () => {
     const { code, stdout, stderr } = await cli(["run", "--config", config]);
     expect(code).toBe(0);
-    const records = stdout.trim().split("\n").map((line) => JSON.parse(line) as { message: string });
+    const records = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { message: string });
     const failures = records.filter((r) => / failed: /.test(r.message)).map((r) => r.message);
     expect(failures).toHaveLength(2);
     // The echo reached the messages, masked: redaction, not silence.

@@ -60,20 +60,48 @@ describe("loadConfig: valid configs", () => {
 
 describe("loadConfig: invalid configs name the exact place", () => {
   it.each([
-    ["a missing selector", `sources:\n  - name: s\n    type: html\n    url: https://x.test\n    metrics:\n      STARS: { extract: count }\n`, "sources[0].metrics.STARS.selector: required"],
-    ["an unknown source type", `sources:\n${blog}  - name: x\n    type: htm\n    url: https://x.test\n`, 'sources[1].type: unknown type "htm"; use one of html, json, github, npm, pypi, dockerhub, discord-invite'],
+    [
+      "a missing selector",
+      `sources:\n  - name: s\n    type: html\n    url: https://x.test\n    metrics:\n      STARS: { extract: count }\n`,
+      "sources[0].metrics.STARS.selector: required",
+    ],
+    [
+      "an unknown source type",
+      `sources:\n${blog}  - name: x\n    type: htm\n    url: https://x.test\n`,
+      'sources[1].type: unknown type "htm"; use one of html, json, github, npm, pypi, dockerhub, discord-invite',
+    ],
     ["a missing type", `sources:\n  - name: x\n`, "sources[0].type: required; use one of html, json, github, npm, pypi, dockerhub, discord-invite"],
     ["an unknown top-level key", `sources:\n${blog}destinatons: []\n`, "destinatons: unknown key; remove it or check its spelling"],
     ["a bad time zone", `timezone: Mars/Olympus\nsources:\n${blog}`, "timezone: not a time zone; use an IANA name such as UTC or Europe/Berlin"],
     ["no sources", `sources: []\n`, "sources: needs at least 1 item(s)"],
     ["a missing sources key", `timezone: UTC\n`, "sources: required"],
     ["a wrong type", `concurrency: many\nsources:\n${blog}`, 'concurrency: expected number, got "many"'],
-    ["an unknown job", `sources:\n${blog}destinations:\n  - type: console\n    jobs: [hourly]\n`, 'destinations[0].jobs[0]: "hourly" is not allowed; use one of daily, weekly-report'],
-    ["a duplicate metric", `sources:\n${blog}${blog.replace("name: blog", "name: blog2")}`, 'sources[1].metrics.BLOG_POSTS: source "blog" already produces BLOG_POSTS; rename one of them'],
-    ["a duplicate source name", `sources:\n${blog}${blog.replace("BLOG_POSTS", "OTHER")}`, 'sources[1].name: "blog" is already the name of sources[0]; source names must be unique'],
+    [
+      "an unknown job",
+      `sources:\n${blog}destinations:\n  - type: console\n    jobs: [hourly]\n`,
+      'destinations[0].jobs[0]: "hourly" is not allowed; use one of daily, weekly-report',
+    ],
+    [
+      "a duplicate metric",
+      `sources:\n${blog}${blog.replace("name: blog", "name: blog2")}`,
+      'sources[1].metrics.BLOG_POSTS: source "blog" already produces BLOG_POSTS; rename one of them',
+    ],
+    [
+      "a duplicate source name",
+      `sources:\n${blog}${blog.replace("BLOG_POSTS", "OTHER")}`,
+      'sources[1].name: "blog" is already the name of sources[0]; source names must be unique',
+    ],
     ["an unknown north star", `northStar: USERS\nsources:\n${blog}`, 'northStar: "USERS" is not a metric of any source; use one of BLOG_POSTS'],
-    ["a duplicate destination", `sources:\n${blog}destinations:\n  - type: console\n  - type: console\n`, 'destinations[1].name: "console" is already used by destinations[0]; give each a distinct name'],
-    ["a history that is not a store", `history: console\nsources:\n${blog}destinations:\n  - type: console\n`, 'history: destination "console" is a console destination; use a notion or file'],
+    [
+      "a duplicate destination",
+      `sources:\n${blog}destinations:\n  - type: console\n  - type: console\n`,
+      'destinations[1].name: "console" is already used by destinations[0]; give each a distinct name',
+    ],
+    [
+      "a history that is not a store",
+      `history: console\nsources:\n${blog}destinations:\n  - type: console\n`,
+      'history: destination "console" is a console destination; use a notion or file',
+    ],
   ])("%s", (_label, yaml, expected) => {
     expect(errorsOf(yaml).join("\n")).toContain(expected);
   });
@@ -81,7 +109,11 @@ describe("loadConfig: invalid configs name the exact place", () => {
   it("names every problem at once", () => {
     const issues = errorsOf(`timezone: Nope\nsources:\n  - name: s\n    type: json\n    metrics: { A: {} }\n`);
     expect(issues).toEqual(
-      expect.arrayContaining(["timezone: not a time zone; use an IANA name such as UTC or Europe/Berlin", "sources[0].url: required", "sources[0].metrics.A.path: required"]),
+      expect.arrayContaining([
+        "timezone: not a time zone; use an IANA name such as UTC or Europe/Berlin",
+        "sources[0].url: required",
+        "sources[0].metrics.A.path: required",
+      ]),
     );
   });
 
@@ -91,7 +123,9 @@ describe("loadConfig: invalid configs name the exact place", () => {
   });
 
   it("names an unset variable once, without the schema's complaint about the blank it leaves", () => {
-    const issues = errorsOf(`sources:\n  - name: s\n    type: html\n    url: \${SITE}\n    metrics: { A: { selector: a } }\ndestinations:\n  - { type: discord, webhookUrl: "\${HOOK}" }\n`);
+    const issues = errorsOf(
+      `sources:\n  - name: s\n    type: html\n    url: \${SITE}\n    metrics: { A: { selector: a } }\ndestinations:\n  - { type: discord, webhookUrl: "\${HOOK}" }\n`,
+    );
     expect(issues).toEqual([
       "sources[0].url: environment variable SITE is not set (export SITE=... before running)",
       "destinations[0].webhookUrl: environment variable HOOK is not set (export HOOK=... before running)",
@@ -100,7 +134,9 @@ describe("loadConfig: invalid configs name the exact place", () => {
 
   it("checks names across the entries that parse while others don't", () => {
     const broken = `  - name: broken\n    type: html\n    metrics: { NORTH: { selector: a } }\n`;
-    const issues = errorsOf(`timezone: Nope\nnorthStar: NORTH\nsources:\n${blog}${broken}${blog.replace("name: blog", "name: blog2")}destinations:\n  - type: console\n  - type: console\n  - { type: file, path: "" }\n`);
+    const issues = errorsOf(
+      `timezone: Nope\nnorthStar: NORTH\nsources:\n${blog}${broken}${blog.replace("name: blog", "name: blog2")}destinations:\n  - type: console\n  - type: console\n  - { type: file, path: "" }\n`,
+    );
     expect(issues).toEqual([
       "timezone: not a time zone; use an IANA name such as UTC or Europe/Berlin",
       "sources[1].url: required",
@@ -127,7 +163,8 @@ describe("loadConfig: invalid configs name the exact place", () => {
 describe("configJsonSchema", () => {
   it("describes every source and destination type for editors", () => {
     const schema = JSON.stringify(configJsonSchema());
-    for (const type of ["html", "json", "github", "npm", "pypi", "dockerhub", "discord-invite", "console", "file", "notion", "discord"]) expect(schema).toContain(`"const":"${type}"`);
+    for (const type of ["html", "json", "github", "npm", "pypi", "dockerhub", "discord-invite", "console", "file", "notion", "discord"])
+      expect(schema).toContain(`"const":"${type}"`);
     expect(configJsonSchema()).toMatchObject({ type: "object", properties: { sources: { type: "array" } } });
   });
 });

@@ -58,7 +58,9 @@ describe("buildPipeline", () => {
     const pipeline = await buildPipeline(loadConfig(config(""), env), { logger: silentLogger(), customSources: [custom] });
     expect((await pipeline.collect("daily")).metrics).toEqual({ MRR: 4200, USERS: 120 });
     const clash = { ...custom, metricNames: ["USERS"] };
-    await expect(buildPipeline(loadConfig(config(""), env), { logger: silentLogger(), customSources: [clash] })).rejects.toThrow(/USERS: source "site" already produces USERS/);
+    await expect(buildPipeline(loadConfig(config(""), env), { logger: silentLogger(), customSources: [clash] })).rejects.toThrow(
+      /USERS: source "site" already produces USERS/,
+    );
   });
 
   it("shares the caller's redaction list, so secrets a source adds mid-run are masked in the caller's logs", async () => {
@@ -124,6 +126,8 @@ describe("buildPipeline", () => {
   });
 
   it("rejects a `history` that names no store", () => {
-    expect(() => loadConfig(config("").replace("history: main", "history: nowhere"), { HOOK: discord.webhookUrl })).toThrow(/destinations\[2\]\.history: no destination named "nowhere"/);
+    expect(() => loadConfig(config("").replace("history: main", "history: nowhere"), { HOOK: discord.webhookUrl })).toThrow(
+      /destinations\[2\]\.history: no destination named "nowhere"/,
+    );
   });
 });

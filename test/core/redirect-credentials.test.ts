@@ -25,13 +25,21 @@ async function redirectVia(target: (other: TestServer) => string, status = 302) 
 describe("credentials on a redirect", () => {
   it("sends no config-set header and no basic auth to another origin (another port)", async () => {
     const { origin, other } = await redirectVia((o) => `${o.url}/landing`);
-    const response = await createHttpClient().request({ url: `${origin.url}/start`, headers: HEADERS, basicAuth: { username: "kpi", password: "pw-0123456789" } });
+    const response = await createHttpClient().request({
+      url: `${origin.url}/start`,
+      headers: HEADERS,
+      basicAuth: { username: "kpi", password: "pw-0123456789" },
+    });
     expect(response.url).toBe(`${other.url}/landing`);
     const received = other.requests[0]?.headers ?? {};
     for (const name of ["x-api-key", "private-token", "x-custom-auth", "accept", "authorization", "cookie"]) expect(received[name]).toBeUndefined();
     expect(JSON.stringify(other.requests)).not.toMatch(/0123456789/);
     // The first origin got them: the stripping is for the hop, not for the request.
-    expect(origin.requests[0]?.headers).toMatchObject({ "x-api-key": "key-0123456789", "private-token": "glpat-0123456789", authorization: expect.stringMatching(/^Basic /) });
+    expect(origin.requests[0]?.headers).toMatchObject({
+      "x-api-key": "key-0123456789",
+      "private-token": "glpat-0123456789",
+      authorization: expect.stringMatching(/^Basic /),
+    });
   });
 
   it("sends no credentials from a URL's userinfo to another origin", async () => {
@@ -57,7 +65,11 @@ describe("credentials on a redirect", () => {
 
   it("keeps every header on a redirect within the same origin", async () => {
     const { origin } = await redirectVia(() => "/final");
-    const response = await createHttpClient().request({ url: `${origin.url}/start`, headers: HEADERS, basicAuth: { username: "kpi", password: "pw-0123456789" } });
+    const response = await createHttpClient().request({
+      url: `${origin.url}/start`,
+      headers: HEADERS,
+      basicAuth: { username: "kpi", password: "pw-0123456789" },
+    });
     expect((JSON.parse(response.body) as { headers: Record<string, string> }).headers).toMatchObject({
       "x-api-key": "key-0123456789",
       "private-token": "glpat-0123456789",

@@ -4,7 +4,7 @@ import { Secrets } from "../../src/log/secrets.js";
 
 describe("Secrets", () => {
   it("masks each secret, URL-encoded, form-encoded and JSON-escaped forms too", () => {
-    const secrets = new Secrets().add("p@ss w\"rd!*");
+    const secrets = new Secrets().add('p@ss w"rd!*');
     const text = secrets.redact('login p@ss w"rd!* / p%40ss%20w%22rd!* / p%40ss+w%22rd%21* / "p@ss w\\"rd!*"');
     expect(text).toBe('login [redacted] / [redacted] / [redacted] / "[redacted]"');
   });
@@ -109,7 +109,14 @@ describe("the logger", () => {
   it.each(["1001", "true", "null", '"', "a", "\\", "{", ":", "INFO", "message"])("writes valid JSON lines whatever the secret: %j", (secret) => {
     const written: string[] = [];
     const logger = createLogger({ secrets: new Secrets().add(secret), sink: jsonLineSink((line) => written.push(line)) });
-    logger.info(`source failed: got ${secret} for ${JSON.stringify(secret)}`, { count: 1001, ok: true, none: null, empty: "", quoted: `"${secret}"`, nested: { [secret]: secret } });
+    logger.info(`source failed: got ${secret} for ${JSON.stringify(secret)}`, {
+      count: 1001,
+      ok: true,
+      none: null,
+      empty: "",
+      quoted: `"${secret}"`,
+      nested: { [secret]: secret },
+    });
     logger.warn("");
     expect(written).toHaveLength(2);
     const [first, second] = written.map((line) => JSON.parse(line) as LogRecord);

@@ -6,8 +6,7 @@ import { MemoryHistory } from "../helpers/memory-history.js";
 
 const DATE = "2024-06-10"; // 14 days earlier is 2024-05-27; the window reaches back to 2024-05-20.
 
-const lineOf = (report: Awaited<ReturnType<typeof buildWeeklyReport>>, name: string) =>
-  [report.northStar, ...report.metrics].find((m) => m?.name === name);
+const lineOf = (report: Awaited<ReturnType<typeof buildWeeklyReport>>, name: string) => [report.northStar, ...report.metrics].find((m) => m?.name === name);
 
 describe("the comparison skips rows without the metric", () => {
   // A run where every source failed still leaves the day's (empty) row, and so do markReportSent and markAlerted.
@@ -46,7 +45,9 @@ describe("the comparison skips rows without the metric", () => {
     expect(lineOf(report, "mrr")).toMatchObject({ previous: 1500, comparisonDate: "2024-05-27" });
     expect(lineOf(report, "users")).toMatchObject({ previous: 80, delta: 10, comparisonDate: "2024-05-22" });
     const text = renderReportText(report);
-    expect(text).toContain("Compared with 2024-05-27 (14 days earlier). A metric missing there is compared with the latest earlier row that has it, dated below.");
+    expect(text).toContain(
+      "Compared with 2024-05-27 (14 days earlier). A metric missing there is compared with the latest earlier row that has it, dated below.",
+    );
     expect(text).toContain("was 80 on 2024-05-22");
     expect(text).toMatch(/was 1,500(?! on)/);
   });

@@ -150,7 +150,15 @@ describe("discord destination", () => {
 
   it("reports through the pipeline, which writes history first", async () => {
     const pipeline = new Pipeline({
-      sources: [{ name: "billing", collect: async () => ({ mrr: 1234, users: 60 }) }, { name: "broken", collect: async () => { throw new Error("boom"); } }],
+      sources: [
+        { name: "billing", collect: async () => ({ mrr: 1234, users: 60 }) },
+        {
+          name: "broken",
+          collect: async () => {
+            throw new Error("boom");
+          },
+        },
+      ],
       destinations: [destination(), history],
       secrets,
       northStar: "mrr",

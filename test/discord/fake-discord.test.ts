@@ -4,7 +4,8 @@ import { startFakeDiscord, UPLOAD_LIMIT, type FakeDiscord } from "../fakes/disco
 /** The fake itself against the reference (discord-webhooks.md), for what the client never sends or reads. */
 describe("the fake Discord", () => {
   let discord: FakeDiscord;
-  const post = (body: unknown) => fetch(`${discord.webhookUrl}?wait=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const post = (body: unknown) =>
+    fetch(`${discord.webhookUrl}?wait=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   const hello = { content: "hello", allowed_mentions: { parse: [] } };
 
   beforeEach(async () => {
@@ -41,7 +42,10 @@ describe("the fake Discord", () => {
     expect(discord.messages.map((m) => m.content)).toEqual(["hello"]);
     // Closing releases the held answer, so no test waits a minute.
     await discord.close();
-    const late = await started.then((r) => r.status, () => "closed");
+    const late = await started.then(
+      (r) => r.status,
+      () => "closed",
+    );
     expect([200, "closed"]).toContain(late);
     discord = await startFakeDiscord();
     expect((await post(hello)).status).toBe(200);
@@ -64,7 +68,11 @@ describe("the fake Discord's uploads (discord-files.md)", () => {
   const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 255, 13, 10]);
 
   it("parses payload_json and files[n], keeping the bytes, the alt text and the embed that shows the file", async () => {
-    const payload = { embeds: [{ title: "KPIs", image: { url: "attachment://chart.png" } }], attachments: [{ id: 0, filename: "chart.png", description: "MRR rose" }], allowed_mentions: { parse: [] } };
+    const payload = {
+      embeds: [{ title: "KPIs", image: { url: "attachment://chart.png" } }],
+      attachments: [{ id: 0, filename: "chart.png", description: "MRR rose" }],
+      allowed_mentions: { parse: [] },
+    };
     const answer = await upload(payload, [{ name: "chart.png", data: png }]);
     expect(answer.status).toBe(200);
     const [message] = discord.messages;
@@ -103,9 +111,15 @@ describe("the fake Discord's uploads (discord-files.md)", () => {
     const noFile = await upload({ content: "x", attachments: [{ id: 1, filename: "a.png" }], allowed_mentions: { parse: [] } }, [{ name: "a.png", data: png }]);
     expect(noFile.status).toBe(400);
     expect(await noFile.json()).toMatchObject({ code: 50035 });
-    const longAlt = await upload({ content: "x", attachments: [{ id: 0, description: "a".repeat(1025) }], allowed_mentions: { parse: [] } }, [{ name: "a.png", data: png }]);
+    const longAlt = await upload({ content: "x", attachments: [{ id: 0, description: "a".repeat(1025) }], allowed_mentions: { parse: [] } }, [
+      { name: "a.png", data: png },
+    ]);
     expect(longAlt.status).toBe(400);
-    const broken = await fetch(`${discord.webhookUrl}?wait=true`, { method: "POST", headers: { "content-type": "multipart/form-data; boundary=xyz" }, body: "--xyz\r\nno headers" });
+    const broken = await fetch(`${discord.webhookUrl}?wait=true`, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=xyz" },
+      body: "--xyz\r\nno headers",
+    });
     expect(broken.status).toBe(400);
     expect(discord.messages).toEqual([]);
   });

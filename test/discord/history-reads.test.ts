@@ -3,8 +3,7 @@ import { addDays } from "../../src/dates.js";
 import { buildWeeklyReport } from "../../src/report/build-report.js";
 import { MemoryHistory } from "../helpers/memory-history.js";
 
-const rows = (end: string, days: number) =>
-  Array.from({ length: days }, (_, i) => ({ date: addDays(end, -i), metrics: { USERS: 1000 - i } }));
+const rows = (end: string, days: number) => Array.from({ length: days }, (_, i) => ({ date: addDays(end, -i), metrics: { USERS: 1000 - i } }));
 
 describe("the weekly report's history reads", () => {
   it("answers the comparison from the sparkline range: one read in all", async () => {

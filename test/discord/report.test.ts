@@ -12,11 +12,9 @@ function historyWith(metrics: Record<string, number>, date = "2024-05-27"): Memo
 
 describe("buildWeeklyReport: changes", () => {
   it("computes deltas, percentages and arrows, and a colour from the north star", async () => {
-    const report = await buildWeeklyReport(
-      { date: DATE, metrics: { mrr: 1620, users: 90, churn: 5 } },
-      historyWith({ mrr: 1500, users: 100, churn: 5 }),
-      { northStar: "mrr" },
-    );
+    const report = await buildWeeklyReport({ date: DATE, metrics: { mrr: 1620, users: 90, churn: 5 } }, historyWith({ mrr: 1500, users: 100, churn: 5 }), {
+      northStar: "mrr",
+    });
     expect(report.northStar).toMatchObject({ name: "mrr", value: 1620, previous: 1500, delta: 120, percent: 8, direction: "up", verdict: "better" });
     expect(report.metrics.map((m) => [m.name, m.delta, m.direction, m.verdict])).toEqual([
       ["churn", 0, "same", "same"],

@@ -18,7 +18,11 @@ async function reportOf(count: number, label: (i: number) => string | undefined,
   const metrics = Object.fromEntries(names.map((n, i) => [n, 123456.78 + i]));
   const display: Record<string, MetricDisplay> = Object.fromEntries(names.map((n, i) => [n, { label: label(i) }]));
   const report = await buildWeeklyReport(
-    { date: DATE, metrics, failures: Array.from({ length: failures }, (_, i) => ({ source: `source_${i}`, error: `HTTP 503: ${"upstream unavailable ".repeat(20)}` })) },
+    {
+      date: DATE,
+      metrics,
+      failures: Array.from({ length: failures }, (_, i) => ({ source: `source_${i}`, error: `HTTP 503: ${"upstream unavailable ".repeat(20)}` })),
+    },
     history,
     { metrics: display, northStar: "metric_000" },
   );

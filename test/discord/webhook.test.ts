@@ -21,7 +21,10 @@ describe("webhook delivery", () => {
       backoffMs: 5,
     });
   const failure = async (promise: Promise<unknown>): Promise<DiscordError> => {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DiscordError);
     return error as DiscordError;
   };

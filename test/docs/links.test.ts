@@ -25,7 +25,8 @@ function brokenLinks(): string[] {
       const resolved = path ? resolve(dirname(file), decodeURIComponent(path)) : file;
       const where = `${relative(ROOT, file)}:${line}: ${target}`;
       if (!existsSync(resolved)) broken.push(`${where} (no such file)`);
-      else if (anchor !== undefined && !(resolved.endsWith(".md") && anchors(readFileSync(resolved, "utf8")).has(anchor))) broken.push(`${where} (no such heading)`);
+      else if (anchor !== undefined && !(resolved.endsWith(".md") && anchors(readFileSync(resolved, "utf8")).has(anchor)))
+        broken.push(`${where} (no such heading)`);
     }
   }
   return broken;

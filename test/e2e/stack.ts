@@ -100,7 +100,13 @@ export async function startStack(): Promise<Stack> {
     const fn = startProcess(
       "functions-framework",
       nodeBinary(),
-      [join(ROOT, "node_modules/@google-cloud/functions-framework/build/src/main.js"), `--source=${entry}`, "--target=kpiCollector", "--signature-type=cloudevent", `--port=${port}`],
+      [
+        join(ROOT, "node_modules/@google-cloud/functions-framework/build/src/main.js"),
+        `--source=${entry}`,
+        "--target=kpiCollector",
+        "--signature-type=cloudevent",
+        `--port=${port}`,
+      ],
       {
         cwd: ROOT,
         env: {
@@ -122,7 +128,11 @@ export async function startStack(): Promise<Stack> {
     const deliveries: Delivery[] = [];
     const relay: TestServer = await startServer(async (req, res) => {
       const messageId = String((JSON.parse(req.body) as { message?: { messageId?: string } }).message?.messageId);
-      const response = await fetch(`http://127.0.0.1:${port}${req.url ?? "/"}`, { method: "POST", headers: { "content-type": "application/json" }, body: req.body });
+      const response = await fetch(`http://127.0.0.1:${port}${req.url ?? "/"}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: req.body,
+      });
       deliveries.push({ messageId, status: response.status });
       res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "text/plain" });
       res.end(await response.text());
@@ -153,11 +163,14 @@ export async function startStack(): Promise<Stack> {
     };
     const publishRaw = (data: string) => topic.publishMessage({ data: Buffer.from(data) });
     const waitForStatus = (messageId: string, status: number, timeoutMs = DELIVERY_WAIT_MS) =>
-      waitFor(() => (deliveries.some((d) => d.messageId === messageId && d.status === status) ? deliveries.filter((d) => d.messageId === messageId) : undefined), {
-        timeoutMs,
-        intervalMs: 50,
-        message: () => `message ${messageId} was not answered ${status}; deliveries ${JSON.stringify(deliveries)}\nfunction output:\n${fn.tail(40)}`,
-      });
+      waitFor(
+        () => (deliveries.some((d) => d.messageId === messageId && d.status === status) ? deliveries.filter((d) => d.messageId === messageId) : undefined),
+        {
+          timeoutMs,
+          intervalMs: 50,
+          message: () => `message ${messageId} was not answered ${status}; deliveries ${JSON.stringify(deliveries)}\nfunction output:\n${fn.tail(40)}`,
+        },
+      );
     return { notion, discord, slack, site, deliveries, fn, emulator, publishJob, publishRaw, waitForStatus, stop };
   } catch (error) {
     await stop().catch(() => {});

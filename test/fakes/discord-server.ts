@@ -63,7 +63,18 @@ export interface FakeDiscordOptions {
   rateLimit?: { limit: number; windowMs: number };
 }
 
-const LIMITS = { content: 2000, embeds: 10, title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, author: 256, total: 6000 };
+const LIMITS = {
+  content: 2000,
+  embeds: 10,
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  author: 256,
+  total: 6000,
+};
 /** Discord's upload limit for webhooks since 2025-01-16: 10 MiB of files per message. */
 export const UPLOAD_LIMIT = 10 * 1024 * 1024;
 const PATH = /^\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/?]+)(?:\?(.*))?$/;
@@ -96,7 +107,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       bucket.used++;
     }
     const form = readForm(req.headers["content-type"], req.rawBody);
-    if (form === "invalid") return sendJson(res, 400, { message: "Invalid Form Body", code: 50035, errors: { _errors: [{ code: "MULTIPART_INVALID", message: "Invalid multipart body" }] } });
+    if (form === "invalid")
+      return sendJson(res, 400, {
+        message: "Invalid Form Body",
+        code: 50035,
+        errors: { _errors: [{ code: "MULTIPART_INVALID", message: "Invalid multipart body" }] },
+      });
     if (form === "too large") return sendJson(res, 413, { message: "Request entity too large", code: 40005 });
     let body: Record<string, unknown>;
     try {
@@ -107,7 +123,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     }
     // A JSON body uploads nothing: its `attachments` entries name no part, and the message is judged without them.
     const attachments = form ? uploads(form.files, body.attachments, nextId) : [];
-    if (typeof attachments === "string") return sendJson(res, 400, { message: "Invalid Form Body", code: 50035, errors: { attachments: { _errors: [{ code: "ATTACHMENT_INVALID", message: attachments }] } } });
+    if (typeof attachments === "string")
+      return sendJson(res, 400, {
+        message: "Invalid Form Body",
+        code: 50035,
+        errors: { attachments: { _errors: [{ code: "ATTACHMENT_INVALID", message: attachments }] } },
+      });
     const problem = validate(body, attachments.length);
     if (problem === "empty") return sendJson(res, 400, { message: "Cannot send an empty message", code: 50006 });
     if (problem) return sendJson(res, 400, { message: "Invalid Form Body", code: 50035, errors: problem });
@@ -171,7 +192,13 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 function fail(res: ServerResponse, status: number, options: FailOptions): void {
   if (status !== 429) return sendJson(res, status, { message: `${status}: Server Error`, code: 0 });
   const seconds = options.retryAfter ?? 0.05;
-  const headers = { "retry-after": String(seconds), "x-ratelimit-scope": "user", "x-ratelimit-remaining": "0", "x-ratelimit-reset-after": String(seconds), "x-ratelimit-reset": resetAt(seconds) };
+  const headers = {
+    "retry-after": String(seconds),
+    "x-ratelimit-scope": "user",
+    "x-ratelimit-remaining": "0",
+    "x-ratelimit-reset-after": String(seconds),
+    "x-ratelimit-reset": resetAt(seconds),
+  };
   if (options.headerOnly) {
     res.writeHead(429, headers);
     return void res.end();
@@ -183,7 +210,13 @@ function rateHeaders(rateLimit: FakeDiscordOptions["rateLimit"], bucket: { start
   const limit = rateLimit?.limit ?? 5;
   const remaining = rateLimit ? Math.max(0, limit - bucket.used) : limit - 1;
   const resetAfter = rateLimit ? Math.max(0, rateLimit.windowMs - (Date.now() - bucket.start)) / 1000 : 2;
-  return { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(remaining), "x-ratelimit-reset": resetAt(resetAfter), "x-ratelimit-reset-after": resetAfter.toFixed(3), "x-ratelimit-bucket": "fake" };
+  return {
+    "x-ratelimit-limit": String(limit),
+    "x-ratelimit-remaining": String(remaining),
+    "x-ratelimit-reset": resetAt(resetAfter),
+    "x-ratelimit-reset-after": resetAfter.toFixed(3),
+    "x-ratelimit-bucket": "fake",
+  };
 }
 
 /** `X-RateLimit-Reset`: when the bucket resets, in epoch seconds with a fraction, as Discord sends it. */
@@ -224,7 +257,10 @@ function validate(body: Record<string, unknown>, files: number): Errors | "empty
     max(["embeds", i, "author", "name"], author.name, LIMITS.author);
     if (fields.length > LIMITS.fields) add(["embeds", i, "fields"], "BASE_TYPE_MAX_LENGTH", `Must be ${LIMITS.fields} or fewer in length.`);
     fields.forEach((field, j) => {
-      for (const [key, limit] of [["name", LIMITS.fieldName], ["value", LIMITS.fieldValue]] as const) {
+      for (const [key, limit] of [
+        ["name", LIMITS.fieldName],
+        ["value", LIMITS.fieldValue],
+      ] as const) {
         if (!length(field[key])) add(["embeds", i, "fields", j, key], "BASE_TYPE_REQUIRED", "This field is required");
         max(["embeds", i, "fields", j, key], field[key], limit);
         total += length(field[key]);
@@ -273,13 +309,23 @@ function uploads(files: Map<number, FormFile>, requested: unknown, nextId: bigin
     const entry = entries.find((e) => Number(e.id) === n);
     const description = typeof entry?.description === "string" ? entry.description : undefined;
     const filename = sanitizeFilename(typeof entry?.filename === "string" ? entry.filename : file.filename);
-    return { id: String(1_200_000_000_000_000_000n + nextId * 10n + BigInt(i)), filename, ...(description ? { description } : {}), content_type: file.contentType, size: file.data.length, data: file.data };
+    return {
+      id: String(1_200_000_000_000_000_000n + nextId * 10n + BigInt(i)),
+      filename,
+      ...(description ? { description } : {}),
+      content_type: file.contentType,
+      size: file.data.length,
+      data: file.data,
+    };
   });
 }
 
 /** Like Flask's `secure_filename`, as Discord does: spaces become `_`, other characters go, no leading `_`. */
 function sanitizeFilename(name: string): string {
-  return name.replace(/\s+/g, "_").replace(/[^A-Za-z0-9._-]/g, "").replace(/^[._]+/, "");
+  return name
+    .replace(/\s+/g, "_")
+    .replace(/[^A-Za-z0-9._-]/g, "")
+    .replace(/^[._]+/, "");
 }
 
 /** Embed images naming `attachment://` files not uploaded: dropped, as Discord does, and recorded as an error. */

@@ -3,14 +3,22 @@ import { randomUUID } from "node:crypto";
 /** The in-memory state of the fake Notion: databases, their data source, and pages. Shapes follow API version 2025-09-03. */
 
 export class NotionApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 export const validation = (message: string) => new NotionApiError(400, "validation_error", message);
 export const notFound = (kind: string, id: string) =>
-  new NotionApiError(404, "object_not_found", `Could not find ${kind} with ID: ${id}. Make sure the relevant pages and databases are shared with your integration.`);
+  new NotionApiError(
+    404,
+    "object_not_found",
+    `Could not find ${kind} with ID: ${id}. Make sure the relevant pages and databases are shared with your integration.`,
+  );
 
 export interface Column {
   id: string;
@@ -196,25 +204,35 @@ export function parseCell(column: Column, value: unknown): Cell {
   switch (column.type) {
     case "number":
       if (inner !== null && (typeof inner !== "number" || !Number.isFinite(inner))) {
-        throw validation(`body failed validation: body.properties.${column.name}.number should be a number or \`null\`, instead was \`${JSON.stringify(inner)}\`.`);
+        throw validation(
+          `body failed validation: body.properties.${column.name}.number should be a number or \`null\`, instead was \`${JSON.stringify(inner)}\`.`,
+        );
       }
       return inner;
     case "date": {
       if (inner === null) return null;
       const start = (inner as { start?: unknown }).start;
-      if (typeof start !== "string" || Number.isNaN(Date.parse(start))) throw validation(`body failed validation: body.properties.${column.name}.date.start should be a valid ISO 8601 date string, instead was \`${JSON.stringify(start)}\`.`);
+      if (typeof start !== "string" || Number.isNaN(Date.parse(start)))
+        throw validation(
+          `body failed validation: body.properties.${column.name}.date.start should be a valid ISO 8601 date string, instead was \`${JSON.stringify(start)}\`.`,
+        );
       return start;
     }
     case "checkbox":
-      if (typeof inner !== "boolean") throw validation(`body failed validation: body.properties.${column.name}.checkbox should be a boolean, instead was \`${JSON.stringify(inner)}\`.`);
+      if (typeof inner !== "boolean")
+        throw validation(`body failed validation: body.properties.${column.name}.checkbox should be a boolean, instead was \`${JSON.stringify(inner)}\`.`);
       return inner;
     case "title":
     case "rich_text": {
-      if (!Array.isArray(inner)) throw validation(`body failed validation: body.properties.${column.name}.${column.type} should be an array, instead was \`${JSON.stringify(inner)}\`.`);
-      if (inner.length > 100) throw validation(`body failed validation: body.properties.${column.name}.${column.type}.length should be ≤ \`100\`, instead was \`${inner.length}\`.`);
+      if (!Array.isArray(inner))
+        throw validation(`body failed validation: body.properties.${column.name}.${column.type} should be an array, instead was \`${JSON.stringify(inner)}\`.`);
+      if (inner.length > 100)
+        throw validation(`body failed validation: body.properties.${column.name}.${column.type}.length should be ≤ \`100\`, instead was \`${inner.length}\`.`);
       const parts = inner.map((part: { text?: { content?: unknown } }) => part?.text?.content);
-      if (parts.some((p) => typeof p !== "string")) throw validation(`body failed validation: body.properties.${column.name}.${column.type}[0].text.content should be defined.`);
-      if (parts.some((p) => (p as string).length > 2000)) throw validation(`body failed validation: body.properties.${column.name}.${column.type}[0].text.content.length should be ≤ \`2000\`.`);
+      if (parts.some((p) => typeof p !== "string"))
+        throw validation(`body failed validation: body.properties.${column.name}.${column.type}[0].text.content should be defined.`);
+      if (parts.some((p) => (p as string).length > 2000))
+        throw validation(`body failed validation: body.properties.${column.name}.${column.type}[0].text.content.length should be ≤ \`2000\`.`);
       return parts.join("");
     }
     default:

@@ -28,7 +28,8 @@ function compileFilter(source: FakeDataSource, filter: unknown): Predicate {
   const kind = Object.keys(f).find((k) => k !== "property" && k !== "type");
   const condition = (kind ? f[kind] : undefined) as Record<string, unknown> | undefined;
   const typeOk = kind === column.type || (kind === "rich_text" && column.type === "title");
-  if (!kind || !condition || !typeOk) throw validation(`body failed validation: body.filter.${kind ?? "?"} does not match the type of property ${f.property} (${column.type}).`);
+  if (!kind || !condition || !typeOk)
+    throw validation(`body failed validation: body.filter.${kind ?? "?"} does not match the type of property ${f.property} (${column.type}).`);
   const cellOf = (page: FakePage): Cell | undefined => page.cells.get(column.id);
   const [operator, value] = Object.entries(condition)[0] ?? [];
   if (operator === "is_empty") return (page) => isEmpty(cellOf(page));

@@ -58,7 +58,7 @@ export function createHandlers(state: FakeNotionState): Record<string, Handler> 
           continue;
         }
         const type = typeOf(change);
-        const config = (type ? change[type] ?? {} : {}) as Record<string, unknown>;
+        const config = (type ? (change[type] ?? {}) : {}) as Record<string, unknown>;
         const rename = typeof change.name === "string" ? change.name : undefined;
         if (!existing && !type) throw validation(`${name} is not a property that exists.`);
         // Notion retypes an existing column named with another type key; only the title stays a title.
@@ -91,9 +91,11 @@ export function createHandlers(state: FakeNotionState): Record<string, Handler> 
     },
     "POST /v1/pages": (_, body) => {
       const parent = (body.parent ?? {}) as { data_source_id?: string; database_id?: string };
-      const source = parent.data_source_id ? state.sharedSource(parent.data_source_id)
-        : parent.database_id ? state.sourceOf(state.sharedDb(parent.database_id).id)
-        : undefined;
+      const source = parent.data_source_id
+        ? state.sharedSource(parent.data_source_id)
+        : parent.database_id
+          ? state.sourceOf(state.sharedDb(parent.database_id).id)
+          : undefined;
       if (!source) throw validation("body failed validation: body.parent.data_source_id should be defined.");
       return pageJson(state.addPage(source, body.properties), source);
     },

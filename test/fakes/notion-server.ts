@@ -155,7 +155,8 @@ export async function startFakeNotion(options: FakeNotionOptions = {}): Promise<
       const retryAfter = failure.retryAfter ?? (failure.status === 429 ? DEFAULT_RETRY_AFTER : undefined);
       const headers: Record<string, string> = retryAfter !== undefined ? { "retry-after": String(retryAfter) } : {};
       if (retryAfter !== undefined && (failure.status === 429 || failure.status === 529)) rateLimit.open(String(retryAfter), at);
-      if (failure.status === 502) return sendHtml(res, 502, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>", headers);
+      if (failure.status === 502)
+        return sendHtml(res, 502, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>", headers);
       const [code, message] = CODES[failure.status] ?? ["internal_server_error", "Unexpected error occurred."];
       return sendJson(res, failure.status, errorBody(failure.status, failure.code ?? code, failure.message ?? message), headers);
     }
@@ -165,7 +166,12 @@ export async function startFakeNotion(options: FakeNotionOptions = {}): Promise<
       const auth = req.headers.authorization;
       if (auth !== `Bearer ${token}`) throw new NotionApiError(401, "unauthorized", "API token is invalid.");
       const version = req.headers["notion-version"];
-      if (version === undefined) throw new NotionApiError(400, "missing_version", "Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.");
+      if (version === undefined)
+        throw new NotionApiError(
+          400,
+          "missing_version",
+          "Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.",
+        );
       if (version !== "2025-09-03") throw validation(`The fake Notion only speaks Notion-Version 2025-09-03, not ${String(version)}.`);
       if (body === undefined) throw new NotionApiError(400, "invalid_json", "Error parsing JSON body.");
       const handler = handlers[record.route];
@@ -207,10 +213,12 @@ export async function startFakeNotion(options: FakeNotionOptions = {}): Promise<
     seedDays(count, seedOptions = {}) {
       const end = seedOptions.end ?? "2026-01-31";
       const metrics = seedOptions.metrics ?? ((i: number) => ({ mrr: 1000 + i }));
-      state.seed(Array.from({ length: count }, (_, i) => {
-        const date = addDays(end, i - count + 1);
-        return { date, metrics: metrics(i, date) };
-      }));
+      state.seed(
+        Array.from({ length: count }, (_, i) => {
+          const date = addDays(end, i - count + 1);
+          return { date, metrics: metrics(i, date) };
+        }),
+      );
     },
     seedDuplicate: (date, metrics) => state.seed([{ date, metrics }]),
     failNext(n, status, failOptions = {}) {

@@ -38,7 +38,10 @@ export class FakeNotionState {
   readonly main: FakeDatabase;
   private seq = 0;
 
-  constructor(columns: Record<string, string>, readonly dateProperty: string) {
+  constructor(
+    columns: Record<string, string>,
+    readonly dateProperty: string,
+  ) {
     this.main = this.createDatabase("KPIs", [...this.sharedPages][0] as string, Object.entries(columns));
   }
 
@@ -83,7 +86,15 @@ export class FakeNotionState {
 
   addPage(source: FakeDataSource, properties: unknown): FakePage {
     const now = minuteNow();
-    const page: FakePage = { id: randomUUID(), dataSourceId: source.id, createdTime: now, lastEditedTime: now, seq: this.seq++, inTrash: false, cells: new Map() };
+    const page: FakePage = {
+      id: randomUUID(),
+      dataSourceId: source.id,
+      createdTime: now,
+      lastEditedTime: now,
+      seq: this.seq++,
+      inTrash: false,
+      cells: new Map(),
+    };
     writeCells(source, page, properties);
     source.pages.push(page);
     this.pages.set(page.id, { page, source });
@@ -132,15 +143,32 @@ export class FakeNotionState {
   }
 
   private rowOf(page: FakePage, source: FakeDataSource): FakeRow {
-    const row: FakeRow = { id: page.id, title: "", metrics: {}, reportSent: false, alerted: [], reportedTo: [], trashed: page.inTrash, createdTime: page.createdTime };
+    const row: FakeRow = {
+      id: page.id,
+      title: "",
+      metrics: {},
+      reportSent: false,
+      alerted: [],
+      reportedTo: [],
+      trashed: page.inTrash,
+      createdTime: page.createdTime,
+    };
     for (const column of source.columns.values()) {
       const cell = page.cells.get(column.id);
       if (column.type === "number" && typeof cell === "number") row.metrics[column.name] = cell;
       else if (column.name === this.dateProperty && column.type === "date" && typeof cell === "string") row.date = cell;
       else if (column.type === "title") row.title = String(cell ?? "");
       else if (column.name === "Report sent") row.reportSent = cell === true;
-      else if (column.name === "Alerted" && typeof cell === "string") row.alerted = cell.split(",").map((s) => s.trim()).filter(Boolean);
-      else if (column.name === "Reported to" && typeof cell === "string") row.reportedTo = cell.split(",").map((s) => s.trim()).filter(Boolean);
+      else if (column.name === "Alerted" && typeof cell === "string")
+        row.alerted = cell
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
+      else if (column.name === "Reported to" && typeof cell === "string")
+        row.reportedTo = cell
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
     }
     return row;
   }

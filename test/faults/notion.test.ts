@@ -40,7 +40,12 @@ async function deliverUntilOk(w: World, job: "daily" | "weekly-report", date: st
 describe("Notion misbehaves during full runs", () => {
   it("a 429 storm over every kind of request is waited out; one row, one report", async () => {
     const w = await start();
-    for (const [method, path] of [["GET", "/v1/databases"], ["GET", "/v1/data_sources"], ["POST", "/v1/data_sources"], ["PATCH", "/v1/pages"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/v1/databases"],
+      ["GET", "/v1/data_sources"],
+      ["POST", "/v1/data_sources"],
+      ["PATCH", "/v1/pages"],
+    ] as const) {
       w.notion.failNext(2, 429, { method, path, retryAfter: "0.05" });
     }
     const [result] = await deliverUntilOk(w, "weekly-report", MONDAY, 1);
@@ -106,7 +111,9 @@ describe("Notion misbehaves during full runs", () => {
     expect(result.destinations.find((d) => d.destination === "notion")).toMatchObject({ ok: true });
     const discord = result.destinations.find((d) => d.destination === "discord");
     expect(discord?.ok).toBe(false);
-    expect(discord?.error).toMatch(/can't read history for 2026-03-09, so nothing is posted: .*database not found or not shared with the integration .*Connections/);
+    expect(discord?.error).toMatch(
+      /can't read history for 2026-03-09, so nothing is posted: .*database not found or not shared with the integration .*Connections/,
+    );
     expect(w.discord.messages).toHaveLength(0);
 
     const unshared = await pipeline.process("weekly-report", { date: MONDAY });

@@ -41,7 +41,10 @@ function expectDeliveredOnce(w: World, date: string, weekly: boolean): void {
 }
 
 describe("Pub/Sub delivers jobs more than once", () => {
-  it.each([["daily", TUESDAY], ["weekly-report", MONDAY]] as const)("%s delivered twice: one row, one message", async (job, date) => {
+  it.each([
+    ["daily", TUESDAY],
+    ["weekly-report", MONDAY],
+  ] as const)("%s delivered twice: one row, one message", async (job, date) => {
     const w = await start();
     const fn = await instance(w);
     expect(await fn.push({ job, date }, "m-1")).toBe(204);
@@ -50,7 +53,10 @@ describe("Pub/Sub delivers jobs more than once", () => {
     expect(fn.records.map((r) => r.message)).toEqual(expect.arrayContaining([expect.stringMatching(/already posted (today; skipping|; skipping)/)]));
   });
 
-  it.each([["daily", TUESDAY], ["weekly-report", MONDAY]] as const)("%s: two deliveries processed concurrently by one instance: one row, one message", async (job, date) => {
+  it.each([
+    ["daily", TUESDAY],
+    ["weekly-report", MONDAY],
+  ] as const)("%s: two deliveries processed concurrently by one instance: one row, one message", async (job, date) => {
     const w = await start();
     const fn = await instance(w);
     const statuses = await Promise.all([fn.push({ job, date }, "m-2"), fn.push({ job, date }, "m-2")]);
@@ -82,25 +88,25 @@ describe("Pub/Sub delivers jobs more than once", () => {
     expect(w.notion.rows().filter((r) => r.trashed)).toHaveLength(1);
   });
 
-  it.each([["daily", TUESDAY], ["weekly-report", MONDAY]] as const)(
-    "%s redelivered to a fresh instance after a crash between the Notion write and the Discord post",
-    async (job, date) => {
-      const w = await start();
-      let reachedDiscord = false;
-      // The instance dies as it is about to post: the request never completes and nothing is acknowledged.
-      const crashing = await instance(w, { ...FAST, discord: { ...FAST.discord, fetch: () => ((reachedDiscord = true), new Promise<Response>(() => {})) } });
-      const abort = new AbortController();
-      const lost = crashing.push({ job, date }, "m-5", abort.signal).catch((error: unknown) => error);
-      await waitFor(() => reachedDiscord, { timeoutMs: 5000, intervalMs: 5 });
-      expect(rowOf(w.notion, date)).toMatchObject({ metrics: { users: 1200 }, alerted: [], reportedTo: job === "weekly-report" ? ["discord 0/1"] : [] });
-      abort.abort();
-      await crashing.close();
-      expect(await lost).toMatchObject({ name: "AbortError" });
-      expect(w.discord.messages).toHaveLength(0);
+  it.each([
+    ["daily", TUESDAY],
+    ["weekly-report", MONDAY],
+  ] as const)("%s redelivered to a fresh instance after a crash between the Notion write and the Discord post", async (job, date) => {
+    const w = await start();
+    let reachedDiscord = false;
+    // The instance dies as it is about to post: the request never completes and nothing is acknowledged.
+    const crashing = await instance(w, { ...FAST, discord: { ...FAST.discord, fetch: () => ((reachedDiscord = true), new Promise<Response>(() => {})) } });
+    const abort = new AbortController();
+    const lost = crashing.push({ job, date }, "m-5", abort.signal).catch((error: unknown) => error);
+    await waitFor(() => reachedDiscord, { timeoutMs: 5000, intervalMs: 5 });
+    expect(rowOf(w.notion, date)).toMatchObject({ metrics: { users: 1200 }, alerted: [], reportedTo: job === "weekly-report" ? ["discord 0/1"] : [] });
+    abort.abort();
+    await crashing.close();
+    expect(await lost).toMatchObject({ name: "AbortError" });
+    expect(w.discord.messages).toHaveLength(0);
 
-      const fresh = await instance(w);
-      expect(await fresh.push({ job, date }, "m-5")).toBe(204);
-      expectDeliveredOnce(w, date, job === "weekly-report");
-    },
-  );
+    const fresh = await instance(w);
+    expect(await fresh.push({ job, date }, "m-5")).toBe(204);
+    expectDeliveredOnce(w, date, job === "weekly-report");
+  });
 });

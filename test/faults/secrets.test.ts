@@ -40,7 +40,12 @@ describe("the leak guard", () => {
     }
     probe.inspect("error", new Error(`failed with ${token}`));
     posted.push(JSON.stringify({ content: token }));
-    expect(probe.leaks()).toEqual(["stdout/stderr/console: secret tok_… (36 chars)", "stdout/stderr/console: secret http… (37 chars)", "error: secret tok_… (36 chars)", "discord: secret tok_… (36 chars)"]);
+    expect(probe.leaks()).toEqual([
+      "stdout/stderr/console: secret tok_… (36 chars)",
+      "stdout/stderr/console: secret http… (37 chars)",
+      "error: secret tok_… (36 chars)",
+      "discord: secret tok_… (36 chars)",
+    ]);
     expect(probe.output()).toContain("cut:");
     expect(probe.leaks()).toEqual(["discord: secret tok_… (36 chars)"]);
   });
@@ -118,7 +123,10 @@ describe("a run where everything echoes credentials back leaks none of them", ()
       expect.stringMatching(/Notion token invalid \(401 unauthorized\): copy the Internal Integration Secret/),
       expect.stringMatching(/can't read history .*Notion token invalid/),
     ]);
-    expect(await run({ DISCORD_WEBHOOK_URL: wrongHook })).toEqual([undefined, expect.stringMatching(/^\[discord\] webhook 1234…: invalid webhook token \(401, code 50027: Invalid Webhook Token\); check the webhook URL$/)]);
+    expect(await run({ DISCORD_WEBHOOK_URL: wrongHook })).toEqual([
+      undefined,
+      expect.stringMatching(/^\[discord\] webhook 1234…: invalid webhook token \(401, code 50027: Invalid Webhook Token\); check the webhook URL$/),
+    ]);
     expect(w.logs.filter((l) => l.severity === "ERROR")).toHaveLength(3);
   });
 });

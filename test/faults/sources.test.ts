@@ -48,24 +48,54 @@ async function refusedUrl(): Promise<string> {
 describe("a source that misbehaves fails alone, reported and absent from every destination", () => {
   const scenarios: [string, () => Promise<WorldOptions>, (site: FaultSite) => void, RegExp][] = [
     ["connection refused", async () => ({ extraSources: jsonSource(await refusedUrl()) }), () => {}, /connection refused.* after 3 attempts/],
-    ["an unresolvable host", async () => ({ extraSources: jsonSource("http://kpi-does-not-exist.invalid/stats.json") }), () => {}, /host not found \(DNS\)|EAI_AGAIN/],
+    [
+      "an unresolvable host",
+      async () => ({ extraSources: jsonSource("http://kpi-does-not-exist.invalid/stats.json") }),
+      () => {},
+      /host not found \(DNS\)|EAI_AGAIN/,
+    ],
     [
       "a server that never answers (timeout)",
       async () => ({ extraSources: jsonSource("{{site}}/slow", "\n    timeoutMs: 300") }),
       (site) => site.on("/slow", () => {}),
       /^timed out after 300 ms$/,
     ],
-    ["500 forever", async () => ({ extraSources: jsonSource("{{site}}/broken") }), (site) => site.on("/broken", (_q, res) => sendJson(res, 500, { error: "boom" })), /status code 500: GET .* after 3 attempts/],
+    [
+      "500 forever",
+      async () => ({ extraSources: jsonSource("{{site}}/broken") }),
+      (site) => site.on("/broken", (_q, res) => sendJson(res, 500, { error: "boom" })),
+      /status code 500: GET .* after 3 attempts/,
+    ],
     [
       "a body that is neither HTML nor JSON",
       async () => ({ extraSources: jsonSource("{{site}}/logo") }),
       (site) => site.on("/logo", (_q, res) => void res.writeHead(200, { "content-type": "image/png" }).end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]))),
       /is not JSON \(image\/png;/,
     ],
-    ["binary served to an html source", async () => ({ extraSources: htmlSource("{{site}}/blob") }), (site) => site.on("/blob", (_q, res) => void res.writeHead(200, { "content-type": "application/octet-stream" }).end(Buffer.alloc(64, 7))), /selector "\.count" matched nothing/],
-    ["a 200 with an empty body (json)", async () => ({ extraSources: jsonSource("{{site}}/empty") }), (site) => site.on("/empty", (_q, res) => void res.writeHead(200, { "content-type": "application/json" }).end()), /not JSON .*an empty body/],
-    ["a 200 with an empty body (html)", async () => ({ extraSources: htmlSource("{{site}}/empty") }), (site) => site.on("/empty", (_q, res) => sendHtml(res, 200, "")), /matched nothing/],
-    ["a redirect loop", async () => ({ extraSources: jsonSource("{{site}}/loop") }), (site) => site.on("/loop", (_q, res) => redirect(res, "/loop")), /too many redirects \(a redirect loop\?\)/],
+    [
+      "binary served to an html source",
+      async () => ({ extraSources: htmlSource("{{site}}/blob") }),
+      (site) => site.on("/blob", (_q, res) => void res.writeHead(200, { "content-type": "application/octet-stream" }).end(Buffer.alloc(64, 7))),
+      /selector "\.count" matched nothing/,
+    ],
+    [
+      "a 200 with an empty body (json)",
+      async () => ({ extraSources: jsonSource("{{site}}/empty") }),
+      (site) => site.on("/empty", (_q, res) => void res.writeHead(200, { "content-type": "application/json" }).end()),
+      /not JSON .*an empty body/,
+    ],
+    [
+      "a 200 with an empty body (html)",
+      async () => ({ extraSources: htmlSource("{{site}}/empty") }),
+      (site) => site.on("/empty", (_q, res) => sendHtml(res, 200, "")),
+      /matched nothing/,
+    ],
+    [
+      "a redirect loop",
+      async () => ({ extraSources: jsonSource("{{site}}/loop") }),
+      (site) => site.on("/loop", (_q, res) => redirect(res, "/loop")),
+      /too many redirects \(a redirect loop\?\)/,
+    ],
     [
       "a page whose layout changed (selector drift)",
       async () => ({ extraSources: htmlSource("{{site}}/drift") }),
@@ -73,9 +103,24 @@ describe("a source that misbehaves fails alone, reported and absent from every d
       /selector "\.count" matched nothing on .* \(has the page layout changed\?\)/,
     ],
     // Numbers read whole or not at all: never a prefix of what the page shows.
-    ["a version where the number was (html)", async () => ({ extraSources: htmlSource("{{site}}/version") }), (site) => site.on("/version", (_q, res) => sendHtml(res, 200, `<span class="count">v1.2.3</span>`)), /holds "1\.2\.3", which is not one number/],
-    ["a date where the number was (json string)", async () => ({ extraSources: jsonSource("{{site}}/date") }), (site) => site.on("/date", (_q, res) => sendJson(res, 200, { count: "2026-03-04" })), /holds "2026-03-04", which is not one number/],
-    ["a number too large to hold (json string)", async () => ({ extraSources: jsonSource("{{site}}/huge-number") }), (site) => site.on("/huge-number", (_q, res) => sendJson(res, 200, { count: "1e309" })), /holds "1e309", which is not a finite number/],
+    [
+      "a version where the number was (html)",
+      async () => ({ extraSources: htmlSource("{{site}}/version") }),
+      (site) => site.on("/version", (_q, res) => sendHtml(res, 200, `<span class="count">v1.2.3</span>`)),
+      /holds "1\.2\.3", which is not one number/,
+    ],
+    [
+      "a date where the number was (json string)",
+      async () => ({ extraSources: jsonSource("{{site}}/date") }),
+      (site) => site.on("/date", (_q, res) => sendJson(res, 200, { count: "2026-03-04" })),
+      /holds "2026-03-04", which is not one number/,
+    ],
+    [
+      "a number too large to hold (json string)",
+      async () => ({ extraSources: jsonSource("{{site}}/huge-number") }),
+      (site) => site.on("/huge-number", (_q, res) => sendJson(res, 200, { count: "1e309" })),
+      /holds "1e309", which is not a finite number/,
+    ],
   ];
 
   it.each(scenarios)("%s", async (_name, options, setup, reason) => {
@@ -144,7 +189,10 @@ describe("responses larger than the cap are cut off, not buffered", () => {
 
   it("the cap is configurable, and a declared length over it fails before the body is read", async () => {
     let stream: { sent: () => number } | undefined;
-    const { world, result } = await runDaily({ top: "maxResponseBytes: 1000000", extraSources: jsonSource("{{site}}/huge") }, (site) => void (stream = streamHuge(site, true)));
+    const { world, result } = await runDaily(
+      { top: "maxResponseBytes: 1000000", extraSources: jsonSource("{{site}}/huge") },
+      (site) => void (stream = streamHuge(site, true)),
+    );
     expectIsolatedFailure(world, result, "flaky", ["flaky_count"], /^Response larger than 1000000 bytes: GET /);
     expect(world.site.hits("/huge")).toBe(1);
     expect(stream?.sent()).toBeLessThan(FIFTY_MB / 2);
@@ -166,7 +214,13 @@ describe("a login that starts failing mid-week", () => {
       if (i < REJECT_FROM) {
         expectAllLanded(world, result, { mrr: 3400, signups: 100 + i, stars: 1234, users: 1000 + i });
       } else {
-        const error = expectIsolatedFailure(world, result, "dashboard", ["signups"], /login failed for source dashboard: the login form was rejected with status 401/);
+        const error = expectIsolatedFailure(
+          world,
+          result,
+          "dashboard",
+          ["signups"],
+          /login failed for source dashboard: the login form was rejected with status 401/,
+        );
         expect(error).not.toContain(world.site.secrets.loginPassword);
         expect(rowOf(world.notion, date).metrics.users).toBe(1000 + i);
       }

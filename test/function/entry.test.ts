@@ -75,7 +75,7 @@ describe("src/function/entry.ts", () => {
     process.env.KPI_CONFIG = "does/not/exist.yaml";
     const lines: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true));
+    process.stdout.write = (chunk: string) => (lines.push(String(chunk)), true);
     try {
       await import("../../src/function/entry.js");
       const handler = getFunction("kpiCollector") as (event: unknown) => Promise<void>;

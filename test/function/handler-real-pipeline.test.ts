@@ -15,7 +15,10 @@ import { sendJson, startServer, type TestServer } from "../helpers/server.js";
 // Production values except the waits: tiny backoffs, no Notion pacing; Retry-After is still honoured.
 const TUNING = {
   http: { backoffMs: 1, maxBackoffMs: 5 },
-  destinations: { notion: { minIntervalMs: 0, backoffMs: 1, maxBackoffMs: 5, timeoutMs: 10_000 }, discord: { backoffMs: 1, maxBackoffMs: 5, timeoutMs: 10_000 } },
+  destinations: {
+    notion: { minIntervalMs: 0, backoffMs: 1, maxBackoffMs: 5, timeoutMs: 10_000 },
+    discord: { backoffMs: 1, maxBackoffMs: 5, timeoutMs: 10_000 },
+  },
 };
 
 let site: TestServer;
@@ -63,7 +66,14 @@ function handlerAt(now: string) {
 /** A CloudEvent as Eventarc delivers it: no `date` in the payload, as Cloud Scheduler publishes. */
 function scheduled(job: string, id: string, time: string): CloudEvent<unknown> {
   const data = Buffer.from(JSON.stringify({ job })).toString("base64");
-  return { specversion: "1.0", id, time, source: "//pubsub.googleapis.com/projects/p/topics/t", type: "google.cloud.pubsub.topic.v1.messagePublished", data: { message: { data, messageId: id, publishTime: time } } };
+  return {
+    specversion: "1.0",
+    id,
+    time,
+    source: "//pubsub.googleapis.com/projects/p/topics/t",
+    type: "google.cloud.pubsub.topic.v1.messagePublished",
+    data: { message: { data, messageId: id, publishTime: time } },
+  };
 }
 
 describe("the handler with the production loader, against fake Notion and Discord", () => {
@@ -71,7 +81,12 @@ describe("the handler with the production loader, against fake Notion and Discor
     // 23:59 in Berlin (UTC+2) on May 5; delivered again at 00:30 on May 6.
     const { handler, records } = handlerAt("2024-05-05T22:30:00Z");
     await handler(scheduled("daily", "late-1", "2024-05-05T21:59:00Z"));
-    expect(notion.rows().filter((r) => !r.trashed).map((r) => r.date)).toEqual(["2024-05-05"]);
+    expect(
+      notion
+        .rows()
+        .filter((r) => !r.trashed)
+        .map((r) => r.date),
+    ).toEqual(["2024-05-05"]);
     expect(records.find((r) => r.message === "daily started")).toMatchObject({ date: "2024-05-05" });
   });
 

@@ -58,7 +58,9 @@ function harness(run: (job: Job, options?: ProcessOptions) => Promise<RunResult>
 
 describe("the Pub/Sub handler", () => {
   it("runs the decoded job with its date and sources, and ends with one summary line", async () => {
-    const h = harness(async (job) => result(job, { snapshot: { date: "2024-05-01", job, metrics: { a: 1, b: 2, c: 3 }, failures: [{ source: "stripe", error: "HTTP 503" }] } }));
+    const h = harness(async (job) =>
+      result(job, { snapshot: { date: "2024-05-01", job, metrics: { a: 1, b: 2, c: 3 }, failures: [{ source: "stripe", error: "HTTP 503" }] } }),
+    );
     await h.handler(pubsubEvent({ job: "daily", date: "2024-05-01", only: ["stripe", "site"] }, { id: "m-42" }));
     expect(h.calls).toEqual([{ job: "daily", options: { date: "2024-05-01", only: ["stripe", "site"] } }]);
     const summary = h.records.filter((r) => r.metricsCollected !== undefined);
@@ -81,7 +83,10 @@ describe("the Pub/Sub handler", () => {
     const h = harness();
     await h.handler(pubsubEvent({}, { attributes: { job: "weekly-report" } }));
     expect(h.calls[0]!.job).toBe("weekly-report");
-    expect(h.records.at(-1)).toMatchObject({ severity: "INFO", message: "weekly-report 2024-05-06 done: 2 metrics collected, 0 sources failed, 1/1 destinations written" });
+    expect(h.records.at(-1)).toMatchObject({
+      severity: "INFO",
+      message: "weekly-report 2024-05-06 done: 2 metrics collected, 0 sources failed, 1/1 destinations written",
+    });
   });
 
   it.each([
@@ -198,7 +203,11 @@ describe("the Pub/Sub handler", () => {
     expect(loads).toBe(1);
     const full = records.filter((r) => JSON.stringify(r).includes("NOTION_TOKEN"));
     expect(full).toHaveLength(1);
-    expect(full[0]).toMatchObject({ severity: "ERROR", eventId: "a", issues: ["destinations[0].token: ${NOTION_TOKEN} is not set", "sources[1].url: Invalid URL"] });
+    expect(full[0]).toMatchObject({
+      severity: "ERROR",
+      eventId: "a",
+      issues: ["destinations[0].token: ${NOTION_TOKEN} is not set", "sources[1].url: Invalid URL"],
+    });
     expect(records.filter((r) => r.severity === "WARNING").map((r) => r.eventId)).toEqual(["b", "c"]);
   });
 
@@ -253,11 +262,12 @@ describe("the Pub/Sub handler", () => {
   it("redacts the configured secrets from every log line and from the thrown error", async () => {
     const records: LogRecord[] = [];
     const pipeline: RunnablePipeline = {
-      process: async (job) => result(job, {
-        ok: false,
-        snapshot: { date: "2024-05-06", job, metrics: {}, failures: [{ source: `src-${TOKEN}`, error: "x" }] },
-        destinations: [{ destination: "discord", ok: false, error: `POST ${WEBHOOK} failed`, durationMs: 1 }],
-      }),
+      process: async (job) =>
+        result(job, {
+          ok: false,
+          snapshot: { date: "2024-05-06", job, metrics: {}, failures: [{ source: `src-${TOKEN}`, error: "x" }] },
+          destinations: [{ destination: "discord", ok: false, error: `POST ${WEBHOOK} failed`, durationMs: 1 }],
+        }),
     };
     let logged!: (text: string) => void;
     const handler = createHandler({

@@ -11,7 +11,11 @@ describe("decodeJobRequest", () => {
     ["job as attribute only", event(b64({}), { job: "weekly-report" }), { job: "weekly-report" }],
     ["data wins over the attribute", event(b64({ job: "daily" }), { job: "weekly-report" }), { job: "daily" }],
     ["no data, job attribute", event(undefined, { job: "daily" }), { job: "daily" }],
-    ["date and only", event(b64({ job: "daily", date: "2024-02-29", only: ["stripe", "site"] })), { job: "daily", date: "2024-02-29", only: ["stripe", "site"] }],
+    [
+      "date and only",
+      event(b64({ job: "daily", date: "2024-02-29", only: ["stripe", "site"] })),
+      { job: "daily", date: "2024-02-29", only: ["stripe", "site"] },
+    ],
   ])("%s", (_, data, expected) => {
     expect(decodeJobRequest(data)).toEqual(expected);
   });
@@ -28,7 +32,11 @@ describe("decodeJobRequest", () => {
     ["only not strings", event(b64({ job: "daily", only: "stripe" })), /only must be a non-empty list/],
     ["unknown key", event(b64({ job: "daily", dates: "2024-01-01" })), /unknown key "dates"/],
     ["no message", { subscription: "s" }, /no Pub\/Sub message/],
-    ["JSON sent without base64", event('{"job":"daily"}'), /^message data is not base64 \("\{" at position 0; it starts "\{\\"job\\":\\"daily\\"\}"\); publish the JSON payload base64-encoded/],
+    [
+      "JSON sent without base64",
+      event('{"job":"daily"}'),
+      /^message data is not base64 \("\{" at position 0; it starts "\{\\"job\\":\\"daily\\"\}"\); publish the JSON payload base64-encoded/,
+    ],
     ["text with spaces", event("not base64 at all"), /not base64 \(" " at position 3;/],
     ["a cut-off base64", event(b64({ job: "daily" }).slice(0, 5)), /not base64 \(its length or padding \(5 characters\)/],
     ["base64 of bytes that are not UTF-8", event(Buffer.from([0xff, 0xfe, 0x00]).toString("base64")), /base64, but what it encodes is not UTF-8 text/],

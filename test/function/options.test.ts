@@ -10,7 +10,10 @@ describe("parseFunctionOptions", () => {
   });
 
   it("reads KPI_CONFIG and KPI_MAX_EVENT_AGE", () => {
-    expect(parseFunctionOptions({ KPI_CONFIG: "conf/prod.yaml", KPI_MAX_EVENT_AGE: "90m" })).toEqual({ configPath: "conf/prod.yaml", maxEventAgeMs: 5_400_000 });
+    expect(parseFunctionOptions({ KPI_CONFIG: "conf/prod.yaml", KPI_MAX_EVENT_AGE: "90m" })).toEqual({
+      configPath: "conf/prod.yaml",
+      maxEventAgeMs: 5_400_000,
+    });
   });
 
   it("names the variable when the age is not a duration", () => {

@@ -16,7 +16,11 @@ describe("trigger-local", () => {
 
   it("posts a push body the framework turns into the production CloudEvent", async () => {
     const lines: string[] = [];
-    const code = await triggerLocal(["weekly-report", "--date", "2024-05-06", "--only", "a,b", "--url", server.url(), "--project", "proj", "--topic", "runs"], {}, { fetch, stdout: (l) => lines.push(l), logPath: "/nonexistent/function.log", logWaitMs: 0 });
+    const code = await triggerLocal(
+      ["weekly-report", "--date", "2024-05-06", "--only", "a,b", "--url", server.url(), "--project", "proj", "--topic", "runs"],
+      {},
+      { fetch, stdout: (l) => lines.push(l), logPath: "/nonexistent/function.log", logWaitMs: 0 },
+    );
     expect(code).toBe(0);
     expect(lines[1]).toMatch(/^No outcome for this run in \/nonexistent\/function\.log/);
     expect(lines[0]).toMatch(/-> POST http:\/\/127\.0\.0\.1:\d+\/projects\/proj\/topics\/runs: 204/);
@@ -35,7 +39,11 @@ describe("trigger-local", () => {
 
   it("exits non-zero when the server answers an error", async () => {
     const lines: string[] = [];
-    const code = await triggerLocal(["daily", "--url", `${server.url()}/nothing-here`], {}, { fetch: async () => new Response("boom", { status: 500 }), stdout: (l) => lines.push(l), logWaitMs: 0, logPath: "/nonexistent/function.log" });
+    const code = await triggerLocal(
+      ["daily", "--url", `${server.url()}/nothing-here`],
+      {},
+      { fetch: async () => new Response("boom", { status: 500 }), stdout: (l) => lines.push(l), logWaitMs: 0, logPath: "/nonexistent/function.log" },
+    );
     expect(code).toBe(1);
     expect(lines[0]).toMatch(/: 500 boom$/);
   });
@@ -62,7 +70,12 @@ describe("publish", () => {
   it("takes --project and --topic over the env, and says when it targets the emulator", async () => {
     const { calls, publisher } = recorder();
     const lines: string[] = [];
-    await publish(["weekly-report", "--project", "p2", "--topic", "t2"], { GOOGLE_CLOUD_PROJECT: "acme", KPI_TOPIC: "x", PUBSUB_EMULATOR_HOST: "127.0.0.1:8085" }, publisher, (l) => lines.push(l));
+    await publish(
+      ["weekly-report", "--project", "p2", "--topic", "t2"],
+      { GOOGLE_CLOUD_PROJECT: "acme", KPI_TOPIC: "x", PUBSUB_EMULATOR_HOST: "127.0.0.1:8085" },
+      publisher,
+      (l) => lines.push(l),
+    );
     expect(calls[0]).toMatchObject({ project: "p2", topic: "t2" });
     expect(lines[0]).toMatch(/\(emulator 127\.0\.0\.1:8085\)/);
   });

@@ -39,7 +39,9 @@ export class MemoryHistory implements HistoryStore, Destination {
   async nearestOnOrBefore(date: string, windowDays: number): Promise<HistoryRow | undefined> {
     this.recordRead("nearestOnOrBefore", [date, windowDays]);
     const earliest = addDays(date, -windowDays);
-    return this.sorted().filter((r) => r.date <= date && r.date >= earliest).pop();
+    return this.sorted()
+      .filter((r) => r.date <= date && r.date >= earliest)
+      .pop();
   }
 
   async range(from: string, to: string): Promise<HistoryRow[]> {

@@ -62,7 +62,12 @@ child.on("error", (error) => { console.error(String(error)); process.exit(127); 
 child.on("exit", (code) => { if (!stopping) process.exit(code ?? 128); });
 `;
 
-export function startProcess(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; graceMs?: number } = {}): ManagedProcess {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; graceMs?: number } = {},
+): ManagedProcess {
   const graceMs = options.graceMs ?? 5000;
   const child: ChildProcess = spawn(process.execPath, ["-e", SUPERVISOR, JSON.stringify([command, ...args]), String(graceMs)], {
     cwd: options.cwd,
@@ -96,7 +101,10 @@ export function startProcess(name: string, command: string, args: string[], opti
           const match = pattern.exec(text);
           if (match) done(() => resolve(match));
         };
-        const timer = setTimeout(() => done(() => reject(new Error(`${name}: no output matching ${pattern} within ${timeoutMs} ms. Output:\n${managed.tail()}`))), timeoutMs);
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`${name}: no output matching ${pattern} within ${timeoutMs} ms. Output:\n${managed.tail()}`))),
+          timeoutMs,
+        );
         const done = (settle: () => void) => {
           clearTimeout(timer);
           listeners.delete(check);
@@ -142,7 +150,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls `condition` until it returns a truthy value, or throws after `timeoutMs` with `message`. */
-export async function waitFor<T>(condition: () => T | Promise<T>, options: { timeoutMs: number; intervalMs?: number; message?: string | (() => string) }): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  condition: () => T | Promise<T>,
+  options: { timeoutMs: number; intervalMs?: number; message?: string | (() => string) },
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + options.timeoutMs;
   let lastError: unknown;
   for (;;) {

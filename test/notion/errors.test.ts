@@ -10,7 +10,10 @@ afterEach(() => h.close());
 const TODAY = "2026-11-30";
 
 async function failure(run: Promise<unknown>): Promise<DestinationError> {
-  const error = await run.then(() => undefined, (e: unknown) => e);
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DestinationError);
   const destinationError = error as DestinationError;
   expect(destinationError.message).not.toContain(h.fake.token);

@@ -17,11 +17,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function setup(
-  fakeOptions: FakeNotionOptions = {},
-  options: Partial<NotionOptions> = {},
-  deps: Partial<NotionDeps> = {},
-): Promise<Harness> {
+export async function setup(fakeOptions: FakeNotionOptions = {}, options: Partial<NotionOptions> = {}, deps: Partial<NotionDeps> = {}): Promise<Harness> {
   const fake = await startFakeNotion(fakeOptions);
   const secrets = new Secrets();
   const logs: LogRecord[] = [];

@@ -32,8 +32,16 @@ describe("notion history store reads", () => {
     const query = h.fake.requests.filter((r) => r.route === "POST /v1/data_sources/:id/query")[0];
     expect(query?.body).toMatchObject({
       page_size: 1,
-      filter: { and: [{ property: "Date", date: { on_or_before: compareDate } }, { property: "Date", date: { on_or_after: "2026-11-09" } }] },
-      sorts: [{ property: "Date", direction: "descending" }, { timestamp: "created_time", direction: "ascending" }],
+      filter: {
+        and: [
+          { property: "Date", date: { on_or_before: compareDate } },
+          { property: "Date", date: { on_or_after: "2026-11-09" } },
+        ],
+      },
+      sorts: [
+        { property: "Date", direction: "descending" },
+        { timestamp: "created_time", direction: "ascending" },
+      ],
     });
   });
 
@@ -57,7 +65,10 @@ describe("notion history store reads", () => {
 
   it("returns one row per date in a range even when a race left a duplicate", async () => {
     h = await setup();
-    h.fake.seedRows([{ date: "2026-11-29", metrics: { mrr: 1 } }, { date: "2026-11-30", metrics: { mrr: 2 } }]);
+    h.fake.seedRows([
+      { date: "2026-11-29", metrics: { mrr: 1 } },
+      { date: "2026-11-30", metrics: { mrr: 2 } },
+    ]);
     h.fake.seedDuplicate("2026-11-30", { mrr: 99 });
     expect(await h.store.range("2026-11-29", TODAY)).toEqual([
       { date: "2026-11-29", metrics: { mrr: 1 } },
@@ -83,8 +94,13 @@ describe("notion report and alert bookkeeping", () => {
     await h.store.markAlerted(TODAY, ["github"]);
     await h.store.markAlerted(TODAY, ["stripe", "github"]);
 
-    expect(h.fake.rows()).toEqual([expect.objectContaining({ date: TODAY, metrics: { mrr: 4200 }, reportedTo: ["discord", "slack 0/2"], alerted: ["github", "stripe"] })]);
-    const another = createNotionDestination({ type: "notion", token: h.fake.token, database: h.fake.databaseId, baseUrl: h.fake.url }, { secrets: new Secrets(), ...FAST });
+    expect(h.fake.rows()).toEqual([
+      expect.objectContaining({ date: TODAY, metrics: { mrr: 4200 }, reportedTo: ["discord", "slack 0/2"], alerted: ["github", "stripe"] }),
+    ]);
+    const another = createNotionDestination(
+      { type: "notion", token: h.fake.token, database: h.fake.databaseId, baseUrl: h.fake.url },
+      { secrets: new Secrets(), ...FAST },
+    );
     expect(await another.get(TODAY)).toEqual({
       date: TODAY,
       metrics: { mrr: 4200 },

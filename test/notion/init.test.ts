@@ -20,7 +20,14 @@ describe("kpi-collector notion init", () => {
 
     expect(result.databaseId).toMatch(/^[0-9a-f-]{36}$/);
     expect(result.url).toContain("notion.so");
-    expect(fake.columns(result.databaseId)).toEqual({ Day: "title", Date: "date", mrr: "number", stars: "number", Alerted: "rich_text", "Reported to": "rich_text" });
+    expect(fake.columns(result.databaseId)).toEqual({
+      Day: "title",
+      Date: "date",
+      mrr: "number",
+      stars: "number",
+      Alerted: "rich_text",
+      "Reported to": "rich_text",
+    });
     expect(fake.requests[0]?.body).toMatchObject({
       parent: { type: "page_id", page_id: fake.parentPageId },
       title: [{ text: { content: "Acme KPIs" } }],
@@ -33,12 +40,16 @@ describe("kpi-collector notion init", () => {
     await store.markReport("2026-11-30", { destination: "discord" });
     expect(fake.count("PATCH /v1/data_sources/:id")).toBe(0);
     expect(fake.requestCount).toBe(5);
-    expect(fake.rows(result.databaseId)).toEqual([expect.objectContaining({ date: "2026-11-30", title: "2026-11-30", metrics: { mrr: 1, stars: 2 }, reportedTo: ["discord"] })]);
+    expect(fake.rows(result.databaseId)).toEqual([
+      expect.objectContaining({ date: "2026-11-30", title: "2026-11-30", metrics: { mrr: 1, stars: 2 }, reportedTo: ["discord"] }),
+    ]);
   });
 
   it("explains how to share a parent page the integration cannot see", async () => {
     fake = await startFakeNotion();
-    const error = await notionInit({ token: fake.token, parent: "0123456789abcdef0123456789abcdef", metrics: [], baseUrl: fake.url }, deps()).catch((e: unknown) => e);
+    const error = await notionInit({ token: fake.token, parent: "0123456789abcdef0123456789abcdef", metrics: [], baseUrl: fake.url }, deps()).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DestinationError);
     expect((error as Error).message).toContain("parent page not found or not shared with the integration");
     expect((error as Error).message).toContain("••• menu > Connections");
@@ -46,7 +57,9 @@ describe("kpi-collector notion init", () => {
 
   it("says the token is invalid without showing it", async () => {
     fake = await startFakeNotion();
-    const error = await notionInit({ token: "ntn_not_the_right_one_42", parent: fake.parentPageId, metrics: [], baseUrl: fake.url }, deps()).catch((e: unknown) => e);
+    const error = await notionInit({ token: "ntn_not_the_right_one_42", parent: fake.parentPageId, metrics: [], baseUrl: fake.url }, deps()).catch(
+      (e: unknown) => e,
+    );
     expect((error as Error).message).toContain("Notion token invalid");
     expect((error as Error).message).not.toContain("ntn_not_the_right_one_42");
   });

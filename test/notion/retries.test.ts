@@ -98,7 +98,9 @@ describe("notion rate limits and transient failures", () => {
     h.fake.failNext(10, 503);
     const error = await h.store.write(snapshot(TODAY, { mrr: 1 }), context(h)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DestinationError);
-    expect((error as Error).message).toBe("[notion] upsert of 2026-11-30 failed after retries: 503 service_unavailable: Notion is unavailable, please try again later.");
+    expect((error as Error).message).toBe(
+      "[notion] upsert of 2026-11-30 failed after retries: 503 service_unavailable: Notion is unavailable, please try again later.",
+    );
     expect(h.fake.requestCount).toBe(3);
   });
 
@@ -118,7 +120,9 @@ describe("notion rate limits and transient failures", () => {
     h = await setup({}, {}, { maxRetryTimeMs: 1900 });
     h.fake.failNext(10, 429, { retryAfter: 1 });
     const error = await h.store.write(snapshot(TODAY, { mrr: 1 }), context(h)).catch((e: unknown) => e);
-    expect((error as Error).message).toBe("[notion] upsert of 2026-11-30 failed after retries: 429 rate_limited: You have been rate limited. Please try again in a few minutes.");
+    expect((error as Error).message).toBe(
+      "[notion] upsert of 2026-11-30 failed after retries: 429 rate_limited: You have been rate limited. Please try again in a few minutes.",
+    );
     expect(h.fake.requests.map((r) => r.status)).toEqual([429, 429]);
     expect(retryLines()).toHaveLength(1);
   });

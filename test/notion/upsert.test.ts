@@ -9,9 +9,7 @@ describe("notion upsert by date", () => {
     h = await setup();
     await h.store.write(snapshot("2026-11-30", { mrr: 4200, stars: 17 }), context(h));
 
-    expect(h.fake.rows()).toEqual([
-      expect.objectContaining({ date: "2026-11-30", title: "2026-11-30", metrics: { mrr: 4200, stars: 17 }, trashed: false }),
-    ]);
+    expect(h.fake.rows()).toEqual([expect.objectContaining({ date: "2026-11-30", title: "2026-11-30", metrics: { mrr: 4200, stars: 17 }, trashed: false })]);
     expect(h.fake.columns()).toEqual({ Name: "title", Date: "date", mrr: "number", stars: "number", Alerted: "rich_text", "Reported to": "rich_text" });
     expect(h.fake.count("PATCH /v1/data_sources/:id")).toBe(1);
     expect(h.fake.count("POST /v1/pages")).toBe(1);

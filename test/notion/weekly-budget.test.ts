@@ -48,7 +48,10 @@ describe("notion request budget of a whole weekly run", () => {
     h.fake.addColumn("Alerted", "rich_text");
     const report = createDiscordDestination({ type: "discord", webhookUrl: discord.webhookUrl }, { secrets: h.secrets, backoffMs: 1 });
     const pipeline = new Pipeline({
-      sources: [{ name: "s", collect: async () => metrics(30) }, { name: "broken", collect: async () => Promise.reject(new Error("layout changed")) }],
+      sources: [
+        { name: "s", collect: async () => metrics(30) },
+        { name: "broken", collect: async () => Promise.reject(new Error("layout changed")) },
+      ],
       destinations: [h.store, report],
       secrets: h.secrets,
     });
@@ -67,8 +70,16 @@ describe("a warm instance's next run", () => {
     discord = await startFakeDiscord();
     h.fake.seedDays(20, { end: TODAY, metrics });
     let seen: unknown;
-    const reader = { name: "reader", write: async (_s: unknown, ctx: { history?: { get(d: string): Promise<unknown> } }) => void (seen = await ctx.history?.get(TODAY)) };
-    const pipeline = new Pipeline({ sources: [{ name: "s", collect: async () => metrics(1) }], destinations: [h.store, reader], history: h.store, secrets: h.secrets });
+    const reader = {
+      name: "reader",
+      write: async (_s: unknown, ctx: { history?: { get(d: string): Promise<unknown> } }) => void (seen = await ctx.history?.get(TODAY)),
+    };
+    const pipeline = new Pipeline({
+      sources: [{ name: "s", collect: async () => metrics(1) }],
+      destinations: [h.store, reader],
+      history: h.store,
+      secrets: h.secrets,
+    });
     await pipeline.process("weekly-report", { date: TODAY });
     expect(seen).toMatchObject({ metrics: metrics(19) });
     // The row may have changed in Notion since: the next run must ask again, not reuse the last run's answer.

@@ -82,7 +82,9 @@ describe("slack destination", () => {
         (e: unknown) => e as Error,
       );
     expect(slack.messages).toHaveLength(1);
-    expect(error?.message).toMatch(/^\[slack\] webhook T0FA…\/B0HO…: Slack answered 404 no_service: .* \(1 of 2 messages of the weekly report were posted; a redelivery resumes from message 2\)$/);
+    expect(error?.message).toMatch(
+      /^\[slack\] webhook T0FA…\/B0HO…: Slack answered 404 no_service: .* \(1 of 2 messages of the weekly report were posted; a redelivery resumes from message 2\)$/,
+    );
     expect((await history.get(DATE))?.reportedTo).toEqual([{ destination: "slack", progress: { sent: 1, parts: 2 } }]);
   });
 });

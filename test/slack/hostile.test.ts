@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type { SlackMessage } from "../../src/destinations/slack/blocks.js";
-import { createSlackWebhookClient,  } from "../../src/destinations/slack/webhook.js";
+import { createSlackWebhookClient } from "../../src/destinations/slack/webhook.js";
 import { SlackError } from "../../src/errors.js";
 import { Secrets } from "../../src/log/secrets.js";
 import { startFakeSlack, type FakeSlack, type SlackHookState } from "../fakes/slack-server.js";

@@ -11,7 +11,8 @@ import { MemoryHistory, weeklyRows } from "../helpers/memory-history.js";
 
 const DATE = "2024-06-10";
 /** The North Star block under the north star's line: its 7- and 28-day views and the trend. */
-const NORTH_STAR_VIEWS_MRKDWN = "vs 7 days ago: *$1,100* ▲ +$30 (+2.8%), was $1,070\nvs 28 days ago: *$1,100* ▲ +$60 (+5.8%), was $1,040\n↗ Rising: up on the 7 days (+2.8%) and up on the 28 days (+5.8%).";
+const NORTH_STAR_VIEWS_MRKDWN =
+  "vs 7 days ago: *$1,100* ▲ +$30 (+2.8%), was $1,070\nvs 28 days ago: *$1,100* ▲ +$60 (+5.8%), was $1,040\n↗ Rising: up on the 7 days (+2.8%) and up on the 28 days (+5.8%).";
 
 async function report(metrics: Record<string, number>, options: ReportOptions = {}, failures: SourceFailure[] = []) {
   const history = new MemoryHistory(weeklyRows(DATE, 8, { mrr: 1000, users: 50 }, { mrr: 10, users: 1 }));
@@ -64,7 +65,10 @@ describe("the Slack report", () => {
     expect(messages).toHaveLength(1);
     const [header, star, fields, context, failed] = messages[0]?.blocks ?? [];
     expect(header).toEqual({ type: "header", text: { type: "plain_text", text: `Weekly KPI report — ${DATE}`, emoji: true } });
-    expect(star).toEqual({ type: "section", text: { type: "mrkdwn", verbatim: true, text: "⭐ *MRR*: *$1,100* ▲ +$40 (+3.8%)\nwas $1,060 · `▁▁▂▃▄▅▆█`\n" + NORTH_STAR_VIEWS_MRKDWN } });
+    expect(star).toEqual({
+      type: "section",
+      text: { type: "mrkdwn", verbatim: true, text: "⭐ *MRR*: *$1,100* ▲ +$40 (+3.8%)\nwas $1,060 · `▁▁▂▃▄▅▆█`\n" + NORTH_STAR_VIEWS_MRKDWN },
+    });
     expect(fields).toEqual({ type: "section", fields: [{ type: "mrkdwn", verbatim: true, text: "*users*\n*60* ▲ +4 (+7.1%)\nwas 56 · `▁▁▂▃▄▅▆█`" }] });
     expect(context).toEqual({ type: "context", elements: [{ type: "mrkdwn", verbatim: true, text: "Compared with *2024-05-27* (14 days earlier)." }] });
     expect(failed).toEqual({ type: "section", text: { type: "mrkdwn", verbatim: true, text: "*Sources that failed this run*\n• *stripe*: HTTP 500" } });

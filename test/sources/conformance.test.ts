@@ -11,11 +11,18 @@ type Answer = (request: { body: string }) => unknown;
 
 /** One config per type, pointed at `url`, and a body that holds every metric it reads as 7 (a count may be 1). */
 const CASES: Record<SourceType, (url: string) => { options: Record<string, unknown>; body: unknown; answer?: Answer; html?: boolean }> = {
-  html: (url) => ({ options: { url: `${url}/p`, metrics: { A: { selector: "b" }, B: { selector: "i", extract: "count" } } }, body: "<b>7</b><i>x</i>", html: true }),
+  html: (url) => ({
+    options: { url: `${url}/p`, metrics: { A: { selector: "b" }, B: { selector: "i", extract: "count" } } },
+    body: "<b>7</b><i>x</i>",
+    html: true,
+  }),
   json: (url) => ({ options: { url: `${url}/j`, metrics: { A: { path: "a" } } }, body: { a: 7 } }),
   github: (baseUrl) => ({ options: { baseUrl, repo: "a/b" }, body: { stargazers_count: 7, forks_count: 7, subscribers_count: 7, open_issues_count: 7 } }),
   npm: (baseUrl) => ({ options: { baseUrl, package: "x" }, body: { downloads: 7, start: "2024-01-01", end: "2024-01-07", package: "x" } }),
-  pypi: (baseUrl) => ({ options: { baseUrl, package: "x" }, body: { data: { last_day: 7, last_week: 7, last_month: 7 }, package: "x", type: "recent_downloads" } }),
+  pypi: (baseUrl) => ({
+    options: { baseUrl, package: "x" },
+    body: { data: { last_day: 7, last_week: 7, last_month: 7 }, package: "x", type: "recent_downloads" },
+  }),
   dockerhub: (baseUrl) => ({ options: { baseUrl, repository: "a/b" }, body: { pull_count: 7, star_count: 7 } }),
   "discord-invite": (baseUrl) => ({ options: { baseUrl, code: "abc" }, body: { approximate_member_count: 7, approximate_presence_count: 7 } }),
   stripe: (baseUrl) => ({
@@ -24,7 +31,14 @@ const CASES: Record<SourceType, (url: string) => { options: Record<string, unkno
       object: "list",
       has_more: false,
       data: [
-        { id: "sub_a", status: "active", currency: "usd", created: 1_715_000_000, discounts: [], items: { data: [{ id: "si_a", quantity: 1, discounts: [], price: { id: "p", unit_amount: 700, recurring: { interval: "month" } } }] } },
+        {
+          id: "sub_a",
+          status: "active",
+          currency: "usd",
+          created: 1_715_000_000,
+          discounts: [],
+          items: { data: [{ id: "si_a", quantity: 1, discounts: [], price: { id: "p", unit_amount: 700, recurring: { interval: "month" } } }] },
+        },
         { id: "sub_b", status: "trialing", currency: "usd", created: 1_700_000_000, discounts: [], items: { data: [] } },
         { id: "sub_c", status: "canceled", currency: "usd", created: 1_700_000_000, ended_at: 1_715_000_000, discounts: [], items: { data: [] } },
       ],

@@ -47,9 +47,13 @@ describe("html source", () => {
       ["exp", "1.5e3"],
       ["words", "1e5 downloads"],
       ["ambiguous", "1,234"],
-    ].map(([cls, text]) => `<p class="${cls}">${text}</p>`).join("");
+    ]
+      .map(([cls, text]) => `<p class="${cls}">${text}</p>`)
+      .join("");
     const { url } = await serve({ "/page": page });
-    const metrics = Object.fromEntries(["nbsp", "spaces", "narrow", "minus", "comma", "percent", "exp", "words", "ambiguous"].map((cls) => [cls.toUpperCase(), { selector: `.${cls}` }]));
+    const metrics = Object.fromEntries(
+      ["nbsp", "spaces", "narrow", "minus", "comma", "percent", "exp", "words", "ambiguous"].map((cls) => [cls.toUpperCase(), { selector: `.${cls}` }]),
+    );
     const expected = { NBSP: 12345, SPACES: 1234567, NARROW: 1234, MINUS: -5, COMMA: 1234.5, PERCENT: 12.5, EXP: 1500, WORDS: 100000 };
     expect(await source(`${url}/page`, metrics).collect(sourceContext())).toEqual({ ...expected, AMBIGUOUS: 1234 });
     expect(await source(`${url}/page`, metrics, { locale: "de" }).collect(sourceContext())).toEqual({ ...expected, AMBIGUOUS: 1.234 });
@@ -78,7 +82,9 @@ describe("html source", () => {
     const big = `<p class="n">7</p>${"<div>filler</div>".repeat(20_000)}`;
     const { url } = await serve({ "/big": big });
     const message = await failureOf(source(`${url}/big`, { N: { selector: ".n" } }, { maxParseBytes: 100_000 }), sourceContext());
-    expect(message).toMatch(/Response larger than 100000 bytes: GET http:\/\/127\.0\.0\.1:\d+\/big; an html source parses at most 100000 bytes \(maxParseBytes\)/);
+    expect(message).toMatch(
+      /Response larger than 100000 bytes: GET http:\/\/127\.0\.0\.1:\d+\/big; an html source parses at most 100000 bytes \(maxParseBytes\)/,
+    );
     expect(await source(`${url}/big`, { N: { selector: ".n" } }).collect(sourceContext())).toEqual({ N: 7 });
   });
 
@@ -90,13 +96,38 @@ describe("html source", () => {
 
   it.each([
     ["text without a number", { selector: ".stars" }, '<span class="stars">Stars: many</span>', 'text "Stars: many" at ".stars" holds no number (URL)'],
-    ["a regex that does not match", { selector: ".stars", regex: "(\\d+) stars" }, '<span class="stars">12 forks</span>', 'text "12 forks" at ".stars" holds no number matching /(\\d+) stars/ (URL)'],
-    ["a missing attribute", { selector: ".stars", extract: "attribute", attribute: "data-count" }, '<span class="stars">12</span>', 'attribute "data-count" is missing on the first match of ".stars" (URL)'],
-    ["an attribute without a number", { selector: "a", extract: "attribute", attribute: "href" }, '<a href="/about">x</a>', 'attribute href="/about" at "a" holds no number (URL)'],
-    ["a version, not one number", { selector: ".v" }, '<b class="v">Release 1.2.3 has 15 stars</b>', 'text "Release 1.2.3 has 15 stars" at ".v" holds "1.2.3", which is not one number'],
+    [
+      "a regex that does not match",
+      { selector: ".stars", regex: "(\\d+) stars" },
+      '<span class="stars">12 forks</span>',
+      'text "12 forks" at ".stars" holds no number matching /(\\d+) stars/ (URL)',
+    ],
+    [
+      "a missing attribute",
+      { selector: ".stars", extract: "attribute", attribute: "data-count" },
+      '<span class="stars">12</span>',
+      'attribute "data-count" is missing on the first match of ".stars" (URL)',
+    ],
+    [
+      "an attribute without a number",
+      { selector: "a", extract: "attribute", attribute: "href" },
+      '<a href="/about">x</a>',
+      'attribute href="/about" at "a" holds no number (URL)',
+    ],
+    [
+      "a version, not one number",
+      { selector: ".v" },
+      '<b class="v">Release 1.2.3 has 15 stars</b>',
+      'text "Release 1.2.3 has 15 stars" at ".v" holds "1.2.3", which is not one number',
+    ],
     ["a date, not one number", { selector: ".v" }, '<b class="v">2024-01-05</b>', 'holds "2024-01-05", which is not one number'],
     ["a number too large", { selector: ".v" }, '<b class="v">1e309 views</b>', 'text "1e309 views" at ".v" holds "1e309", which is not a finite number (URL)'],
-    ["hex in an attribute", { selector: "a", extract: "attribute", attribute: "data-n" }, '<a data-n="0x10">x</a>', 'attribute data-n="0x10" at "a" holds "0x10", which is not one number'],
+    [
+      "hex in an attribute",
+      { selector: "a", extract: "attribute", attribute: "data-n" },
+      '<a data-n="0x10">x</a>',
+      'attribute data-n="0x10" at "a" holds "0x10", which is not one number',
+    ],
   ] as const)("fails on %s, naming the selector and the URL", async (_, metric, html, expected) => {
     const { url } = await serve({ "/page": html });
     const message = await failureOf(source(`${url}/page`, { VALUE: metric }), sourceContext());
@@ -104,7 +135,9 @@ describe("html source", () => {
   });
 
   it("refuses an invalid selector when the options are read, before any request", () => {
-    expect(() => source("http://127.0.0.1:9/page", { VALUE: { selector: "span[" } })).toThrow(/is not a valid CSS selector: Expected name, found the end of the selector/);
+    expect(() => source("http://127.0.0.1:9/page", { VALUE: { selector: "span[" } })).toThrow(
+      /is not a valid CSS selector: Expected name, found the end of the selector/,
+    );
   });
 
   it("fails with the status and the URL without its query when the page is gone", async () => {

@@ -7,7 +7,17 @@ let server: TestServer | undefined;
 afterEach(async () => server?.close());
 
 const DOC = {
-  data: { items: [{ count: 17 }, { count: "1,234" }], total: " 42 ", "key with.dots": 3, label: "2024-05-01", version: "1.2.3", huge: "1e309", german: "1.234", none: null, nested: { a: 1 } },
+  data: {
+    items: [{ count: 17 }, { count: "1,234" }],
+    total: " 42 ",
+    "key with.dots": 3,
+    label: "2024-05-01",
+    version: "1.2.3",
+    huge: "1e309",
+    german: "1.234",
+    none: null,
+    nested: { a: 1 },
+  },
   rate: "12%",
   size: "1.2k",
 };
@@ -55,8 +65,16 @@ describe("json source", () => {
     ["a missing last key", "data.count", "path data.count is missing in the response of URL"],
     ["null", "data.none", "path data.none holds null, not a number (URL)"],
     ["an object", "data.nested", "path data.nested holds an object, not a number (URL)"],
-    ["a string that is not wholly a number", "data.label", 'path data.label holds "2024-05-01", which is not one number (see "Numbers as pages write them" in docs/sources.md) (URL)'],
-    ["a string that is not one number", "data.version", 'path data.version holds "1.2.3", which is not one number (see "Numbers as pages write them" in docs/sources.md) (URL)'],
+    [
+      "a string that is not wholly a number",
+      "data.label",
+      'path data.label holds "2024-05-01", which is not one number (see "Numbers as pages write them" in docs/sources.md) (URL)',
+    ],
+    [
+      "a string that is not one number",
+      "data.version",
+      'path data.version holds "1.2.3", which is not one number (see "Numbers as pages write them" in docs/sources.md) (URL)',
+    ],
     ["a string that is not finite", "data.huge", 'path data.huge holds "1e309", which is not a finite number (URL)'],
   ])("fails on %s, never recording 0", async (_, path, expected) => {
     const { url } = await serveJson();
@@ -65,7 +83,11 @@ describe("json source", () => {
   });
 
   it.each([
-    ["an HTML page", (res: Parameters<Parameters<typeof startServer>[0]>[1]) => sendHtml(res, 200, "<!doctype html><p>Maintenance</p>"), 'text/html; charset=utf-8; it starts with "<!doctype html><p>Maintenance</p>"'],
+    [
+      "an HTML page",
+      (res: Parameters<Parameters<typeof startServer>[0]>[1]) => sendHtml(res, 200, "<!doctype html><p>Maintenance</p>"),
+      'text/html; charset=utf-8; it starts with "<!doctype html><p>Maintenance</p>"',
+    ],
     ["empty", (res: Parameters<Parameters<typeof startServer>[0]>[1]) => res.end(), "no content-type; an empty body"],
   ])("fails clearly when the body is %s, not JSON", async (_, respond, detail) => {
     server = await startServer((_, res) => respond(res));
@@ -80,7 +102,12 @@ describe("json source", () => {
       const query = JSON.parse(req.body) as { metric: string };
       sendJson(res, 200, { result: { [query.metric]: 99 } });
     });
-    const options = { method: "POST", body: { metric: "signups" }, headers: { "x-api-version": "2" }, basicAuth: { username: "bot", password: "pa55-word" } } as const;
+    const options = {
+      method: "POST",
+      body: { metric: "signups" },
+      headers: { "x-api-version": "2" },
+      basicAuth: { username: "bot", password: "pa55-word" },
+    } as const;
     expect(await source(`${server.url}/query`, { SIGNUPS: "result.signups" }, options).collect(sourceContext())).toEqual({ SIGNUPS: 99 });
     const [request] = server.requests;
     expect(request).toMatchObject({ method: "POST", body: '{"metric":"signups"}' });

@@ -51,7 +51,10 @@ describe("form login", () => {
   it("masks the session cookie, but not preference cookies too short to be one (lang=en, remember=1)", async () => {
     const sid = "s3ss10n-0123456789abcdef";
     const server = await startServer((req, res) => {
-      if (req.url === "/login") return sendHtml(res, 200, `<form id="login" action="/session" method="post"><input name="email"><input name="password"></form>`, { "set-cookie": "lang=en; Path=/" });
+      if (req.url === "/login")
+        return sendHtml(res, 200, `<form id="login" action="/session" method="post"><input name="email"><input name="password"></form>`, {
+          "set-cookie": "lang=en; Path=/",
+        });
       if (req.url === "/session") {
         res.writeHead(303, { location: "/dashboard", "set-cookie": [`sid=${sid}; Path=/`, "remember=1; Path=/"] });
         return void res.end();
@@ -60,7 +63,15 @@ describe("form login", () => {
     });
     try {
       const context = sourceContext();
-      const source = createHtmlSource(htmlSourceSchema.parse({ type: "html", name: "dash", url: `${server.url}/dashboard`, login: login(server.url), metrics: { SIGNUPS: { selector: ".signups b" } } }));
+      const source = createHtmlSource(
+        htmlSourceSchema.parse({
+          type: "html",
+          name: "dash",
+          url: `${server.url}/dashboard`,
+          login: login(server.url),
+          metrics: { SIGNUPS: { selector: ".signups b" } },
+        }),
+      );
       expect(await source.collect(context)).toEqual({ SIGNUPS: 5 });
       expect(context.secrets.redact(`session ${sid}: 1 metric, lang en`)).toBe("session [redacted]: 1 metric, lang en");
     } finally {
@@ -72,9 +83,13 @@ describe("form login", () => {
     const filler = "<div>filler</div>".repeat(Math.ceil((DEFAULT_MAX_PARSE_BYTES + 1) / 17));
     const server = await startServer((_req, res) => sendHtml(res, 200, `<form id="login"></form>${filler}`));
     try {
-      const api = createJsonSource(jsonSourceSchema.parse({ type: "json", name: "api", url: `${server.url}/api`, login: login(server.url), metrics: { N: { path: "n" } } }));
+      const api = createJsonSource(
+        jsonSourceSchema.parse({ type: "json", name: "api", url: `${server.url}/api`, login: login(server.url), metrics: { N: { path: "n" } } }),
+      );
       const message = await failureOf(api, sourceContext());
-      expect(message).toMatch(new RegExp(`login failed for source api: the login page could not be fetched: Response larger than ${DEFAULT_MAX_PARSE_BYTES} bytes`));
+      expect(message).toMatch(
+        new RegExp(`login failed for source api: the login page could not be fetched: Response larger than ${DEFAULT_MAX_PARSE_BYTES} bytes`),
+      );
     } finally {
       await server.close();
     }
@@ -83,7 +98,13 @@ describe("form login", () => {
   it("reads a JSON API behind the login", async () => {
     const { url } = await start();
     const api = createJsonSource(
-      jsonSourceSchema.parse({ type: "json", name: "analytics-api", url: `${url}/api/stats`, login: login(url), metrics: { SIGNUPS: { path: "signups" }, TRIALS: { path: "trials" } } }),
+      jsonSourceSchema.parse({
+        type: "json",
+        name: "analytics-api",
+        url: `${url}/api/stats`,
+        login: login(url),
+        metrics: { SIGNUPS: { path: "signups" }, TRIALS: { path: "trials" } },
+      }),
     );
     expect(await api.collect(sourceContext())).toEqual({ SIGNUPS: 1234, TRIALS: 56 });
   });

@@ -21,7 +21,17 @@ const GITHUB_REPO = {
 };
 const npmPoint = (downloads: number, pkg: string) => ({ downloads, start: "2024-05-01", end: "2024-05-07", package: pkg });
 const PYPI_RECENT = { data: { last_day: 1500, last_month: 52000, last_week: 11000 }, package: "zenml", type: "recent_downloads" };
-const DOCKER_REPO = { user: "library", name: "nginx", namespace: "library", repository_type: "image", status: 1, is_private: false, star_count: 20500, pull_count: 1000000000, last_updated: "2024-05-01T00:00:00Z" };
+const DOCKER_REPO = {
+  user: "library",
+  name: "nginx",
+  namespace: "library",
+  repository_type: "image",
+  status: 1,
+  is_private: false,
+  star_count: 20500,
+  pull_count: 1000000000,
+  last_updated: "2024-05-01T00:00:00Z",
+};
 const DISCORD_INVITE = {
   type: 0,
   code: "zenml",
@@ -33,8 +43,10 @@ const DISCORD_INVITE = {
 };
 
 type Respond = (req: IncomingMessage, res: ServerResponse) => void;
-const routes = (table: Record<string, unknown>): Respond => (req, res) =>
-  req.url !== undefined && req.url in table ? sendJson(res, 200, table[req.url]) : sendJson(res, 404, { message: "Not Found" });
+const routes =
+  (table: Record<string, unknown>): Respond =>
+  (req, res) =>
+    req.url !== undefined && req.url in table ? sendJson(res, 200, table[req.url]) : sendJson(res, 404, { message: "Not Found" });
 
 async function serve(respond: Respond): Promise<TestServer> {
   server = await startServer((req, res) => respond(req, res));
@@ -88,14 +100,20 @@ describe("presets", () => {
 
   it("github sends the API version headers and the token, and keeps the token out of messages", async () => {
     const s = await serve((req, res) =>
-      req.headers.authorization === "Bearer ghp_secretToken123" ? sendJson(res, 200, GITHUB_REPO) : sendJson(res, 401, { message: "Bad credentials", status: "401" }),
+      req.headers.authorization === "Bearer ghp_secretToken123"
+        ? sendJson(res, 200, GITHUB_REPO)
+        : sendJson(res, 401, { message: "Bad credentials", status: "401" }),
     );
     const context = sourceContext();
     await build({ type: "github", name: "gh", repo: "zenml-io/zenml", token: "ghp_secretToken123", baseUrl: s.url }).collect(context);
     expect(s.requests[0]?.headers).toMatchObject({ accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" });
     expect(context.secrets.list()).toContain("ghp_secretToken123");
 
-    const message = await failureOf(build({ type: "github", name: "gh", repo: "zenml-io/zenml", token: "ghp_wrongToken456", baseUrl: s.url }), sourceContext(), ["ghp_wrongToken456"]);
+    const message = await failureOf(
+      build({ type: "github", name: "gh", repo: "zenml-io/zenml", token: "ghp_wrongToken456", baseUrl: s.url }),
+      sourceContext(),
+      ["ghp_wrongToken456"],
+    );
     expect(message).toBe(`[gh] Request failed with status code 401: GET ${s.url}/repos/zenml-io/zenml (the token is invalid or expired)`);
   });
 
@@ -106,15 +124,15 @@ describe("presets", () => {
     ["dockerhub", { type: "dockerhub", repository: "acme/gone" }, "/v2/repositories/acme/gone/", "repository acme/gone not found on Docker Hub"],
     ["discord-invite", { type: "discord-invite", code: "expired1" }, "/invites/expired1", "invite expired1 is unknown or has expired"],
   ])("%s explains a 404", async (_, options, path, hint) => {
-    const s = await serve((req, res) => sendJson(res, 404, req.url?.startsWith("/invites") ? { message: "Unknown Invite", code: 10006 } : { error: "not found" }));
+    const s = await serve((req, res) =>
+      sendJson(res, 404, req.url?.startsWith("/invites") ? { message: "Unknown Invite", code: 10006 } : { error: "not found" }),
+    );
     const message = await failureOf(build({ ...options, name: "x", baseUrl: s.url }), sourceContext());
     expect(message).toBe(`[x] Request failed with status code 404: GET ${s.url}${path} (${hint})`);
   });
 
   it("renames metrics and skips the ones set to false, without fetching what no metric needs", async () => {
-    const s = await serve(
-      routes({ "/downloads/point/last-week/zenml": npmPoint(70, "zenml"), "/downloads/point/last-month/zenml": npmPoint(300, "zenml") }),
-    );
+    const s = await serve(routes({ "/downloads/point/last-week/zenml": npmPoint(70, "zenml"), "/downloads/point/last-month/zenml": npmPoint(300, "zenml") }));
     const source = build({ type: "npm", name: "zenml-npm", package: "zenml", baseUrl: s.url, metrics: { downloads_week: "NPM_WEEKLY", downloads_day: false } });
     expect(source.metricNames).toEqual(["NPM_WEEKLY", "ZENML_NPM_DOWNLOADS_MONTH"]);
     expect(await source.collect(sourceContext())).toEqual({ NPM_WEEKLY: 70, ZENML_NPM_DOWNLOADS_MONTH: 300 });
@@ -127,7 +145,10 @@ describe("presets", () => {
         ? sendJson(res, 429, { message: "You are being rate limited.", retry_after: 0.5, global: false }, { "retry-after": "1", "x-ratelimit-scope": "shared" })
         : sendJson(res, 200, DISCORD_INVITE),
     );
-    expect(await build({ type: "discord-invite", name: "discord", code: "zenml", baseUrl: s.url }).collect(sourceContext())).toEqual({ DISCORD_MEMBERS: 4321, DISCORD_ONLINE: 567 });
+    expect(await build({ type: "discord-invite", name: "discord", code: "zenml", baseUrl: s.url }).collect(sourceContext())).toEqual({
+      DISCORD_MEMBERS: 4321,
+      DISCORD_ONLINE: 567,
+    });
     expect(s.requests).toHaveLength(2);
   });
 

@@ -26,14 +26,26 @@ describe("source schemas", () => {
     ["no metrics", html({}), "metrics: name at least one metric"],
     ["a non-http url", html({ X: { selector: "a" } }, { url: "ftp://example.com/x" }), "url: must be an absolute http(s) URL"],
     ["an unknown key", html({ X: { selector: "a" } }, { selectors: {} }), 'Unrecognized key: "selectors"'],
-    ["a login without fields", html({ X: { selector: "a" } }, { login: { ...login, fields: {} } }), "login.fields: name at least one field, e.g. { email: ${USER}, password: ${PASS} }"],
+    [
+      "a login without fields",
+      html({ X: { selector: "a" } }, { login: { ...login, fields: {} } }),
+      "login.fields: name at least one field, e.g. { email: ${USER}, password: ${PASS} }",
+    ],
     ["a bad json path", json({ X: { path: "data..count" } }), 'metrics.X.path: invalid path: empty key at position 5 of "data..count"'],
     ["login.check on a json source", json({ X: { path: "a" } }, { login: { ...login, check: ".me" } }), "login.check: only applies to html sources"],
     ["an unknown method", json({ X: { path: "a" } }, { method: "DELETE" }), "method: Invalid option"],
     ["a repo without owner", { type: "github", name: "gh", repo: "zenml" }, 'repo: use "owner/name", e.g. zenml-io/zenml'],
     ["an unknown preset metric", { type: "github", name: "gh", repo: "a/b", metrics: { star: "STARS" } }, 'metrics: Unrecognized key: "star"'],
-    ["a preset skipping everything", { type: "dockerhub", name: "d", repository: "nginx", metrics: { pulls: false, stars: false } }, "metrics: every metric is skipped; keep at least one"],
-    ["a name giving invalid metric names", { type: "npm", name: "1st-npm", package: "x" }, "name: gives the metric name 1ST_NPM_DOWNLOADS_DAY, which must start with a letter; rename it with metrics.downloads_day"],
+    [
+      "a preset skipping everything",
+      { type: "dockerhub", name: "d", repository: "nginx", metrics: { pulls: false, stars: false } },
+      "metrics: every metric is skipped; keep at least one",
+    ],
+    [
+      "a name giving invalid metric names",
+      { type: "npm", name: "1st-npm", package: "x" },
+      "name: gives the metric name 1ST_NPM_DOWNLOADS_DAY, which must start with a letter; rename it with metrics.downloads_day",
+    ],
     ["a bad invite", { type: "discord-invite", name: "d", code: "https://example.com/x y" }, "code: use the invite code"],
     ["an unknown type", { type: "csv", name: "x" }, "type: Invalid discriminator value. Expected 'html' | 'json'"],
   ])("reports %s at its path", (_, input, expected) => {
@@ -41,8 +53,19 @@ describe("source schemas", () => {
   });
 
   it("accepts a full html source with login and a full json source", () => {
-    expect(issues(html({ X: { selector: "a", extract: "attribute", attribute: "href", regex: "(\\d+)" } }, { login: { ...login, check: ".me" }, xml: false, timeoutMs: 5000 }))).toEqual([]);
-    expect(issues(json({ X: { path: 'data["a.b"][0]' } }, { method: "POST", body: { q: 1 }, headers: { "x-key": "k" }, basicAuth: { username: "u", password: "p" } }))).toEqual([]);
+    expect(
+      issues(
+        html(
+          { X: { selector: "a", extract: "attribute", attribute: "href", regex: "(\\d+)" } },
+          { login: { ...login, check: ".me" }, xml: false, timeoutMs: 5000 },
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      issues(
+        json({ X: { path: 'data["a.b"][0]' } }, { method: "POST", body: { q: 1 }, headers: { "x-key": "k" }, basicAuth: { username: "u", password: "p" } }),
+      ),
+    ).toEqual([]);
   });
 
   it("has a factory for every type, building sources without I/O", () => {

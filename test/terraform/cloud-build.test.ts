@@ -40,7 +40,12 @@ describe("Cloud Build on the uploaded source", () => {
     fn = startProcess(
       "functions-framework",
       process.execPath,
-      [join(ROOT, "node_modules/@google-cloud/functions-framework/build/src/main.js"), "--target=kpiCollector", "--signature-type=cloudevent", `--port=${port}`],
+      [
+        join(ROOT, "node_modules/@google-cloud/functions-framework/build/src/main.js"),
+        "--target=kpiCollector",
+        "--signature-type=cloudevent",
+        `--port=${port}`,
+      ],
       { cwd: workspace, env: { PATH: process.env.PATH, HOME: process.env.HOME, KPI_CONFIG: "missing.yaml" } },
     );
     await fn.waitForOutput(/URL: http:\/\/localhost:\d+\//, 60_000);

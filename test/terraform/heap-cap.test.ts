@@ -30,7 +30,9 @@ let memoryBytes: number;
 beforeAll(async () => {
   const page = densePage(DEFAULT_MAX_PARSE_BYTES);
   server = await startServer((_req, res) => sendHtml(res, 200, page));
-  const tf = (await convertFiles(join(ROOT, "terraform"))) as { resource: { google_cloudfunctions2_function: { collector: { service_config: { available_memory: string }[] }[] } } };
+  const tf = (await convertFiles(join(ROOT, "terraform"))) as {
+    resource: { google_cloudfunctions2_function: { collector: { service_config: { available_memory: string }[] }[] } };
+  };
   const memory = String(tf.resource.google_cloudfunctions2_function.collector[0]?.service_config[0]?.available_memory);
   const [, amount, unit] = /^(\d+)(k|M|G|Ki|Mi|Gi)$/.exec(memory) ?? [];
   memoryBytes = Number(amount) * (UNITS[unit ?? ""] ?? NaN);
@@ -43,7 +45,11 @@ describe("the deployed memory and the html parse limit", () => {
     expect(memoryBytes).toBeGreaterThan(0);
     const dir = await mkdtemp(join(tmpdir(), "kpi-heap-"));
     const config = join(dir, "kpi.config.yaml");
-    const sources = Array.from({ length: SOURCES }, (_, i) => `  - { name: page${i}, type: html, url: "${server.url}/p${i}", metrics: { TOTAL_${i}: { selector: "#total" }, ROWS_${i}: { selector: "i.row", extract: count } } }`);
+    const sources = Array.from(
+      { length: SOURCES },
+      (_, i) =>
+        `  - { name: page${i}, type: html, url: "${server.url}/p${i}", metrics: { TOTAL_${i}: { selector: "#total" }, ROWS_${i}: { selector: "i.row", extract: count } } }`,
+    );
     // A generous limit: on a loaded machine a 5 MiB page can wait for the CPU a long time.
     await writeFile(config, `sourceTimeoutMs: 300000\nsources:\n${sources.join("\n")}\n`);
     // The process's high-water mark, threads included, printed as it exits.
@@ -54,7 +60,10 @@ describe("the deployed memory and the html parse limit", () => {
       env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: await functionNodeOptions() },
       maxBuffer: 10 * 1024 * 1024,
     });
-    const summary = stdout.split("\n").filter((line) => line.includes('"metricsCollected"')).map((line) => JSON.parse(line));
+    const summary = stdout
+      .split("\n")
+      .filter((line) => line.includes('"metricsCollected"'))
+      .map((line) => JSON.parse(line));
     expect(summary).toEqual([expect.objectContaining({ metricsCollected: 2 * SOURCES, sourcesFailed: [] })]);
     const maxRss = Number(/MAX_RSS (\d+)/.exec(stderr)?.[1]);
     expect(maxRss).toBeLessThan(memoryBytes);

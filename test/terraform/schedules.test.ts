@@ -60,7 +60,10 @@ describe.each([
 
     // Exactly one run on every local day: Mondays by weekly-report, the others by daily.
     const byDate = new Map<string, string[]>();
-    for (const [job, list] of [["daily", dailyRuns], ["weekly-report", weeklyRuns]] as const) {
+    for (const [job, list] of [
+      ["daily", dailyRuns],
+      ["weekly-report", weeklyRuns],
+    ] as const) {
       for (const r of list) byDate.set(r.date, [...(byDate.get(r.date) ?? []), job]);
     }
     for (const [date, weekday] of calendar(timeZone, now)) {

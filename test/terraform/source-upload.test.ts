@@ -70,7 +70,16 @@ describe("function source upload", () => {
   it("uploads what the Cloud build needs", () => {
     const files = uploaded();
     // build/bundle.mjs: Cloud Build's `gcp-build` bundles src/ into dist/bundle/ (package.json `main`).
-    for (const needed of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "build/bundle.mjs", "src/function/entry.ts", "src/lib.ts", "src/types.ts"]) {
+    for (const needed of [
+      "package.json",
+      "package-lock.json",
+      "tsconfig.json",
+      "tsconfig.build.json",
+      "build/bundle.mjs",
+      "src/function/entry.ts",
+      "src/lib.ts",
+      "src/types.ts",
+    ]) {
       expect(files).toContain(needed);
     }
     for (const tsconfig of readdirSync(ROOT).filter((f) => /^tsconfig.*\.json$/.test(f))) expect(files).toContain(tsconfig);

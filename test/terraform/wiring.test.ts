@@ -44,7 +44,7 @@ function jobsOf(job: Block): string[] {
   const target = only(job.pubsub_target, "pubsub_target");
   const match = /^\$\{base64encode\(jsonencode\(\{\s*job\s*=\s*(each\.key|"[^"]+")\s*\}\)\)\}$/.exec(String(target.data));
   if (!match?.[1]) throw new Error(`pubsub_target.data is not base64encode(jsonencode({ job = ... })): ${String(target.data)}`);
-  const literal = match[1] === "each.key" ? undefined : JSON.parse(match[1]) as string;
+  const literal = match[1] === "each.key" ? undefined : (JSON.parse(match[1]) as string);
   expect(target.attributes).toEqual({ job: literal ?? "${each.key}" });
   if (literal) return [literal];
   return Object.keys(local(refTo(job.for_each, "local").split(".")[1]!) as Block);
@@ -202,7 +202,18 @@ describe("terraform: project setup", () => {
     const api = resource("google_project_service", "api");
     expect(api.disable_on_destroy).toBe(false);
     const apis = local("apis") as string[];
-    for (const name of ["cloudfunctions", "run", "cloudbuild", "artifactregistry", "eventarc", "pubsub", "cloudscheduler", "secretmanager", "logging", "storage"]) {
+    for (const name of [
+      "cloudfunctions",
+      "run",
+      "cloudbuild",
+      "artifactregistry",
+      "eventarc",
+      "pubsub",
+      "cloudscheduler",
+      "secretmanager",
+      "logging",
+      "storage",
+    ]) {
       expect(apis).toContain(`${name}.googleapis.com`);
     }
   });

@@ -129,6 +129,9 @@ async function readHistory<T>(read: () => Promise<T>, d: Pick<Delivery, "destina
   try {
     return await read();
   } catch (error) {
-    throw new DestinationError(d.destination, `can't read history for ${date}, so nothing is posted: ${errorMessage(error)}`, { code: "history_unreadable", cause: error });
+    throw new DestinationError(d.destination, `can't read history for ${date}, so nothing is posted: ${errorMessage(error)}`, {
+      code: "history_unreadable",
+      cause: error,
+    });
   }
 }

@@ -22,7 +22,11 @@ const MAX_REASON = 300;
 /** The report as webhook bodies, in order, each within every Discord limit. */
 export function toDiscordMessages(report: WeeklyReport, options: MessageOptions = {}): DiscordMessage[] {
   const color = reportColor(report);
-  const embeds = packFields(headerEmbed(report, color), report.metrics.map((m) => metricField(m, report)), color);
+  const embeds = packFields(
+    headerEmbed(report, color),
+    report.metrics.map((m) => metricField(m, report)),
+    color,
+  );
   if (report.failures.length) embeds.push(...failureEmbeds("Sources that failed this run", report.failures, COLORS.worse));
   return packMessages(embeds, options);
 }

@@ -24,10 +24,7 @@ interface Answer {
   body: { message?: unknown; code?: unknown; retry_after?: unknown; errors?: unknown; id?: unknown };
 }
 
-export function createWebhookClient(
-  url: string,
-  deps: { destination: string; secrets: Secrets; logger?: Logger } & WebhookDeliveryOptions,
-): WebhookClient {
+export function createWebhookClient(url: string, deps: { destination: string; secrets: Secrets; logger?: Logger } & WebhookDeliveryOptions): WebhookClient {
   deps.secrets.addUrl(url);
   const label = `webhook ${(webhookId(url) ?? "????").slice(0, 4)}…`;
   const post = new URL(url);
@@ -54,7 +51,7 @@ export function createWebhookClient(
     } catch {
       parsed = {};
     }
-    return { status: response.status, headers: response.headers, body: parsed && typeof parsed === "object" ? (parsed) : {} };
+    return { status: response.status, headers: response.headers, body: parsed && typeof parsed === "object" ? parsed : {} };
   }
 
   const failures: WebhookFailures = {
@@ -64,7 +61,8 @@ export function createWebhookClient(
     refused: ({ status, retryAfterMs }, tries, reason) => {
       const limited = status === 429;
       const code: DiscordErrorCode = limited ? "discord_rate_limited" : "discord_server_error";
-      if (reason === "retry_after") return fail(code, `rate limited for ${((retryAfterMs ?? 0) / 1000).toFixed(1)} s, longer than allowed; giving up`, { status });
+      if (reason === "retry_after")
+        return fail(code, `rate limited for ${((retryAfterMs ?? 0) / 1000).toFixed(1)} s, longer than allowed; giving up`, { status });
       return fail(code, `${limited ? "rate limited" : `Discord answered ${status}`} ${tries} times; giving up`, { status });
     },
   };
@@ -82,10 +80,15 @@ export function createWebhookClient(
     }
     if (status < 300) throw fail("discord_unexpected_response", `Discord answered ${status} without confirming the message`, { status });
     if (status === 400) {
-      throw fail("discord_bad_request", `Discord rejected the message (400, code ${discordCode ?? "?"}: ${said}${flattenErrors(json.errors)})`, { status, discordCode });
+      throw fail("discord_bad_request", `Discord rejected the message (400, code ${discordCode ?? "?"}: ${said}${flattenErrors(json.errors)})`, {
+        status,
+        discordCode,
+      });
     }
-    if (status === 401) throw fail("discord_unauthorized", `invalid webhook token (401, code ${discordCode ?? "?"}: ${said}); check the webhook URL`, { status, discordCode });
-    if (status === 404) throw fail("discord_unknown_webhook", `not found (404, code ${discordCode ?? "?"}: ${said}); was the webhook deleted?`, { status, discordCode });
+    if (status === 401)
+      throw fail("discord_unauthorized", `invalid webhook token (401, code ${discordCode ?? "?"}: ${said}); check the webhook URL`, { status, discordCode });
+    if (status === 404)
+      throw fail("discord_unknown_webhook", `not found (404, code ${discordCode ?? "?"}: ${said}); was the webhook deleted?`, { status, discordCode });
     if (!retry.unappliedStatusCodes.includes(status)) throw fail("discord_unexpected_response", `Discord answered ${status}: ${said}`, { status, discordCode });
     throw new Refused(status, status === 429 ? retryAfterMs(answer) : undefined);
   }

@@ -79,7 +79,8 @@ export class NotionApi {
         idempotent: safe,
         classify: classifyFailure,
         giveUp: (error, attempts, reason) => (reason === "final" ? error : giveUp(error, attempts)),
-        onRetry: (error, attempt, waitMs) => this.logger.warn(`notion: ${what} failed (${describeFailure(error)}); retry ${attempt} of ${this.retry.limit} in ${waitMs} ms`),
+        onRetry: (error, attempt, waitMs) =>
+          this.logger.warn(`notion: ${what} failed (${describeFailure(error)}); retry ${attempt} of ${this.retry.limit} in ${waitMs} ms`),
       },
       () => run(this.client),
     );

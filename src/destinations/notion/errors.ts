@@ -29,17 +29,22 @@ export function toDestinationError(thrown: unknown, context: ErrorContext): Dest
   const retried = thrown instanceof RetriesExhausted;
   const error = retried ? thrown.last : thrown;
   const failed = `${what} failed${retried ? " after retries" : ""}`;
-  const make = (code: KpiErrorCode, message: string) =>
-    new DestinationError(destination, secrets.redact(message), { cause: error, code });
+  const make = (code: KpiErrorCode, message: string) => new DestinationError(destination, secrets.redact(message), { cause: error, code });
   if (error instanceof KpiError) return make(error.code, `${what}: ${error.message}`);
   if (isHTTPResponseError(error)) {
     switch (error.code) {
       case APIErrorCode.Unauthorized:
-        return make("notion_unauthorized", "Notion token invalid (401 unauthorized): copy the Internal Integration Secret of your integration into NOTION_TOKEN");
+        return make(
+          "notion_unauthorized",
+          "Notion token invalid (401 unauthorized): copy the Internal Integration Secret of your integration into NOTION_TOKEN",
+        );
       case APIErrorCode.ObjectNotFound:
         return make("notion_not_found", context.notFound ?? `database not found or not shared with the integration (${target}): share it via ${SHARE_HINT}`);
       case APIErrorCode.RestrictedResource:
-        return make("notion_restricted", `the integration lacks a capability for ${what} (403 restricted_resource): give it read, update and insert content capabilities`);
+        return make(
+          "notion_restricted",
+          `the integration lacks a capability for ${what} (403 restricted_resource): give it read, update and insert content capabilities`,
+        );
       case APIErrorCode.ValidationError:
         return make("notion_validation", `Notion rejected ${what} (400 validation_error): ${error.message}`);
     }

@@ -58,9 +58,7 @@ export async function syncColumns(api: NotionApi, schema: Schema, required: read
     }
   }
   const properties = Object.fromEntries(missing.map((c) => [c.name, columnConfig(c.type)]));
-  await api.call(`add columns ${missing.map((c) => c.name).join(", ")}`, (c) =>
-    c.dataSources.update({ data_source_id: schema.dataSourceId, properties }),
-  );
+  await api.call(`add columns ${missing.map((c) => c.name).join(", ")}`, (c) => c.dataSources.update({ data_source_id: schema.dataSourceId, properties }));
   for (const column of missing) schema.types.set(column.name, column.type);
   return missing.map((c) => c.name);
 }

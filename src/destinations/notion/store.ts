@@ -110,12 +110,16 @@ export class NotionStore implements Destination, HistoryStore {
     // current: this store made every write since. So a weekly report's read costs no request.
     const known = this.seenRange(from, to);
     if (known) return Promise.resolve(known);
-    return this.read(`range ${from}..${to}`, async (schema) => {
-      if (from > to) return [];
-      const rows = await findRange(this.api, schema, from, to);
-      if (!this.covered || from < this.covered.from || to > this.covered.to) this.covered = { from, to };
-      return rows.map((row) => this.remember(row)).filter((row): row is HistoryRow => !!row);
-    }, []);
+    return this.read(
+      `range ${from}..${to}`,
+      async (schema) => {
+        if (from > to) return [];
+        const rows = await findRange(this.api, schema, from, to);
+        if (!this.covered || from < this.covered.from || to > this.covered.to) this.covered = { from, to };
+        return rows.map((row) => this.remember(row)).filter((row): row is HistoryRow => !!row);
+      },
+      [],
+    );
   }
 
   private seenRange(from: string, to: string): HistoryRow[] | undefined {
@@ -139,10 +143,12 @@ export class NotionStore implements Destination, HistoryStore {
   }
 
   private loadSchema(): Promise<Schema> {
-    this.schema ??= loadSchema(this.api, this.databaseId, { dateProperty: this.dateColumn.name, titleProperty: this.options.titleProperty }).catch((error: unknown) => {
-      this.schema = undefined;
-      throw error;
-    });
+    this.schema ??= loadSchema(this.api, this.databaseId, { dateProperty: this.dateColumn.name, titleProperty: this.options.titleProperty }).catch(
+      (error: unknown) => {
+        this.schema = undefined;
+        throw error;
+      },
+    );
     return this.schema;
   }
 
@@ -242,4 +248,3 @@ export class NotionStore implements Destination, HistoryStore {
     }
   }
 }
-

@@ -85,7 +85,8 @@ export function createSlackWebhookClient(
     refused: ({ status, retryAfterMs, said }, tries, reason) => {
       const limited = status === 429;
       const code: SlackErrorCode = limited ? "slack_rate_limited" : "slack_server_error";
-      if (reason === "retry_after") return fail(code, `rate limited for ${((retryAfterMs ?? 0) / 1000).toFixed(1)} s, longer than allowed; giving up`, { status });
+      if (reason === "retry_after")
+        return fail(code, `rate limited for ${((retryAfterMs ?? 0) / 1000).toFixed(1)} s, longer than allowed; giving up`, { status });
       return fail(code, `${limited ? "rate limited" : `Slack answered ${status} ${said}`} ${tries} times; giving up`, { status });
     },
   };
@@ -97,7 +98,8 @@ export function createSlackWebhookClient(
     // Own keys only: a body such as `constructor` must not find Object.prototype's.
     const known = Object.hasOwn(KNOWN_ERRORS, text) ? KNOWN_ERRORS[text] : undefined;
     if (known) throw fail(known.code, `Slack answered ${status} ${text}: ${known.advice}`, { status, slackError: text });
-    if (!retry.unappliedStatusCodes.includes(status)) throw fail("slack_unexpected_response", `Slack answered ${status}: ${said}`, { status, slackError: text });
+    if (!retry.unappliedStatusCodes.includes(status))
+      throw fail("slack_unexpected_response", `Slack answered ${status}: ${said}`, { status, slackError: text });
     throw new Refused(status, status === 429 ? parseRetryAfter(headers.get("retry-after")) : undefined, said);
   }
 

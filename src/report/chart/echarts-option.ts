@@ -82,7 +82,8 @@ export function chartOption(model: ChartModel): Option {
 
 function markers(model: ChartModel): Option {
   const data: Option[] = [{ xAxis: model.date, label: { formatter: "today" } }];
-  if (model.comparisonDate && model.days.includes(model.comparisonDate)) data.unshift({ xAxis: model.comparisonDate, label: { formatter: model.comparisonDate } });
+  if (model.comparisonDate && model.days.includes(model.comparisonDate))
+    data.unshift({ xAxis: model.comparisonDate, label: { formatter: model.comparisonDate } });
   return { symbol: "none", silent: true, lineStyle: { color: "#9ca3af", type: "dashed" }, label: { fontSize: 12, color: "#4b5563" }, data };
 }
 

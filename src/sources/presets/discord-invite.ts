@@ -11,7 +11,10 @@ export const discordInviteSourceSchema = presetSchema(
   {
     code: z
       .string()
-      .regex(/^(?:https?:\/\/)?(?:(?:www\.)?discord(?:app)?\.(?:gg|com)\/(?:invite\/)?)?[A-Za-z0-9-]+\/?$/, "use the invite code, e.g. abc123, or its discord.gg link")
+      .regex(
+        /^(?:https?:\/\/)?(?:(?:www\.)?discord(?:app)?\.(?:gg|com)\/(?:invite\/)?)?[A-Za-z0-9-]+\/?$/,
+        "use the invite code, e.g. abc123, or its discord.gg link",
+      )
       .describe("The invite code or link (discord.gg/abc123); make it an invite that never expires."),
   },
   "A Discord server's approximate member and online counts, read from a public invite; no bot needed.",

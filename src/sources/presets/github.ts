@@ -9,7 +9,10 @@ export const githubSourceSchema = presetSchema(
   GITHUB_TYPE,
   GITHUB_METRICS,
   {
-    repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'use "owner/name", e.g. zenml-io/zenml').describe("The repository, owner/name."),
+    repo: z
+      .string()
+      .regex(/^[\w.-]+\/[\w.-]+$/, 'use "owner/name", e.g. zenml-io/zenml')
+      .describe("The repository, owner/name."),
     token: z.string().min(1).optional().describe("A GitHub token: raises the rate limit from 60 to 5,000 requests an hour and reads private repositories."),
   },
   "A GitHub repository's stars, forks, watchers and open issues (open issues include pull requests, as GitHub counts them).",
@@ -33,9 +36,12 @@ export function createGithubSource(options: GithubSourceOptions): Source {
       },
     ],
     hint: (status) =>
-      status === 404 ? `repository ${options.repo} not found${options.token ? " or the token cannot read it" : "; a private repository needs a token"}`
-      : status === 401 ? "the token is invalid or expired"
-      : status === 403 || status === 429 ? `rate limited or forbidden${options.token ? "" : "; a token raises the limit"}`
-      : undefined,
+      status === 404
+        ? `repository ${options.repo} not found${options.token ? " or the token cannot read it" : "; a private repository needs a token"}`
+        : status === 401
+          ? "the token is invalid or expired"
+          : status === 403 || status === 429
+            ? `rate limited or forbidden${options.token ? "" : "; a token raises the limit"}`
+            : undefined,
   });
 }

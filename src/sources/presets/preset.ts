@@ -20,7 +20,9 @@ function presetMetrics<K extends string>(keys: readonly K[]) {
     .object(shape)
     .strict()
     .optional()
-    .describe(`Rename metrics (key: NEW_NAME) or skip them (key: false). Keys: ${keys.join(", ")}. By default each is named <SOURCE_NAME>_<KEY> in upper snake case.`);
+    .describe(
+      `Rename metrics (key: NEW_NAME) or skip them (key: false). Keys: ${keys.join(", ")}. By default each is named <SOURCE_NAME>_<KEY> in upper snake case.`,
+    );
 }
 
 /** The options every preset has, whatever its own. */
@@ -47,7 +49,7 @@ export function presetMetricNames<K extends string>(options: PresetOptions, keys
   const names = {} as Record<K, string | undefined>;
   for (const key of keys) {
     const rename = options.metrics?.[key];
-    names[key] = rename === false ? undefined : rename ?? `${prefix}_${upperSnake(key)}`;
+    names[key] = rename === false ? undefined : (rename ?? `${prefix}_${upperSnake(key)}`);
   }
   return names;
 }

@@ -171,5 +171,10 @@ export async function collectStripe(options: StripeSourceOptions, names: Names, 
   const { metered, tiered } = tally.leftOut;
   if (metered + tiered > 0)
     context.logger.warn(`left out of MRR, having no fixed amount: ${metered} metered and ${tiered} tiered subscription items`, { metered, tiered });
-  return metricsOf(names, options.currency, options.otherCurrencies.filter((c) => c !== options.currency), tally);
+  return metricsOf(
+    names,
+    options.currency,
+    options.otherCurrencies.filter((c) => c !== options.currency),
+    tally,
+  );
 }

@@ -20,7 +20,12 @@ export const stripeSourceSchema = presetSchema(
         "The currency of the mrr metric; MRR in any other currency is its own metric, the mrr name then _EUR (never summed across currencies). @default usd",
       ),
     otherCurrencies: z
-      .array(z.string().regex(/^[A-Za-z]{3}$/, "is a three-letter currency code, e.g. eur").transform((code) => code.toLowerCase()))
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z]{3}$/, "is a three-letter currency code, e.g. eur")
+          .transform((code) => code.toLowerCase()),
+      )
       .default([])
       .describe(
         "Currencies besides `currency` whose MRR metrics (the mrr name then _EUR, ...) are declared, so validate, northStar and derived metrics know them; each is 0 when no subscription uses it. @default []",

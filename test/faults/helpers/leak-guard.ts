@@ -83,7 +83,11 @@ export function createLeakGuard(): LeakGuard {
     output: () => chunks.join(""),
     leaks() {
       for (const read of later) guard.secret(...read());
-      const texts: [string, string][] = [["stdout/stderr/console", chunks.slice(checked).join("")], ...inspected, ...watched.map(([label, read]): [string, string] => [label, serialise(read())])];
+      const texts: [string, string][] = [
+        ["stdout/stderr/console", chunks.slice(checked).join("")],
+        ...inspected,
+        ...watched.map(([label, read]): [string, string] => [label, serialise(read())]),
+      ];
       inspected.splice(0);
       checked = chunks.length;
       const found = new Set<string>();
@@ -93,11 +97,11 @@ export function createLeakGuard(): LeakGuard {
     start() {
       for (const stream of [process.stdout, process.stderr]) {
         const original = stream.write;
-        stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+        stream.write = (chunk: unknown, ...rest: unknown[]) => {
           chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
           (rest.find((arg) => typeof arg === "function") as (() => void) | undefined)?.();
           return true;
-        });
+        };
         restore.push(() => void (stream.write = original));
       }
       for (const method of CONSOLE_METHODS) {

@@ -70,7 +70,15 @@ export function valuesOf(serial: number): Record<string, number> {
  * Notion down for the whole run (always, when `forceNotionDown`). Write faults go to the request the run will make: an update
  * when the day's row exists, else a create.
  */
-export function applyRunState(random: Random, serial: number, site: FaultSite, notion: FakeNotion, date: string, notionFaults: boolean, forceNotionDown = false): RunState {
+export function applyRunState(
+  random: Random,
+  serial: number,
+  site: FaultSite,
+  notion: FakeNotion,
+  date: string,
+  notionFaults: boolean,
+  forceNotionDown = false,
+): RunState {
   Object.assign(site.values, valuesOf(serial));
   const failing = Object.keys(RANDOM_SOURCES).filter(() => random.chance(0.2));
   site.down = new Set(failing.flatMap((name) => RANDOM_SOURCES[name]?.path ?? []));
@@ -78,7 +86,9 @@ export function applyRunState(random: Random, serial: number, site: FaultSite, n
   const state: RunState = { serial, failing, notionDown: false };
   if (!notionFaults) return state;
   const status = () => random.pick([429, 500, 502, 504]);
-  const writeRoute = notion.rows().some((row) => row.date === date && !row.trashed) ? { method: "PATCH", path: "/v1/pages" } : { method: "POST", path: "/v1/pages" };
+  const writeRoute = notion.rows().some((row) => row.date === date && !row.trashed)
+    ? { method: "PATCH", path: "/v1/pages" }
+    : { method: "POST", path: "/v1/pages" };
   if (random.chance(0.08) || forceNotionDown) {
     // Every attempt of the run's first request (maxRetries 4, so 5) fails: nothing is written.
     notion.failNext(5, 503, { method: "GET", path: "/v1/databases" });
