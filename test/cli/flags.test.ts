@@ -36,7 +36,7 @@ describe("flag mistakes are usage errors (exit 2) that say what was meant", () =
     [["run", "--date", "yesterday"], '--date: "yesterday" is not a date; use YYYY-MM-DD, e.g. --date 2026-03-09'],
     [["run", "daily"], 'run takes no argument "daily" (flags start with --, e.g. --job daily); run takes --config, --job, --date, --only, --dry-run'],
     [["validate", "kpi.yaml"], 'validate takes no argument "kpi.yaml" (flags start with --, e.g. --config kpi.yaml); validate takes --config'],
-    [["runn"], 'unknown command "runn" (did you mean run?); the commands are run, validate, schema, report, notion init'],
+    [["runn"], 'unknown command "runn" (did you mean run?); the commands are run, validate, schema, report, notion init, chart'],
     [["run", "--date", "2026-12-03"], "--date: 2026-12-03 is after today (2026-12-02 in UTC); a run is never dated in the future"],
     [["report", "--date", "2027-01-01", "--dry-run"], "--date: 2027-01-01 is after today (2026-12-02 in UTC); a run is never dated in the future"],
   ])("%j", async (args, message) => {
