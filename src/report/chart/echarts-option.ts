@@ -41,6 +41,8 @@ export function chartOption(model: ChartModel): Option {
       gridIndex: index,
       scale: true,
       splitNumber: big ? 5 : 2,
+      // A small panel labels only its lowest and highest value: more labels overlap at its height.
+      ...(big ? {} : extremes(s.points)),
       axisLabel: { fontSize: big ? 15 : 14, formatter: (v: number) => axisLabel(v, s.format, model.currency) },
     });
     series.push({
@@ -78,6 +80,13 @@ export function chartOption(model: ChartModel): Option {
     add(panel, { left: 20 + column * width + 70, top, width: width - 90, height: rowHeight - 56 - 16 }, false);
   });
   return { animation: false, backgroundColor: "#ffffff", textStyle: { fontFamily: CHART_FONT }, title, grid, xAxis, yAxis, series };
+}
+
+function extremes(points: readonly (number | undefined)[]): Option {
+  const known = points.filter((p): p is number => p !== undefined);
+  if (!known.length) return {};
+  const [min, max] = [Math.min(...known), Math.max(...known)];
+  return max > min ? { min, max, interval: max - min } : {};
 }
 
 function markers(model: ChartModel): Option {
