@@ -6,7 +6,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { archiveFiles } from "../../bench/deploy-archive.js";
-import { freePort, startProcess, type ManagedProcess } from "../helpers/processes.js";
+import { postToPackageFunction } from "../helpers/package-function.js";
+import type { ManagedProcess } from "../helpers/processes.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const run = promisify(execFile);
@@ -36,31 +37,8 @@ describe("Cloud Build on the uploaded source", () => {
     const pkg = JSON.parse(await readFile(join(workspace, "package.json"), "utf8")) as { main: string; scripts: Record<string, string> };
     expect(pkg.main).toMatch(/^dist\/bundle\//);
     await run("npm", ["run", "gcp-build"], { cwd: workspace, env: { ...process.env, NODE_OPTIONS: "" }, timeout: 120_000 });
-    const port = await freePort();
-    fn = startProcess(
-      "functions-framework",
-      process.execPath,
-      [
-        join(ROOT, "node_modules/@google-cloud/functions-framework/build/src/main.js"),
-        "--target=kpiCollector",
-        "--signature-type=cloudevent",
-        `--port=${port}`,
-      ],
-      { cwd: workspace, env: { PATH: process.env.PATH, HOME: process.env.HOME, KPI_CONFIG: "missing.yaml" } },
-    );
-    await fn.waitForOutput(/URL: http:\/\/localhost:\d+\//, 60_000);
-    const response = await fetch(`http://127.0.0.1:${port}/`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "ce-id": "build-1",
-        "ce-specversion": "1.0",
-        "ce-type": "google.cloud.pubsub.topic.v1.messagePublished",
-        "ce-source": "//pubsub.googleapis.com/projects/p/topics/t",
-        "ce-time": new Date().toISOString(),
-      },
-      body: JSON.stringify({ message: { data: Buffer.from('{"job":"daily"}').toString("base64"), messageId: "build-1" } }),
-    });
+    let response: Response;
+    ({ fn, response } = await postToPackageFunction(workspace, "missing.yaml", "build-1"));
     // The bundle ran: its handler read KPI_CONFIG, relative to the workspace, and acknowledged the event.
     expect(response.status).toBe(204);
     await fn.waitForOutput(/missing\.yaml: file not found/, 30_000);
