@@ -1,16 +1,5 @@
+import { configIssues as errorsOf } from "../helpers/config-issues.js";
 import { describe, expect, it } from "@jest/globals";
-import { loadConfig } from "../../src/config/load.js";
-import { ConfigError } from "../../src/errors.js";
-
-const errorsOf = (yaml: string, env: Record<string, string> = {}): string[] => {
-  try {
-    loadConfig(yaml, env, "kpi.config.yaml");
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-};
 
 const page = (metric: string) => `  - name: page\n    type: html\n    url: https://example.com/\n    metrics:\n      M: ${metric}\n`;
 

@@ -1,16 +1,6 @@
+import { configIssues as errorsOf } from "../helpers/config-issues.js";
 import { describe, expect, it } from "@jest/globals";
 import { loadConfig } from "../../src/config/load.js";
-import { ConfigError } from "../../src/errors.js";
-
-const errorsOf = (yaml: string): string[] => {
-  try {
-    loadConfig(yaml, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-};
 
 const withMetric = (metric: string, destinations = "  - type: file\n") => `sources:
   - name: site

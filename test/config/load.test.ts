@@ -1,17 +1,7 @@
+import { configIssues as errorsOf } from "../helpers/config-issues.js";
 import { describe, expect, it } from "@jest/globals";
 import { loadConfig } from "../../src/config/load.js";
 import { configJsonSchema } from "../../src/config/schema.js";
-import { ConfigError } from "../../src/errors.js";
-
-const errorsOf = (yaml: string, env: Record<string, string> = {}): string[] => {
-  try {
-    loadConfig(yaml, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-};
 
 const blog = `  - name: blog
     type: html

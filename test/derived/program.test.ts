@@ -1,3 +1,4 @@
+import { configIssues as errorsOf } from "../helpers/config-issues.js";
 import { describe, expect, it } from "@jest/globals";
 import { loadConfig } from "../../src/config/load.js";
 import { compileDerived, derivedIssues } from "../../src/derived/program.js";
@@ -98,15 +99,6 @@ describe("derived metrics in the config", () => {
       DAILY_ACTIVE_USERS: { path: dau }
       MONTHLY_ACTIVE_USERS: { path: mau }
 `;
-  const errorsOf = (yaml: string): string[] => {
-    try {
-      loadConfig(yaml, {});
-    } catch (error) {
-      if (error instanceof ConfigError) return error.issues;
-      throw error;
-    }
-    throw new Error("expected a ConfigError");
-  };
 
   it("loads, and northStar may name a derived metric", () => {
     const config = loadConfig(
