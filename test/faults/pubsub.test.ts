@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import { sendJson } from "../helpers/server.js";
 import { waitFor } from "../helpers/processes.js";
 import { FAST, type Tuning } from "./helpers/build-fast.js";
-import { alertsOf, reportsOf, rowOf, rowsOf } from "./helpers/expectations.js";
+import { alertsOf, explainFailure, reportsOf, rowOf, rowsOf } from "./helpers/expectations.js";
 import { startInstance, type FunctionInstance } from "./helpers/function.js";
 import { installLeakGuard } from "./helpers/leak-guard.js";
 import { BROKEN_SOURCE, MONDAY, TUESDAY, seedFortnight, startWorld, type World } from "./helpers/world.js";
@@ -30,7 +30,11 @@ async function instance(w: World, tuning?: Tuning): Promise<FunctionInstance> {
 }
 
 /** One row, the healthy metrics, the failed source alerted once; one report on Mondays. */
-function expectDeliveredOnce(w: World, date: string, weekly: boolean): void {
+function expectDeliveredOnce(w: World, date: string, weekly: boolean, fn: FunctionInstance): void {
+  explainFailure(w, fn.records, () => expectOneDelivery(w, date, weekly));
+}
+
+function expectOneDelivery(w: World, date: string, weekly: boolean): void {
   expect(rowsOf(w.notion, date)).toHaveLength(1);
   expect(rowOf(w.notion, date)).toMatchObject({ metrics: { users: 1200, mrr: 3400, stars: 1234 }, alerted: ["flaky"], reportedTo: weekly ? ["discord"] : [] });
   expect(w.notion.rows().filter((r) => r.trashed)).toEqual([]);
@@ -49,7 +53,7 @@ describe("Pub/Sub delivers jobs more than once", () => {
     const fn = await instance(w);
     expect(await fn.push({ job, date }, "m-1")).toBe(204);
     expect(await fn.push({ job, date }, "m-1")).toBe(204);
-    expectDeliveredOnce(w, date, job === "weekly-report");
+    expectDeliveredOnce(w, date, job === "weekly-report", fn);
     expect(fn.records.map((r) => r.message)).toEqual(expect.arrayContaining([expect.stringMatching(/already posted (today; skipping|; skipping)/)]));
   });
 
@@ -61,7 +65,7 @@ describe("Pub/Sub delivers jobs more than once", () => {
     const fn = await instance(w);
     const statuses = await Promise.all([fn.push({ job, date }, "m-2"), fn.push({ job, date }, "m-2")]);
     expect(statuses).toEqual([204, 204]);
-    expectDeliveredOnce(w, date, job === "weekly-report");
+    expectDeliveredOnce(w, date, job === "weekly-report", fn);
   });
 
   it("a daily and a weekly-report of the same date run concurrently without a duplicate row", async () => {
@@ -107,6 +111,6 @@ describe("Pub/Sub delivers jobs more than once", () => {
 
     const fresh = await instance(w);
     expect(await fresh.push({ job, date }, "m-5")).toBe(204);
-    expectDeliveredOnce(w, date, job === "weekly-report");
+    expectDeliveredOnce(w, date, job === "weekly-report", fresh);
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from "@jest/globals";
+import type { LogRecord } from "../../../src/log/logger.js";
 import type { RunResult } from "../../../src/pipeline.js";
 import type { FakeDiscord, FakeDiscordMessage } from "../../fakes/discord-server.js";
 import type { FakeNotion, FakeRow } from "../../fakes/notion-server.js";
@@ -65,4 +66,19 @@ export function expectAllLanded(world: World, result: RunResult, metrics: Record
   expect(result.snapshot.metrics).toEqual(metrics);
   expect(rowOf(world.notion, result.snapshot.date).metrics).toEqual(metrics);
   expect(alertsOf(world.discord, result.snapshot.date, result.snapshot.job)).toEqual([]);
+}
+
+/**
+ * Runs `check`; when it fails, its error also carries the function's log and every Notion request,
+ * so a failure seen once on a loaded CI machine explains itself (the leak guard hides stdout).
+ */
+export function explainFailure(world: World, records: readonly LogRecord[], check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    const log = records.map((r) => `${r.severity} ${r.message}`).join("\n");
+    const requests = world.notion.requests.map((r) => `${r.status} ${r.route} ${JSON.stringify(r.body ?? null).slice(0, 400)}`).join("\n");
+    if (error instanceof Error) error.message += `\n\nThe function's log:\n${log}\n\nThe fake Notion's requests:\n${requests}`;
+    throw error;
+  }
 }
