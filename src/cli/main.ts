@@ -1,13 +1,13 @@
 import { parseArgs } from "node:util";
 import { ConfigError, UsageError, errorMessage } from "../errors.js";
 import { Secrets } from "../log/secrets.js";
-import { redactedIo, type CliIo } from "./context.js";
-import { runCommand } from "./run.js";
+import { redactedIo, type CliIo } from "./io.js";
 import { checkArguments, checkCommandFlags, checkDateFlag, COMMAND_FLAGS, OPTIONS, unknownCommandError, unknownFlagError } from "./flags.js";
 import { isUsageError, onlyNames } from "../args.js";
 import { USAGE } from "./usage.js";
-import { schemaCommand, validateCommand } from "./validate.js";
 import { printable } from "../printable.js";
+import { resolveConfigPath } from "../config/path.js";
+import { warmParserFor } from "../sources/warm-parser.js";
 
 function parseFlags(argv: string[]) {
   try {
@@ -35,12 +35,16 @@ export async function main(argv: string[], unsafeIo: CliIo): Promise<number> {
     checkArguments(name, positionals.slice(command === "notion" ? 2 : 1));
     checkDateFlag(values.date);
     switch (command) {
-      case "run":
+      case "run": {
+        // Before the run's modules load: a parse worker, if the run will need one, boots meanwhile.
+        await warmParserFor(resolveConfigPath(values.config, io.env));
+        const { runCommand } = await import("./run.js");
         return await runCommand({ config: values.config, job: values.job, date: values.date, only: onlyNames(values.only), dryRun: values["dry-run"] }, io);
+      }
       case "validate":
-        return await validateCommand({ config: values.config }, io);
+        return await (await import("./validate.js")).validateCommand({ config: values.config }, io);
       case "schema":
-        return schemaCommand(io);
+        return (await import("./validate.js")).schemaCommand(io);
       case "report": {
         const { reportCommand } = await import("./report.js");
         return await reportCommand({ config: values.config, date: values.date, dryRun: values["dry-run"], force: values.force }, io);

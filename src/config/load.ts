@@ -12,6 +12,7 @@ import { configSchema, type ConfigData } from "./schema.js";
 import { placeholderIssues } from "./placeholders.js";
 import { collectSecrets } from "./secrets.js";
 import { loadSelectorEngine } from "../sources/option-checks.js";
+import { mayHoldSelector } from "../sources/warm-parser.js";
 import { describeYamlError } from "./yaml-error.js";
 
 export type { LeftOutDestination };
@@ -85,8 +86,8 @@ export async function loadConfigFile(path: string, env: Env, options: LoadOption
         : `${path}: cannot read (${code ?? String(error)})`,
     ]);
   }
-  // Selectors (an html metric's, a login's form and check) are checked with cheerio, loaded here the
-  // cheap way when the text may hold one; without, the check would require() it.
-  if (/\b(selector|form|check)\s*:/.test(text)) await loadSelectorEngine();
+  // Selectors are checked with cheerio, loaded here the cheap way when the text may hold one;
+  // without, the check would require() it.
+  if (mayHoldSelector(text)) await loadSelectorEngine();
   return loadConfig(text, env, path, options);
 }

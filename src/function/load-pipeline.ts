@@ -15,10 +15,13 @@ export interface ConfigFileLoaderOptions {
  */
 export function configFileLoader(env: Record<string, string | undefined>, options: ConfigFileLoaderOptions = {}): PipelineLoader {
   return async (functionOptions, { secrets, logger }) => {
+    const configPath = resolve(options.root ?? process.cwd(), functionOptions.configPath);
+    // A parse worker boots on another core while the modules below load.
+    await (await import("../sources/warm-parser.js")).warmParserFor(configPath);
     // One after the other: jest's ESM loader fails on two concurrent imports sharing modules.
     const { loadConfigFile } = await import("../config/load.js");
     const { buildPipeline } = await import("../build.js");
-    const config = await loadConfigFile(resolve(options.root ?? process.cwd(), functionOptions.configPath), env);
+    const config = await loadConfigFile(configPath, env);
     // One redaction list: the handler's logger redacts what the config and the sources add to it.
     return buildPipeline(config, { logger, secrets, tuning: options.tuning });
   };

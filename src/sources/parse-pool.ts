@@ -115,6 +115,20 @@ export class ParsePool implements PageParser {
     });
   }
 
+  /** Worker threads alive now, busy or idle. */
+  get threads(): number {
+    return this.slots.size;
+  }
+
+  /**
+   * Starts a worker ahead of the first page, when a run will parse pages: the thread boots (about
+   * 100 ms, much of a short run) on another core while the main thread loads and fetches. Unused,
+   * it ends after `idleMs` like any idle worker.
+   */
+  warm(): void {
+    if (this.slots.size === 0) this.idle(this.spawn());
+  }
+
   /** Ends every worker and fails the jobs still waiting. */
   async close(): Promise<void> {
     clearTimeout(this.patience);
@@ -177,10 +191,7 @@ export class ParsePool implements PageParser {
     slot.job = undefined;
     // Replaced once it has ended, so two workers' heaps never overlap for it.
     if (slot.bytes >= this.recycleBytes) void this.retire(slot, undefined, true);
-    else {
-      slot.worker.unref();
-      slot.idleTimer = setTimeout(() => void this.retire(slot), this.idleMs).unref();
-    }
+    else this.idle(slot);
     if (this.handed >= this.mainGcBytes) {
       this.handed = 0;
       (this.collectGarbage ??= garbageCollector())();
@@ -190,6 +201,12 @@ export class ParsePool implements PageParser {
       else this.settle(job, new Error(answer.stackOverflow ? `the page is nested too deeply to read (${answer.message})` : answer.message));
     }
     this.pump();
+  }
+
+  /** Idle, a worker never keeps the process alive, and ends after `idleMs`. */
+  private idle(slot: Slot): void {
+    slot.worker.unref();
+    slot.idleTimer = setTimeout(() => void this.retire(slot), this.idleMs).unref();
   }
 
   /** A job given up on (the source's time limit): its worker is terminated mid-parse. */

@@ -10,6 +10,11 @@ export type WorkerAnswer = { ok: true; result: unknown } | { ok: false; message:
 // heap holds at most one DOM.
 const collectGarbage = garbageCollector();
 
+// A first page costs its worker the compilation of cheerio's parse and select paths. Done now, on a
+// tiny page, it happens while the thread waits for its first job (a pool warms a worker before the
+// run's pages arrive), not while a run waits for the answer.
+readPage({ body: '<p class="n">1,234</p>', task: { kind: "metrics", metrics: { n: { selector: "p.n" } }, secrets: [], where: "a warm-up page" } });
+
 // The parse worker's entry (parse-pool.ts starts it): one job at a time, each answered once.
 // A page that is too big or too deep ends in a thrown error, or in the pool terminating this thread.
 parentPort?.on("message", (job: PageJob) => {

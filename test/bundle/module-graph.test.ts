@@ -41,7 +41,7 @@ export async function load(url, context, next) {
   return next(url, context);
 }`;
 // Loaded with --import before the CLI: registers the hooks, and records what require() loads (the
-// hooks see ES modules only), as file URLs in the same list.
+// hooks see ES modules only), as file URLs in the same list, and at exit Node's built-in modules (node:…).
 const REGISTER = (hooks: string) => `import Module, { register } from "node:module";
 import { appendFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -52,7 +52,11 @@ Module._load = function (request, parent, isMain) {
     appendFileSync(process.env.KPI_LOADED, pathToFileURL(Module._resolveFilename(request, parent, isMain)).href + "\\n");
   } catch {}
   return load.apply(this, arguments);
-};`;
+};
+process.on("exit", () => {
+  const builtins = process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => "node:" + m.slice(13));
+  appendFileSync(process.env.KPI_LOADED, builtins.join("\\n") + "\\n");
+});`;
 
 let meta: BundleMeta;
 let dir: string;
@@ -74,7 +78,7 @@ afterAll(async () => {
 });
 
 /** Runs the bundled CLI under the recording hooks; the bundle's inputs in the chunks it loaded, and the other files it loaded. */
-async function loadedBy(args: string[]): Promise<{ inputs: string[]; files: string[]; output: string }> {
+async function loadedBy(args: string[]): Promise<{ inputs: string[]; files: string[]; builtins: string[]; output: string }> {
   const log = join(dir, `loaded-${args.join("-").replace(/\W+/g, "_")}.txt`);
   await writeFile(log, "");
   const config = join(dir, "kpi.config.yaml");
@@ -100,12 +104,10 @@ destinations:
     ["--import", pathToFileURL(join(dir, "register.mjs")).href, bundled("kpi-collector.js"), "run", "--config", config, ...args],
     { env, cwd: dir },
   );
-  const files = (await readFile(log, "utf8"))
-    .split("\n")
-    .filter((url) => url.startsWith("file:"))
-    .map((url) => relative(ROOT, fileURLToPath(url)));
+  const lines = (await readFile(log, "utf8")).split("\n");
+  const files = lines.filter((url) => url.startsWith("file:")).map((url) => relative(ROOT, fileURLToPath(url)));
   const chunks = files.filter((file) => file in meta.outputs);
-  return { inputs: inputsOf(meta, chunks), files, output: stdout + stderr };
+  return { inputs: inputsOf(meta, chunks), files, builtins: lines.filter((line) => line.startsWith("node:")), output: stdout + stderr };
 }
 
 describe("the bundle's module graph", () => {
@@ -140,7 +142,7 @@ describe("the bundle's module graph", () => {
   });
 
   it("a real daily run (html source; console, file and Discord destinations) loads none of them", async () => {
-    const { inputs, files, output } = await loadedBy(["--job", "daily"]);
+    const { inputs, files, builtins, output } = await loadedBy(["--job", "daily"]);
     expect(output).toMatch(/SIGNUPS +1,234/);
     // The recording works: it saw the html source and cheerio, which this run needs.
     expect(inputs).toEqual(expect.arrayContaining(["src/sources/html.ts", "src/destinations/discord/destination.ts", "node_modules/cheerio/dist/esm/slim.js"]));
@@ -150,6 +152,9 @@ describe("the bundle's module graph", () => {
     // Every package it uses is in the bundle: nothing is read from node_modules (cheerio's CommonJS copy included).
     expect(files.filter((file) => file.includes("node_modules/"))).toEqual([]);
     expect(discord.messages).toHaveLength(0);
+    // got's http2-wrapper stays unevaluated (build/bundle.mjs), so Node's http2 module never loads.
+    expect(builtins).toContain("node:http");
+    expect(builtins).not.toContain("node:http2");
   });
 
   it("the weekly report does load the report modules (the same check, seeing them when they are used)", async () => {

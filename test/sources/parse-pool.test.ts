@@ -3,6 +3,7 @@ import { createHtmlSource, htmlSourceSchema } from "../../src/sources/html.js";
 import { ParsePool } from "../../src/sources/parse-pool.js";
 import type { PageJob } from "../../src/sources/read-page.js";
 import { sendHtml, startServer, type TestServer } from "../helpers/server.js";
+import { waitFor } from "../helpers/processes.js";
 import { failureOf, sourceContext } from "./helpers.js";
 
 let pool: ParsePool | undefined;
@@ -70,6 +71,23 @@ describe("the parse pool", () => {
     const read = pool.run({ body: deep, task: { kind: "metrics", metrics: { N: { selector: "b" } }, secrets: [], where: "here" } });
     // htmlparser2 builds it; reading the text of the outermost <b> recurses 30,000 deep.
     await expect(read).rejects.toThrow(/^the page is nested too deeply to read \(Maximum call stack size exceeded\)$/);
+  });
+
+  it("warm() starts one worker ahead of the first page, which then parses it", async () => {
+    pool = new ParsePool({ size: 1 });
+    pool.warm();
+    pool.warm();
+    expect(pool.threads).toBe(1);
+    expect(await pool.run(metricsJob(dense(1000)))).toEqual({ counts: [], metrics: { N: { value: 42 } } });
+    expect(pool.threads).toBe(1);
+  });
+
+  it("a warmed worker no page comes for ends after idleMs", async () => {
+    pool = new ParsePool({ size: 1, idleMs: 100 });
+    pool.warm();
+    expect(pool.threads).toBe(1);
+    await waitFor(() => pool?.threads === 0, { timeoutMs: 10_000 });
+    expect(await pool.run(metricsJob(dense(1000)))).toEqual({ counts: [], metrics: { N: { value: 42 } } });
   });
 
   it("recycles a worker after recycleBytes and keeps answering", async () => {
