@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createHtmlSource, htmlSourceSchema } from "../../src/sources/html.js";
 import { ParsePool } from "../../src/sources/parse-pool.js";
-import type { PageJob } from "../../src/sources/read-page.js";
+import { Worker } from "node:worker_threads";
+import { PARSE_WORKER_URL } from "../helpers/parse-worker-url.js";
+import type { WorkerAnswer } from "../../src/sources/parse-worker.js";
+import type { MetricsResult, PageJob } from "../../src/sources/read-page.js";
 import { sendHtml, startServer, type TestServer } from "../helpers/server.js";
 import { waitFor } from "../helpers/processes.js";
 import { failureOf, sourceContext } from "./helpers.js";
@@ -93,6 +96,24 @@ describe("the parse pool", () => {
   it("recycles a worker after recycleBytes and keeps answering", async () => {
     pool = new ParsePool({ size: 1, recycleBytes: 5000 });
     for (let i = 0; i < 4; i++) expect(await pool.run(metricsJob(dense(4000)))).toEqual({ counts: [], metrics: { N: { value: 42 } } });
+  });
+});
+
+describe("the parse worker", () => {
+  it("answers jobs posted while it collects the last page's DOM, one at a time and in order", async () => {
+    const worker = new Worker(PARSE_WORKER_URL);
+    try {
+      const answers: WorkerAnswer[] = [];
+      const all = new Promise<void>((resolve, reject) => {
+        worker.on("message", (answer: WorkerAnswer) => answers.push(answer) === 3 && resolve());
+        worker.on("error", reject);
+      });
+      for (const n of [1, 2, 3]) worker.postMessage(metricsJob(`<b id="n">${n}</b>${dense(200_000)}`));
+      await all;
+      expect(answers.map((a) => (a.ok ? (a.result as MetricsResult).metrics.N : a.message))).toEqual([{ value: 1 }, { value: 2 }, { value: 3 }]);
+    } finally {
+      await worker.terminate();
+    }
   });
 });
 
