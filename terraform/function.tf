@@ -81,7 +81,7 @@ resource "google_cloudfunctions2_function" "collector" {
     # Normally one worker parses; a second starts while a slow page holds the first, so the
     # worst case is two full workers next to the main thread: about 450 MiB, within 512M
     # (test/terraform/heap-cap.test.ts). Pages reach the worker as bytes, so the main thread holds
-    # no page text: 200 pages of 1 MiB peak at about 160 MiB (bench/memory.ts). 256M would hold
+    # no page text: 200 pages of 1 MiB peak at about 146 MiB (bench/memory.ts). 256M would hold
     # that run but not two dense 5 MiB pages, so the worst case sets the size.
     available_memory = "512M"
     # Under the 540 s cap for event-driven functions. A run is a handful of HTTP calls, but
