@@ -1,5 +1,5 @@
 import type { Config } from "../config/load.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, errorMessage } from "../errors.js";
 import { silentLogger, type Logger } from "../log/logger.js";
 import type { Secrets } from "../log/secrets.js";
 import type { Pipeline } from "../pipeline.js";
@@ -27,9 +27,11 @@ export interface ReportCommandResult {
   /** The report as the message reads, in plain text. */
   text: string;
   /** `rendered` for a dry run. */
-  status: "rendered" | "sent" | "skipped";
+  status: "rendered" | "sent" | "skipped" | "failed";
   /** Messages posted. */
   messages: number;
+  /** Why a `failed` destination failed, redacted. */
+  error?: string;
 }
 
 /**
@@ -56,7 +58,16 @@ export async function reportFromConfig(
     return [{ text: format.text(report), status: "rendered", messages: 0 }];
   }
   const results: ReportCommandResult[] = [];
-  for (const target of targets) results.push(await runReportCommand(target, { secrets: config.secrets, logger, history: historyOf(target) }, full));
+  for (const target of targets) {
+    const history = historyOf(target);
+    try {
+      results.push(await runReportCommand(target, { secrets: config.secrets, logger, history }, full));
+    } catch (error) {
+      // As in a run, one destination failing keeps the report from none of the others.
+      const reason = config.secrets.redact(errorMessage(error));
+      results.push({ destination: target.name ?? target.type, text: "", status: "failed", messages: 0, error: reason });
+    }
+  }
   return results;
 }
 

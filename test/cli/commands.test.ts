@@ -2,19 +2,14 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../helpers/cli.js";
 import { FileHistory } from "../../src/destinations/file.js";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord-server.js";
 import { startFakeNotion, type FakeNotion } from "../fakes/notion-server.js";
 import { sendJson, startServer } from "../helpers/server.js";
 
 /** Runs a command in-process with captured streams. */
-async function cli(args: string[], env: Record<string, string>) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { env, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], env: Record<string, string>) => runCli(args, { env });
 
 let notion: FakeNotion;
 let discord: FakeDiscord;

@@ -2,16 +2,11 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../helpers/cli.js";
 import { closest } from "../../src/cli/flags.js";
 import { sendJson, startServer, type TestServer } from "../helpers/server.js";
 
-async function cli(args: string[], now = new Date("2026-12-02T10:00:00Z")) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { env: {}, now: () => now, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], now = new Date("2026-12-02T10:00:00Z")) => runCli(args, { now });
 
 let site: TestServer;
 let config: string;

@@ -2,18 +2,13 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "@jest/globals";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../helpers/cli.js";
 import { addDays } from "../../src/dates.js";
 import { FileHistory } from "../../src/destinations/file.js";
 
 const DATE = "2026-11-30";
 
-async function cli(args: string[], env: Record<string, string>) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { env, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], env: Record<string, string>) => runCli(args, { env });
 
 describe("kpi-collector report --dry-run with derived metrics", () => {
   it("opens with the North Star block of a derived north star, and shows derived metrics as declared", async () => {

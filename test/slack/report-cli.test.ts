@@ -2,16 +2,11 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { main } from "../../src/cli/main.js";
-import { FileHistory } from "../../src/destinations/file.js";
+import { runCli } from "../helpers/cli.js";
+import { fortnightHistory } from "../helpers/report-fixture.js";
 import { startFakeSlack, type FakeSlack } from "../fakes/slack-server.js";
 
-async function cli(args: string[], env: Record<string, string>) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { env, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], env: Record<string, string>) => runCli(args, { env });
 
 describe("kpi-collector report and validate with a slack destination", () => {
   let slack: FakeSlack;
@@ -19,10 +14,7 @@ describe("kpi-collector report and validate with a slack destination", () => {
   beforeAll(async () => {
     slack = await startFakeSlack();
     const dir = await mkdtemp(join(tmpdir(), "kpi-slack-"));
-    const history = join(dir, "history.csv");
-    const store = new FileHistory({ type: "file", path: history });
-    await store.upsert({ date: "2026-11-02", job: "daily", metrics: { USERS: 100 }, failures: [] });
-    await store.upsert({ date: "2026-11-16", job: "daily", metrics: { USERS: 112 }, failures: [] });
+    const history = await fortnightHistory(dir);
     config = join(dir, "kpi.yaml");
     await writeFile(
       config,
