@@ -1,5 +1,3 @@
-import { randomUUID } from "node:crypto";
-
 /** The in-memory state of the fake Notion: databases, their data source, and pages. Shapes follow API version 2025-09-03. */
 
 export class NotionApiError extends Error {
@@ -72,8 +70,11 @@ export function richText(content: string) {
   };
 }
 
+/** Columns made so far: each id is unique, as Notion's property ids are within a data source (4 random hex characters once collided). */
+let columnsMade = 0;
+
 export function newColumn(name: string, type: string, config: Record<string, unknown> = {}): Column {
-  const id = type === "title" ? "title" : encodeURIComponent(randomUUID().slice(0, 4));
+  const id = type === "title" ? "title" : `p${(++columnsMade).toString(36)}`;
   return { id, name, type, config: type === "number" && !Object.keys(config).length ? { format: "number" } : config };
 }
 

@@ -34,6 +34,18 @@ describe("the fake Notion behaves as Notion does", () => {
     expect([response.status, response.headers.get("retry-after")]).toEqual([429, "1"]);
   });
 
+  it("gives every column of a data source its own property id, as Notion does, so no write lands in another column's cell", async () => {
+    fake = await startFakeNotion();
+    // 4 random hex characters gave two of 600 columns the same id almost surely (a CI run once lost
+    // a row's mrr to its "Reported to" column).
+    const names = Array.from({ length: 600 }, (_, i) => `metric_${i}`);
+    for (const name of names) fake.addColumn(name, "number");
+    const source = (await (await send("GET", `/v1/data_sources/${fake.dataSourceId}`)).json()) as { properties: Record<string, { id: string }> };
+    const ids = Object.values(source.properties).map((p) => p.id);
+    expect(ids.length).toBe(names.length + 1);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it("changes a column's type when an update names it with another type key, converting its values", async () => {
     fake = await startFakeNotion();
     fake.seedRows([{ date: "2026-11-29", metrics: { mrr: 42 } }]);
