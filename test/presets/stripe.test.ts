@@ -178,6 +178,15 @@ describe("stripe", () => {
     expect(message).toContain(`Give the restricted key ${permission} in the Dashboard`);
   });
 
+  it("refuses a baseUrl with a path, which Stripe's library would drop unseen", () => {
+    const parsed = sourceSchema.safeParse({ type: "stripe", name: "stripe", apiKey: KEY, baseUrl: "https://proxy.example.com/stripe" });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues).toEqual([
+      expect.objectContaining({ path: ["baseUrl"], message: expect.stringMatching(/scheme, host and port only.*remove the path/) }),
+    ]);
+    expect(sourceSchema.safeParse({ type: "stripe", name: "stripe", apiKey: KEY, baseUrl: "http://127.0.0.1:12111/" }).success).toBe(true);
+  });
+
   it("registers the key as a secret", async () => {
     const f = await start({ subscriptions: [] });
     const context = sourceContext();

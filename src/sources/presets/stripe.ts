@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { Source } from "../../types.js";
+import { httpUrl } from "../option-checks.js";
 import { createComputedPreset } from "./computed.js";
 import { presetMetricNames, presetSchema } from "./preset.js";
 
@@ -10,6 +11,14 @@ export const stripeSourceSchema = presetSchema(
   STRIPE_TYPE,
   STRIPE_METRICS,
   {
+    // Stripe's library takes a host, port and protocol, and calls /v1/ on it: a path would be dropped unseen.
+    baseUrl: httpUrl
+      .refine(
+        (url) => new URL(url).pathname === "/" && !new URL(url).search,
+        "takes a scheme, host and port only (Stripe's library always calls /v1/…); remove the path",
+      )
+      .optional()
+      .describe("Stripe's API host, e.g. http://127.0.0.1:12111 for stripe-mock: scheme, host and port only. @default https://api.stripe.com"),
     apiKey: z.string().min(1).describe("A secret key, or better a restricted key with Subscriptions: Read and Coupons: Read."),
     currency: z
       .string()
