@@ -143,14 +143,17 @@ export class HttpError extends KpiError {
   readonly status?: number;
   /** The system's error code for `network`, such as `ETIMEDOUT` or `ECONNREFUSED`. */
   readonly networkCode?: string;
+  /** The start of an error status's body (2,000 characters at most), where an API says why; not redacted. */
+  readonly body?: string;
   constructor(
     code: "http_status" | "network" | "response_too_large" | "aborted",
     message: string,
-    options?: { status?: number; networkCode?: string; cause?: unknown },
+    options?: { status?: number; networkCode?: string; body?: string; cause?: unknown },
   ) {
     super(code, message, options);
     this.status = options?.status;
     this.networkCode = options?.networkCode;
+    this.body = options?.body;
   }
 }
 

@@ -224,7 +224,10 @@ function first(value: string | string[] | undefined): string | undefined {
 }
 
 function statusError(response: HttpResponse, method: string, url: string): HttpError {
-  return new HttpError("http_status", `Request failed with status code ${response.status}: ${method} ${describeUrl(url)}`, { status: response.status });
+  return new HttpError("http_status", `Request failed with status code ${response.status}: ${method} ${describeUrl(url)}`, {
+    status: response.status,
+    body: response.body.slice(0, 2000),
+  });
 }
 
 const TRANSIENT_CODES = new Set(["ETIMEDOUT", "ECONNRESET", "ECONNREFUSED", "EPIPE", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ERR_GOT_REQUEST_ERROR"]);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createSource, sourceSchema } from "../../src/sources/registry.js";
 import { startFakePlausible, type FakePlausible, type FakePlausibleOptions } from "../fakes/plausible-server.js";
+import { sendJson, startServer } from "../helpers/server.js";
 import { failureOf, sourceContext } from "../sources/helpers.js";
 
 const KEY = "plausibleKey_0123456789abcdef";
@@ -63,6 +64,20 @@ describe("plausible", () => {
       `[plausible] Request failed with status code 429: POST ${url}/api/v2/query after 3 attempts (rate limited: a key may make 600 requests an hour)`,
     );
     expect(requests).toHaveLength(3);
+  });
+
+  it("quotes Plausible's reason for a 400, never the key a server echoes", async () => {
+    // Plausible's 400 names what it refused in `error`; this server also echoes the key, as a hostile one would.
+    const server = await startServer((req, res) =>
+      sendJson(res, 400, { error: `#/date_range: Invalid date range "all-time" (${String(req.headers.authorization)})` }),
+    );
+    try {
+      const message = await failureOf(build({ baseUrl: server.url }), sourceContext(), [KEY]);
+      expect(message).toContain(`(Plausible refused the query: "#/date_range: Invalid date range "all-time" (Bearer [redacted])")`);
+      expect(message).not.toContain(KEY);
+    } finally {
+      await server.close();
+    }
   });
 
   it("explains a 404 from a baseUrl with no Stats API", async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createSource, sourceSchema } from "../../src/sources/registry.js";
 import { startFakePosthog, type FakePosthog, type HogqlResult } from "../fakes/posthog-server.js";
+import { sendJson, startServer } from "../helpers/server.js";
 import { failureOf, sourceContext } from "../sources/helpers.js";
 
 interface Event {
@@ -128,6 +129,18 @@ describe("posthog", () => {
     expect(message).toBe(
       `[posthog] Request failed with status code 429: POST ${f.url}/api/projects/12345/query/ after 3 attempts (throttled: PostHog allows 240 queries a minute and 3 at once per project)`,
     );
+  });
+
+  it("quotes PostHog's reason for a 400 (its `detail`), never the key a server echoes", async () => {
+    const server = await startServer((req, res) =>
+      sendJson(res, 400, { type: "validation_error", code: null, detail: `Unknown table "person" (${String(req.headers.authorization)})`, attr: null }),
+    );
+    try {
+      const message = await failureOf(build({ host: server.url }), sourceContext(), [KEY]);
+      expect(message).toContain(`(PostHog rejected the HogQL query: "Unknown table "person" (Bearer [redacted])")`);
+    } finally {
+      await server.close();
+    }
   });
 
   it("fails, never records 0, when the answer lacks a column", async () => {

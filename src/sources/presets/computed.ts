@@ -32,7 +32,7 @@ export function createComputedPreset<K extends string>(options: PresetOptions, s
       try {
         return await spec.collect(names, context);
       } catch (error) {
-        const hinted = withHint(options.name, error, spec.hint);
+        const hinted = withHint(options.name, error, spec.hint, context.secrets);
         throw hinted instanceof SourceError ? hinted : new SourceError(options.name, errorMessage(error), { cause: error });
       }
     },

@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { Metrics, Source, SourceContext } from "../../types.js";
 import { allInOrder, createComputedPreset, postQuery, readCount } from "./computed.js";
 import { periodEndingOn } from "./period.js";
-import { presetSchema } from "./preset.js";
+import { presetSchema, quoteReason } from "./preset.js";
 
 export const PLAUSIBLE_TYPE = "plausible";
 export const PLAUSIBLE_METRICS = ["visitors_7d", "visitors_30d", "pageviews_30d"] as const;
@@ -52,16 +52,18 @@ export function createPlausibleSource(options: PlausibleSourceOptions): Source {
   return createComputedPreset(options, {
     keys: PLAUSIBLE_METRICS,
     secrets: [options.apiKey],
-    hint: (status) =>
-      status === 401
-        ? `the API key is invalid or cannot read site ${options.siteId}`
-        : status === 402
-          ? "the account has no Stats API access (a Business plan feature) or the site is locked"
-          : status === 404
-            ? `no Stats API v2 at ${baseUrl}; check baseUrl`
-            : status === 429
-              ? "rate limited: a key may make 600 requests an hour"
-              : undefined,
+    hint: (status, body) =>
+      status === 400
+        ? `Plausible refused the query${quoteReason(body, "error")}`
+        : status === 401
+          ? `the API key is invalid or cannot read site ${options.siteId}`
+          : status === 402
+            ? "the account has no Stats API access (a Business plan feature) or the site is locked"
+            : status === 404
+              ? `no Stats API v2 at ${baseUrl}; check baseUrl`
+              : status === 429
+                ? "rate limited: a key may make 600 requests an hour"
+                : undefined,
     async collect(names, context) {
       const runs = QUERIES.map(({ days, metrics }) => ({
         days,

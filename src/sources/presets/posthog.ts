@@ -3,7 +3,7 @@ import type { Source } from "../../types.js";
 import { httpUrl } from "../option-checks.js";
 import { createComputedPreset, postQuery, readCount } from "./computed.js";
 import { periodEndingOn } from "./period.js";
-import { presetSchema } from "./preset.js";
+import { presetSchema, quoteReason } from "./preset.js";
 
 export const POSTHOG_TYPE = "posthog";
 export const POSTHOG_METRICS = ["dau", "wau", "mau"] as const;
@@ -67,7 +67,7 @@ export function createPosthogSource(options: PosthogSourceOptions): Source {
   return createComputedPreset(options, {
     keys: POSTHOG_METRICS,
     secrets: [options.apiKey],
-    hint: (status) =>
+    hint: (status, body) =>
       status === 401
         ? "the personal API key is invalid or revoked"
         : status === 403
@@ -75,7 +75,7 @@ export function createPosthogSource(options: PosthogSourceOptions): Source {
           : status === 404
             ? `project ${options.projectId} not found on ${host}`
             : status === 400
-              ? "PostHog rejected the HogQL query"
+              ? `PostHog rejected the HogQL query${quoteReason(body, "detail")}`
               : status === 429
                 ? "throttled: PostHog allows 240 queries a minute and 3 at once per project"
                 : undefined,

@@ -1,8 +1,10 @@
 import * as z from "zod";
 import { metricName, sourceBase } from "../../config/common.js";
 import { HttpError, SourceError } from "../../errors.js";
+import type { Secrets } from "../../log/secrets.js";
 import type { Metrics, Source, SourceContext } from "../../types.js";
 import { httpUrl } from "../option-checks.js";
+import { printableLine } from "../../printable.js";
 import { fetchJsonMetrics } from "../json.js";
 import { parsePath } from "../json-path.js";
 
@@ -85,8 +87,8 @@ export interface PresetSpec<K extends string> {
   keys: readonly K[];
   requests: (baseUrl: string) => PresetRequest<K>[];
   defaultBaseUrl: string;
-  /** A hint added to an HTTP failure's message, e.g. why a 404 happens. */
-  hint?: (status: number) => string | undefined;
+  /** A hint added to an HTTP failure's message, e.g. why a 404 happens; `body` is the start of the answer's. */
+  hint?: (status: number, body: string) => string | undefined;
   /** Secret option values, added to the context's secrets before any request. */
   secrets?: (string | undefined)[];
 }
@@ -114,15 +116,28 @@ export function createPresetSource<K extends string>(options: PresetOptions, spe
       const settled = await Promise.allSettled(requests.map(({ request, paths }) => fetchJsonMetrics(options.name, context, request, paths, options.locale)));
       // The first failure in request order, so the message does not depend on timing.
       const failure = settled.find((result) => result.status === "rejected");
-      if (failure) throw withHint(options.name, failure.reason, spec.hint);
+      if (failure) throw withHint(options.name, failure.reason, spec.hint, context.secrets);
       return Object.assign({}, ...settled.map((result) => (result.status === "fulfilled" ? result.value : {}))) as Metrics;
     },
   };
 }
 
-/** `error` with the hint for its HTTP status added to its message, when there is one. */
-export function withHint(source: string, error: unknown, hint: PresetSpec<string>["hint"]): unknown {
+/** `error` with the hint for its HTTP status added to its message, when there is one; what the hint quotes of the answer is redacted. */
+export function withHint(source: string, error: unknown, hint: PresetSpec<string>["hint"], secrets: Secrets): unknown {
   const http = error instanceof HttpError ? error : error instanceof SourceError && error.cause instanceof HttpError ? error.cause : undefined;
-  const text = http?.status === undefined ? undefined : hint?.(http.status);
+  const text = http?.status === undefined ? undefined : hint?.(http.status, secrets.redact(http.body ?? ""));
   return http && text ? new SourceError(source, `${http.message} (${text})`, { cause: http }) : error;
+}
+
+/** `: "reason"`, an API's own words from the string `field` of a JSON error body (cut to 300 characters), or nothing. */
+export function quoteReason(body: string, field: string): string {
+  let reason: unknown;
+  try {
+    reason = (JSON.parse(body) as Record<string, unknown> | null)?.[field];
+  } catch {
+    return "";
+  }
+  if (typeof reason !== "string" || !reason.trim()) return "";
+  const text = printableLine(reason.trim());
+  return `: "${text.length > 300 ? `${text.slice(0, 299)}…` : text}"`;
 }
