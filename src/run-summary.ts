@@ -13,6 +13,8 @@ export interface RunSummary {
     derivedComputed?: number;
     /** Derived metrics that could not be computed; present when the config has any. */
     derivedMissing?: string[];
+    /** Derived metrics whose history does not reach back far enough yet (not failures); present when there are any. */
+    derivedPending?: string[];
     destinationsWritten: string[];
     destinationsFailed: string[];
   };
@@ -30,6 +32,11 @@ export function summarizeRun(result: RunResult, durationMs: number): RunSummary 
   const metricsCollected = Object.keys(snapshot.metrics).length - derivedComputed;
   const sourcesFailed = snapshot.failures.filter((f) => !f.derived).map((f) => f.source);
   const derivedMissing = snapshot.failures.filter((f) => f.derived).flatMap((f) => f.metrics ?? []);
+  const derivedPending = snapshot.derivedPending ?? [];
+  const derivedNotes = [
+    ...(derivedMissing.length ? [`missing: ${derivedMissing.join(", ")}`] : []),
+    ...(derivedPending.length ? [`waiting for history: ${derivedPending.join(", ")}`] : []),
+  ];
   const destinationsWritten = result.destinations.filter((d) => d.ok).map((d) => d.destination);
   const destinationsFailed = result.destinations.filter((d) => !d.ok).map((d) => d.destination);
   const parts = [
@@ -37,7 +44,7 @@ export function summarizeRun(result: RunResult, durationMs: number): RunSummary 
     `${sourcesFailed.length} source${sourcesFailed.length === 1 ? "" : "s"} failed${sourcesFailed.length ? ` (${sourcesFailed.join(", ")})` : ""}`,
     ...(snapshot.derived
       ? [
-          `${derivedComputed} of ${derivedComputed + derivedMissing.length} derived metrics computed${derivedMissing.length ? ` (missing: ${derivedMissing.join(", ")})` : ""}`,
+          `${derivedComputed} of ${derivedComputed + derivedMissing.length + derivedPending.length} derived metrics computed${derivedNotes.length ? ` (${derivedNotes.join("; ")})` : ""}`,
         ]
       : []),
     `${destinationsWritten.length}/${result.destinations.length} destinations written${destinationsFailed.length ? ` (failed: ${destinationsFailed.join(", ")})` : ""}`,
@@ -52,6 +59,7 @@ export function summarizeRun(result: RunResult, durationMs: number): RunSummary 
       metricsCollected,
       sourcesFailed,
       ...(snapshot.derived ? { derivedComputed, derivedMissing } : {}),
+      ...(derivedPending.length ? { derivedPending } : {}),
       destinationsWritten,
       destinationsFailed,
     },

@@ -31,6 +31,11 @@ export interface Snapshot {
   failures: SourceFailure[];
   /** The derived metrics among `metrics`, when the config has any. */
   derived?: string[];
+  /**
+   * Derived metrics not computed yet, and not failures: they reach back before their inputs' first
+   * stored value (a new deployment, a new source). Absent from `metrics`, never 0.
+   */
+  derivedPending?: string[];
   /** Remarks on single metrics, shown beside their value: `avg over 25 of 28 days`. */
   notes?: Record<string, string>;
 }

@@ -7,8 +7,11 @@ import type { DerivedMetric, DerivedProgram } from "./program.js";
 export interface DerivedOutcome {
   /** The derived metrics that could be computed. */
   values: Metrics;
-  /** Those that could not, each with a reason naming the input, the day or the zero. */
-  missing: { name: string; reason: string }[];
+  /**
+   * Those that could not, each with a reason naming the input, the day or the zero. `beforeHistory`:
+   * only days before an input's first stored value were missing (a new deployment or a new source).
+   */
+  missing: { name: string; reason: string; beforeHistory?: true }[];
   /** Windows that stood on fewer than all of their days, by metric: `avg over 25 of 28 days`. */
   notes: Record<string, string>;
 }
@@ -18,7 +21,11 @@ export type DailyValues = ReadonlyMap<string, Metrics>;
 
 /** Thrown inside the evaluator only, and caught there: a value that can't be computed, with why. */
 class Missing extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** Every missing value was of a day before its metric's first stored one. */
+    readonly beforeHistory = false,
+  ) {
     super(reason);
   }
 }
@@ -42,7 +49,7 @@ export function evaluateDerived(program: DerivedProgram, date: string, days: Dai
       if (evaluator.notes.length) outcome.notes[metric.name] = evaluator.notes.join("; ");
     } catch (error) {
       if (!(error instanceof Missing)) throw error;
-      outcome.missing.push({ name: metric.name, reason: error.reason });
+      outcome.missing.push({ name: metric.name, reason: error.reason, ...(error.beforeHistory ? { beforeHistory: true as const } : {}) });
     }
   }
   return outcome;
@@ -51,6 +58,7 @@ export function evaluateDerived(program: DerivedProgram, date: string, days: Dai
 class Evaluator {
   private readonly memo = new Map<string, number | Missing>();
   private readonly shifted = new Map<string, string>();
+  private readonly firstDays = new Map<string, string | null>();
   notes: string[] = [];
 
   constructor(
@@ -65,7 +73,10 @@ class Evaluator {
     if (!derived) {
       const row = this.days.get(day);
       const value = row && Object.hasOwn(row, name) ? row[name] : undefined;
-      if (typeof value !== "number" || !Number.isFinite(value)) throw new Missing(`${name} missing on ${day}`);
+      if (typeof value !== "number" || !Number.isFinite(value)) {
+        const first = this.firstDay(name);
+        throw new Missing(`${name} missing on ${day}`, first !== null && day < first);
+      }
       return value;
     }
     const key = `${name}\n${day}`;
@@ -130,6 +141,7 @@ class Evaluator {
     const values: number[] = [];
     const missingDays: string[] = [];
     let firstReason: string | undefined;
+    let beforeHistory = true;
     for (let back = e.days - 1; back >= 0; back--) {
       const d = this.shift(day, back);
       try {
@@ -138,6 +150,7 @@ class Evaluator {
         if (!(error instanceof Missing)) throw error;
         missingDays.push(d);
         firstReason ??= error.reason;
+        beforeHistory &&= error.beforeHistory;
       }
     }
     const coverage = metric.minCoverage ?? 1;
@@ -145,7 +158,7 @@ class Evaluator {
     if (values.length < needed) {
       const inner = this.program.byName.has(e.metric) && firstReason ? ` (${firstReason})` : "";
       const short = coverage < 1 ? `; ${values.length} of ${e.days} days have a value, minCoverage ${coverage} needs ${needed}` : "";
-      throw new Missing(`${e.metric} missing on ${listDates(missingDays)}${inner}${short}`);
+      throw new Missing(`${e.metric} missing on ${listDates(missingDays)}${inner}${short}`, beforeHistory);
     }
     if (missingDays.length && day === this.today) this.notes.push(`${e.fn} over ${values.length} of ${e.days} days`);
     switch (e.fn) {
@@ -167,7 +180,7 @@ class Evaluator {
       previous = this.value(e.metric, then);
     } catch (error) {
       if (!(error instanceof Missing) || !this.program.byName.has(e.metric)) throw error;
-      throw new Missing(`${e.metric} missing on ${then} (${error.reason})`);
+      throw new Missing(`${e.metric} missing on ${then} (${error.reason})`, error.beforeHistory);
     }
     if (e.fn === "ago") return previous;
     const current = this.value(e.metric, day);
@@ -175,6 +188,20 @@ class Evaluator {
     if (previous === 0) throw new Missing(`${e.metric} is 0 on ${then}`);
     // Against |previous|, as the report's changes are, so a loss shrinking from -100 to -50 reads +50%.
     return ((current - previous) / Math.abs(previous)) * 100;
+  }
+
+  /** The first day a source metric has a value in `days`; null when it has none. */
+  private firstDay(name: string): string | null {
+    let first = this.firstDays.get(name);
+    if (first === undefined) {
+      first = null;
+      for (const [day, row] of this.days) {
+        const value = Object.hasOwn(row, name) ? row[name] : undefined;
+        if (typeof value === "number" && Number.isFinite(value) && (first === null || day < first)) first = day;
+      }
+      this.firstDays.set(name, first);
+    }
+    return first;
   }
 
   /** `days` before `day`; cached, as every window walks the same dates. */

@@ -48,16 +48,23 @@ export async function deriveMetrics(snapshot: Snapshot, program: DerivedProgram,
   }
   days.set(snapshot.date, { ...days.get(snapshot.date), ...snapshot.metrics });
   const outcome = unreadable ? withoutHistory(program, snapshot.date, days, unreadable) : evaluateDerived(program, snapshot.date, days);
-  const failures: SourceFailure[] = outcome.missing.map(({ name, reason }) => ({
-    source: derivedFailureName(name),
-    error: reason,
-    metrics: [name],
-    derived: true,
-  }));
+  // Reaching back before an input's first stored value is a history still filling, not a fault:
+  // no alert a day for the first weeks of a new deployment. A gap inside the history still fails.
+  const pending = outcome.missing.filter((m) => m.beforeHistory);
+  for (const { name, reason } of pending)
+    deps.logger.info(`derived metric ${name} not computed yet: the history does not reach back far enough (${reason})`, { job: snapshot.job, metric: name });
+  const failures: SourceFailure[] = outcome.missing
+    .filter((m) => !m.beforeHistory)
+    .map(({ name, reason }) => ({
+      source: derivedFailureName(name),
+      error: reason,
+      metrics: [name],
+      derived: true,
+    }));
   for (const failure of failures)
     deps.logger.warn(`derived metric ${failure.metrics?.[0] ?? ""} missing: ${failure.error}`, { job: snapshot.job, metric: failure.metrics?.[0] });
   const computed = Object.keys(outcome.values).length;
-  deps.logger.info(`derived metrics: ${computed} computed, ${failures.length} missing`, {
+  deps.logger.info(`derived metrics: ${computed} computed, ${failures.length} missing${pending.length ? `, ${pending.length} waiting for history` : ""}`, {
     job: snapshot.job,
     durationMs: Date.now() - started,
     historyFrom: from,
@@ -68,6 +75,7 @@ export async function deriveMetrics(snapshot: Snapshot, program: DerivedProgram,
     ...snapshot,
     metrics: Object.fromEntries(Object.entries({ ...snapshot.metrics, ...outcome.values }).sort(([a], [b]) => a.localeCompare(b))),
     derived: Object.keys(outcome.values),
+    ...(pending.length ? { derivedPending: pending.map((m) => m.name) } : {}),
     failures: [...snapshot.failures, ...failures].sort((a, b) => a.source.localeCompare(b.source)),
     ...(Object.keys(notes).length ? { notes } : {}),
   };

@@ -147,3 +147,40 @@ describe("derived metrics: JavaScript builtin names are just metrics nobody has"
     expect(reason(`sum(${name}, 2)`)).toBe(`${name} missing on 2026-11-29, ${TODAY}`);
   });
 });
+
+describe("derived metrics: a history that does not reach back far enough yet", () => {
+  const before = (expr: string, days: Map<string, Record<string, number>>) => evaluate({ X: expr }, days).missing.find((m) => m.name === "X");
+
+  it("is told apart from a gap: only days before an input's first stored value were missing", () => {
+    // A new deployment: three days of SIGNUPS.
+    const young = daysOf({ SIGNUPS: [10, 20, 30] });
+    for (const expr of ["avg(SIGNUPS, 7)", "pct_change(SIGNUPS, 7)", "ago(SIGNUPS, 5)", "sum(SIGNUPS, 7) / 2"]) {
+      expect({ expr, missing: before(expr, young) }).toEqual({ expr, missing: expect.objectContaining({ beforeHistory: true }) });
+    }
+    // Within the history that there is, it is computed.
+    expect(evaluate({ X: "sum(SIGNUPS, 3)" }, young).values).toEqual({ X: 60 });
+  });
+
+  it("a day missing after the first stored value, today's value missing, or an input never stored is a plain miss", () => {
+    const gap = daysOf({ SIGNUPS: [5, undefined, undefined, 10, 20, 30, 40] });
+    const todayMissing = daysOf({ SIGNUPS: [10, 20, 30, undefined], DAU: [1, 1, 1, 1] });
+    for (const [expr, days] of [
+      ["avg(SIGNUPS, 7)", gap],
+      ["ago(SIGNUPS, 4)", gap],
+      ["change(SIGNUPS, 1)", todayMissing],
+      ["sum(NEVER, 3)", todayMissing],
+      ["DAU / 0", todayMissing],
+    ] as const) {
+      const missing = before(expr, days);
+      expect({ expr, missing }).toEqual({ expr, missing: expect.objectContaining({ name: "X" }) });
+      expect({ expr, beforeHistory: missing?.beforeHistory }).toEqual({ expr, beforeHistory: undefined });
+    }
+  });
+
+  it("a derived input on a day before its inputs' history passes the flag on", () => {
+    const young = daysOf({ DAU: [5, 5, 5], MAU: [100, 100, 100] });
+    const outcome = evaluate({ RATIO: "DAU / MAU", X: "pct_change(RATIO, 7)" }, young);
+    expect(outcome.values).toEqual({ RATIO: 0.05 });
+    expect(outcome.missing).toEqual([{ name: "X", reason: expect.stringContaining("RATIO missing on 2026-11-23"), beforeHistory: true }]);
+  });
+});

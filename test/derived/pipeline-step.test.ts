@@ -3,6 +3,9 @@ import { addDays } from "../../src/dates.js";
 import { compileDerived } from "../../src/derived/program.js";
 import { Pipeline } from "../../src/pipeline.js";
 import type { HistoryRow, Source } from "../../src/types.js";
+import { createLogger, type LogRecord } from "../../src/log/logger.js";
+import { Secrets } from "../../src/log/secrets.js";
+import { summarizeRun } from "../../src/run-summary.js";
 import { MemoryHistory } from "../helpers/memory-history.js";
 
 const source = (metrics: Record<string, number>): Source => ({ name: "app", metricNames: Object.keys(metrics), collect: async () => metrics });
@@ -22,6 +25,33 @@ describe("the derived step of the pipeline", () => {
     expect(result.snapshot.metrics).toEqual({ G: 1, M: 2, R: 1, W: 8 });
     expect(history.calls.map((c) => [c.method, ...c.args.filter((a) => typeof a === "string")])).toEqual([["range", "2026-09-01", "2026-11-30"], ["upsert"]]);
     expect(history.rows.get("2026-11-30")?.metrics).toEqual({ G: 1, M: 2, R: 1, W: 8 });
+  });
+
+  it("on a new deployment, a window reaching back before the history is not computed yet: no failure, no alert, said at INFO and in the run's last line", async () => {
+    const history = new MemoryHistory(daily("2026-11-29", 2, () => ({ M: 1 })));
+    const records: LogRecord[] = [];
+    const pipeline = new Pipeline({
+      sources: [source({ M: 2 })],
+      destinations: [history],
+      derived: compileDerived({ WEEK: { expr: "sum(M, 7)" }, TODAY_HALF: { expr: "M / 2" } }),
+      now: () => new Date("2026-11-30T12:00:00Z"),
+      logger: createLogger({ secrets: new Secrets(), sink: (r) => records.push(r) }),
+    });
+    const result = await pipeline.process("daily");
+    expect(result.snapshot.metrics).toEqual({ M: 2, TODAY_HALF: 1 });
+    expect(result.snapshot.failures).toEqual([]);
+    expect(result.snapshot.derivedPending).toEqual(["WEEK"]);
+    expect(history.rows.get("2026-11-30")?.metrics).toEqual({ M: 2, TODAY_HALF: 1 });
+    expect(records.filter((r) => r.severity !== "INFO")).toEqual([]);
+    expect(records.map((r) => r.message)).toContain(
+      "derived metric WEEK not computed yet: the history does not reach back far enough (M missing on 2026-11-24, 2026-11-25, 2026-11-26, 2026-11-27)",
+    );
+    const summary = summarizeRun(result, 0);
+    expect([summary.level, summary.message]).toEqual([
+      "info",
+      "daily 2026-11-30 done: 1 metric collected, 0 sources failed, 1 of 2 derived metrics computed (waiting for history: WEEK), 1/1 destinations written",
+    ]);
+    expect(summary.fields.derivedPending).toEqual(["WEEK"]);
   });
 
   it("without derived metrics a run reads no history", async () => {
