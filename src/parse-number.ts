@@ -9,7 +9,7 @@ export const DEFAULT_NUMBER_LOCALE = "en";
 
 /** The outcome of reading a number; on failure, `found` is the text that is not one number. */
 export type NumberReading =
-  { ok: true; value: number } | { ok: false; problem: "none" | "no_match" | "not_whole" | "malformed" | "not_finite"; found?: string };
+  { ok: true; value: number } | { ok: false; problem: "none" | "no_match" | "not_whole" | "malformed" | "not_finite" | "inexact"; found?: string };
 
 export interface NumberOptions {
   /** Narrows the text first; its first capture group is used when it has one. */
@@ -50,7 +50,7 @@ export function readNumber(text: string, options: NumberOptions = {}): NumberRea
  * one number (`"1,234"`, `" 42 "`, `"1.2k"`, `"12%"`; `"2024-01-05"` is not 2024).
  */
 export function readNumberValue(value: unknown, locale?: string): NumberReading {
-  if (typeof value === "number") return Number.isFinite(value) ? { ok: true, value } : { ok: false, problem: "not_finite", found: String(value) };
+  if (typeof value === "number") return Number.isFinite(value) ? exact(value, String(value)) : { ok: false, problem: "not_finite", found: String(value) };
   if (typeof value !== "string") return { ok: false, problem: "none" };
   const token = findToken(value);
   if (!token) return { ok: false, problem: "none" };
@@ -69,6 +69,8 @@ export function describeProblem(reading: Extract<NumberReading, { ok: false }>, 
       return `holds ${found}, which is not a finite number`;
     case "not_whole":
       return `holds ${found}, not a number`;
+    case "inexact":
+      return `holds ${found}, a whole number beyond 9,007,199,254,740,991, which can't be recorded exactly (JSON parsers and Notion round it)`;
     default:
       return "holds no number";
   }
@@ -129,7 +131,7 @@ function readToken(token: Token, locale = DEFAULT_NUMBER_LOCALE): NumberReading 
   // Shifting the exponent, not multiplying, so 1.2k is exactly 1200.
   const value = Number(`${negative ? "-" : ""}${parts.integer || "0"}.${parts.fraction || "0"}e${power}`);
   if (!Number.isFinite(value)) return { ok: false, problem: "not_finite", found: token.text };
-  return { ok: true, value: value === 0 ? 0 : value };
+  return exact(value === 0 ? 0 : value, token.text);
 }
 
 /**
@@ -181,4 +183,12 @@ export function isKnownLocale(locale: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Past 2^53 a whole number is stored rounded (12345678901234567890 becomes …67000): refused rather
+ * than recorded wrong. For a JSON number the parser has rounded it already, and `found` shows that.
+ */
+function exact(value: number, found: string): NumberReading {
+  return Number.isInteger(value) && !Number.isSafeInteger(value) ? { ok: false, problem: "inexact", found } : { ok: true, value };
 }

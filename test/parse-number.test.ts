@@ -114,6 +114,18 @@ describe("readNumber", () => {
     expect(readNumber(text)).toMatchObject({ ok: false, problem: "not_finite" });
   });
 
+  it.each([["12,345,678,901,234,567,890"], ["9007199254740993"], ["-9,007,199,254,740,992"], ["1e300"]])(
+    "%j is a whole number past 2^53, which would be recorded rounded: refused",
+    (text) => {
+      expect(readNumber(text)).toMatchObject({ ok: false, problem: "inexact" });
+    },
+  );
+
+  it("9,007,199,254,740,991 (2^53 - 1) is still read exactly", () => {
+    expect(readNumber("9,007,199,254,740,991")).toEqual({ ok: true, value: 9_007_199_254_740_991 });
+    expect(readNumberValue(-9_007_199_254_740_991)).toEqual({ ok: true, value: -9_007_199_254_740_991 });
+  });
+
   it.each([[""], ["no digits"], ["   "], ["k"], ["Infinity"], ["NaN"]])("%j has no number", (text) => {
     expect(readNumber(text)).toEqual({ ok: false, problem: "none" });
   });
@@ -156,6 +168,8 @@ describe("readNumberValue", () => {
     ["1e309", "not_finite"],
     [Number.POSITIVE_INFINITY, "not_finite"],
     [Number.NaN, "not_finite"],
+    [2 ** 60, "inexact"],
+    ["12345678901234567890", "inexact"],
     [null, "none"],
     [{}, "none"],
     ["", "none"],

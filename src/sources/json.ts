@@ -110,7 +110,7 @@ function readNumber(source: string, document: unknown, path: readonly PathSegmen
   const reading = readNumberValue(resolved.value, locale);
   if (reading.ok) return reading.value;
   const problem =
-    reading.problem === "malformed" || reading.problem === "not_finite"
+    reading.problem === "malformed" || reading.problem === "not_finite" || reading.problem === "inexact"
       ? describeProblem(reading, (text) => snippet(text, 40, secrets))
       : `holds ${describeValue(resolved.value, secrets)}, not a number`;
   throw new SourceError(source, `path ${shown} ${problem} (${describeUrl(url)})`);

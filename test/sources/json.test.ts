@@ -14,6 +14,7 @@ const DOC = {
     label: "2024-05-01",
     version: "1.2.3",
     huge: "1e309",
+    big: 2 ** 60,
     german: "1.234",
     none: null,
     nested: { a: 1 },
@@ -76,6 +77,11 @@ describe("json source", () => {
       'path data.version holds "1.2.3", which is not one number (see "Numbers as pages write them" in docs/sources.md) (URL)',
     ],
     ["a string that is not finite", "data.huge", 'path data.huge holds "1e309", which is not a finite number (URL)'],
+    [
+      "a whole number past 2^53, already rounded by any JSON parser",
+      "data.big",
+      `path data.big holds "1152921504606847000", a whole number beyond 9,007,199,254,740,991, which can't be recorded exactly (JSON parsers and Notion round it) (URL)`,
+    ],
   ])("fails on %s, never recording 0", async (_, path, expected) => {
     const { url } = await serveJson();
     const message = await failureOf(source(`${url}/stats?api_key=k-123456`, { VALUE: path }), sourceContext(), ["k-123456"]);
