@@ -30,9 +30,15 @@ export interface LogRecord extends LogFields {
 
 export type LogSink = (record: LogRecord) => void;
 
-/** One JSON object a line, in Cloud Logging's format. */
+// What JSON.stringify leaves raw that a terminal tailing the log would act on (DEL, C1: `\u009b` is
+// CSI on some; bidi controls) or some readers take for a line break (U+2028, U+2029). Written as
+// `\u` escapes, the line parses to the same record.
+const RAW_CONTROLS = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+const escapeControl = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/** One JSON object a line, in Cloud Logging's format, in which no character a terminal acts on is left raw. */
 export function jsonLineSink(write: (line: string) => void = (line) => process.stdout.write(line)): LogSink {
-  return (record) => write(JSON.stringify(record) + "\n");
+  return (record) => write(JSON.stringify(record).replace(RAW_CONTROLS, escapeControl) + "\n");
 }
 
 /**

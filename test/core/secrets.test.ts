@@ -106,6 +106,17 @@ describe("the logger", () => {
     expect(lines[0]).toMatchObject({ severity: "ERROR", job: "daily", message: "failed with [redacted]" });
   });
 
+  it("writes no raw DEL, C1 or bidi control and no line separator, and the line parses to the same record", () => {
+    const written: string[] = [];
+    const logger = createLogger({ secrets: new Secrets(), sink: jsonLineSink((line) => written.push(line)) });
+    const hostile = "page said \u009b2J\u001b]0;pwned\u0007 \u202eevil\u2028next\u007f";
+    logger.warn(`source failed: ${hostile}`, { quoted: hostile });
+    const [line] = written;
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2028\u2029](?!$)/);
+    expect(line?.endsWith("\n")).toBe(true);
+    expect(JSON.parse(line ?? "")).toEqual({ severity: "WARNING", message: `source failed: ${hostile}`, quoted: hostile });
+  });
+
   it.each(["1001", "true", "null", '"', "a", "\\", "{", ":", "INFO", "message"])("writes valid JSON lines whatever the secret: %j", (secret) => {
     const written: string[] = [];
     const logger = createLogger({ secrets: new Secrets().add(secret), sink: jsonLineSink((line) => written.push(line)) });
