@@ -5,6 +5,8 @@ import { PARSE_WORKER_URL } from "./parse-worker-url.js";
 import type { PageJob, PageResult } from "./read-page.js";
 
 const MIB = 1024 * 1024;
+/** A page this big takes a worker far longer to parse than the main thread takes to collect (a small one, as a dry run's, does not). */
+const START_COLLECT_BYTES = 256 * 1024;
 
 /**
  * A parse worker's V8 heap limit: room for the DOM of the largest page parsed by default
@@ -88,6 +90,8 @@ export class ParsePool implements PageParser {
   private readonly mainGcBytes: number;
   /** Characters handed to workers since the main thread last collected. */
   private handed = 0;
+  /** The main thread collected what start-up left, at the first big page. */
+  private startCollected = false;
   private collectGarbage?: () => void;
   private readonly workerUrl: URL;
   private readonly slots = new Set<Slot>();
@@ -154,6 +158,12 @@ export class ParsePool implements PageParser {
       // Busy, the thread keeps the process alive; idle, it never does.
       slot.worker.ref();
       const body = job.job.body;
+      // What start-up left on the main heap (modules' set-up, the config) is collected as the first big
+      // page goes to a worker, before the pages of a long run pile onto it: a run's first second was its peak.
+      if (!this.startCollected && body.length >= START_COLLECT_BYTES) {
+        this.startCollected = true;
+        (this.collectGarbage ??= garbageCollector())();
+      }
       // Bytes are moved, not copied: the main thread keeps no copy of the page.
       slot.worker.postMessage(job.job, ownsBuffer(body) ? [body.buffer] : []);
     }
