@@ -18,5 +18,9 @@ export function formatSnapshotTable(snapshot: Snapshot): string {
     lines.push("", `${what} (their metrics are absent, not 0):`);
     for (const failure of snapshot.failures) lines.push(`  ✗ ${printableLine(failure.source)}: ${printableLine(failure.error)}`);
   }
+  if (snapshot.derivedPending?.length) {
+    lines.push("", "Derived metrics not computed yet, the history does not reach back far enough (not a failure):");
+    lines.push(`  … ${snapshot.derivedPending.map(printableLine).join(", ")}`);
+  }
   return lines.join("\n") + "\n";
 }

@@ -6,6 +6,7 @@ import type { HistoryRow, Source } from "../../src/types.js";
 import { createLogger, type LogRecord } from "../../src/log/logger.js";
 import { Secrets } from "../../src/log/secrets.js";
 import { summarizeRun } from "../../src/run-summary.js";
+import { formatSnapshotTable } from "../../src/snapshot-table.js";
 import { MemoryHistory } from "../helpers/memory-history.js";
 
 const source = (metrics: Record<string, number>): Source => ({ name: "app", metricNames: Object.keys(metrics), collect: async () => metrics });
@@ -52,6 +53,10 @@ describe("the derived step of the pipeline", () => {
       "daily 2026-11-30 done: 1 metric collected, 0 sources failed, 1 of 2 derived metrics computed (waiting for history: WEEK), 1/1 destinations written",
     ]);
     expect(summary.fields.derivedPending).toEqual(["WEEK"]);
+    // A terminal shows only warnings: the dry run's table says it instead.
+    expect(formatSnapshotTable(result.snapshot)).toContain(
+      "Derived metrics not computed yet, the history does not reach back far enough (not a failure):\n  … WEEK\n",
+    );
   });
 
   it("without derived metrics a run reads no history", async () => {
