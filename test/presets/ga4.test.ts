@@ -83,6 +83,20 @@ describe("ga4", () => {
     );
   });
 
+  it("quotes Google's reason for a 400 (its error.message), never the token a server echoes", async () => {
+    const server = await startServer((req, res) =>
+      sendJson(res, 400, {
+        error: { code: 400, message: `Field sesions is not a valid metric (${String(req.headers.authorization)})`, status: "INVALID_ARGUMENT" },
+      }),
+    );
+    try {
+      const message = await failureOf(build({ baseUrl: server.url }), sourceContext(), [TOKEN]);
+      expect(message).toContain(`(the Data API refused the report: "Field sesions is not a valid metric (Bearer [redacted])")`);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("says how to set up credentials when Google's auth library finds none usable", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ga4-"));
     const keyFile = join(dir, "key.json");

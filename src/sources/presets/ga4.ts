@@ -3,7 +3,7 @@ import { errorMessage } from "../../errors.js";
 import type { Source } from "../../types.js";
 import { createComputedPreset, postQuery, readCount } from "./computed.js";
 import { periodEndingOn } from "./period.js";
-import { presetSchema } from "./preset.js";
+import { presetSchema, quoteReason } from "./preset.js";
 
 export const GA4_TYPE = "ga4";
 export const GA4_METRICS = ["active_users_1d", "active_users_7d", "active_users_28d", "sessions_7d"] as const;
@@ -87,16 +87,18 @@ export function createGa4Source(options: Ga4SourceOptions, deps: Ga4Deps = {}): 
   return createComputedPreset(options, {
     keys: GA4_METRICS,
     secrets: [options.accessToken],
-    hint: (status) =>
-      status === 401
-        ? "the access token is invalid or expired"
-        : status === 403
-          ? `the credentials' account cannot read property ${property}: add it as a Viewer in GA4 (Admin → Property access management), and enable the Google Analytics Data API in its Google Cloud project`
-          : status === 404
-            ? `property ${property} not found`
-            : status === 429
-              ? "the property's Data API quota is used up for now"
-              : undefined,
+    hint: (status, body) =>
+      status === 400
+        ? `the Data API refused the report${quoteReason(body, "error", "message")}`
+        : status === 401
+          ? "the access token is invalid or expired"
+          : status === 403
+            ? `the credentials' account cannot read property ${property}: add it as a Viewer in GA4 (Admin → Property access management), and enable the Google Analytics Data API in its Google Cloud project`
+            : status === 404
+              ? `property ${property} not found`
+              : status === 429
+                ? "the property's Data API quota is used up for now"
+                : undefined,
     async collect(names, context) {
       const token = await accessToken(options, deps);
       context.secrets.add(token);

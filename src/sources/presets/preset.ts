@@ -4,7 +4,7 @@ import { HttpError, SourceError } from "../../errors.js";
 import type { Secrets } from "../../log/secrets.js";
 import type { Metrics, Source, SourceContext } from "../../types.js";
 import { httpUrl } from "../option-checks.js";
-import { printableLine } from "../../printable.js";
+import { snippet } from "../snippet.js";
 import { fetchJsonMetrics } from "../json.js";
 import { parsePath } from "../json-path.js";
 
@@ -129,15 +129,14 @@ export function withHint(source: string, error: unknown, hint: PresetSpec<string
   return http && text ? new SourceError(source, `${http.message} (${text})`, { cause: http }) : error;
 }
 
-/** `: "reason"`, an API's own words from the string `field` of a JSON error body (cut to 300 characters), or nothing. */
-export function quoteReason(body: string, field: string): string {
+/** `: "reason"`, an API's own words from the string at `path` of a JSON error body (cut to 300 characters), or nothing. */
+export function quoteReason(body: string, ...path: string[]): string {
   let reason: unknown;
   try {
-    reason = (JSON.parse(body) as Record<string, unknown> | null)?.[field];
+    reason = path.reduce<unknown>((at, key) => (at && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), JSON.parse(body));
   } catch {
     return "";
   }
-  if (typeof reason !== "string" || !reason.trim()) return "";
-  const text = printableLine(reason.trim());
-  return `: "${text.length > 300 ? `${text.slice(0, 299)}…` : text}"`;
+  const text = typeof reason === "string" ? snippet(reason, 300) : "";
+  return text ? `: "${text}"` : "";
 }
