@@ -1,5 +1,5 @@
+import { scheduledEvent } from "../helpers/cloud-event.js";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import type { CloudEvent } from "@google-cloud/functions-framework";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,18 +57,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function scheduled(job: string, id: string, time: string): CloudEvent<unknown> {
-  const data = Buffer.from(JSON.stringify({ job })).toString("base64");
-  return {
-    specversion: "1.0",
-    id,
-    time,
-    source: "//pubsub.googleapis.com/projects/p/topics/t",
-    type: "google.cloud.pubsub.topic.v1.messagePublished",
-    data: { message: { data, messageId: id, publishTime: time } },
-  };
-}
-
 describe("derived metrics through the Cloud Function", () => {
   it("a weekly-report event stores the derived metric in Notion and reports it, with the North Star block and the missing one's reason", async () => {
     const records: LogRecord[] = [];
@@ -78,7 +66,7 @@ describe("derived metrics through the Cloud Function", () => {
       sink: (record) => records.push(record),
       now: () => new Date(`${TODAY}T07:00:00Z`),
     });
-    await handler(scheduled("weekly-report", "weekly-1", `${TODAY}T06:59:00Z`));
+    await handler(scheduledEvent("weekly-report", "weekly-1", `${TODAY}T06:59:00Z`));
 
     // This week: today and seeded days 54..59 (yesterday); the week before: days 47..53.
     const thisWeek = TODAY_VALUES.SIGNUPS + [54, 55, 56, 57, 58, 59].reduce((s, i) => s + signupsOn(i), 0);

@@ -1,3 +1,4 @@
+import { fetchDroppingFirstAnswer } from "../helpers/server.js";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { Secrets } from "../../src/log/secrets.js";
 import { createLogger, type LogRecord } from "../../src/log/logger.js";
@@ -146,14 +147,8 @@ describe("webhook delivery", () => {
   });
 
   it("a connection lost after sending is unanswered too, not retried", async () => {
-    let cut = true;
-    const dropFirst: typeof fetch = async (input, init) => {
-      if (!cut) return fetch(input, init);
-      cut = false;
-      // The request reaches Discord, then the connection drops before the answer.
-      await fetch(input, init);
-      throw Object.assign(new TypeError("fetch failed"), { cause: { code: "UND_ERR_SOCKET" } });
-    };
+    // The request reaches Discord, then the connection drops before the answer.
+    const dropFirst = fetchDroppingFirstAnswer();
     const flaky = createWebhookClient(discord.webhookUrl, { destination: "discord", secrets, maxRetries: 3, backoffMs: 5, fetch: dropFirst });
     expect((await failure(flaky.execute(hello))).code).toBe("discord_unanswered");
     expect(discord.messages).toHaveLength(1);

@@ -63,6 +63,8 @@ export interface FakeDiscordOptions {
   rateLimit?: { limit: number; windowMs: number };
 }
 
+// Discord's documented limits, written out again on purpose: taken from src/ (DISCORD_LIMITS), a wrong
+// limit there would pass the very tests meant to catch it.
 const LIMITS = {
   content: 2000,
   embeds: 10,

@@ -1,5 +1,5 @@
+import { scheduledEvent } from "../helpers/cloud-event.js";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import type { CloudEvent } from "@google-cloud/functions-framework";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -63,24 +63,11 @@ function handlerAt(now: string) {
   return { handler, records };
 }
 
-/** A CloudEvent as Eventarc delivers it: no `date` in the payload, as Cloud Scheduler publishes. */
-function scheduled(job: string, id: string, time: string): CloudEvent<unknown> {
-  const data = Buffer.from(JSON.stringify({ job })).toString("base64");
-  return {
-    specversion: "1.0",
-    id,
-    time,
-    source: "//pubsub.googleapis.com/projects/p/topics/t",
-    type: "google.cloud.pubsub.topic.v1.messagePublished",
-    data: { message: { data, messageId: id, publishTime: time } },
-  };
-}
-
 describe("the handler with the production loader, against fake Notion and Discord", () => {
   it("a delivery retried after midnight in the config's zone still writes the day it was published", async () => {
     // 23:59 in Berlin (UTC+2) on May 5; delivered again at 00:30 on May 6.
     const { handler, records } = handlerAt("2024-05-05T22:30:00Z");
-    await handler(scheduled("daily", "late-1", "2024-05-05T21:59:00Z"));
+    await handler(scheduledEvent("daily", "late-1", "2024-05-05T21:59:00Z"));
     expect(
       notion
         .rows()
@@ -93,9 +80,9 @@ describe("the handler with the production loader, against fake Notion and Discor
   it("every line of a run carries its event id and job, also the Notion retries and the Discord posts", async () => {
     const { handler, records } = handlerAt("2024-05-13T07:00:00Z");
     notion.failNext(1, 429, { retryAfter: 1 });
-    await handler(scheduled("daily", "daily-1", "2024-05-13T06:59:00Z"));
+    await handler(scheduledEvent("daily", "daily-1", "2024-05-13T06:59:00Z"));
     notion.failNext(1, 429, { retryAfter: 1 });
-    await handler(scheduled("weekly-report", "weekly-1", "2024-05-13T06:59:30Z"));
+    await handler(scheduledEvent("weekly-report", "weekly-1", "2024-05-13T06:59:30Z"));
 
     const messages = records.map((r) => r.message);
     for (const pattern of [/^notion: .*retry 1 of/, /^notion: added columns/, /^failure alert posted for flaky/, /^weekly report of 2024-05-13 posted/]) {

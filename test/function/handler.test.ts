@@ -1,5 +1,5 @@
+import { pubsubEvent as cloudEvent } from "../helpers/cloud-event.js";
 import { describe, expect, it } from "@jest/globals";
-import type { CloudEvent } from "@google-cloud/functions-framework";
 import { ConfigError } from "../../src/errors.js";
 import { createHandler, type HandlerDeps } from "../../src/function/handler.js";
 import { RetryableEventError } from "../../src/errors.js";
@@ -14,17 +14,8 @@ const OPTIONS: FunctionOptions = { configPath: "kpi.config.yaml", maxEventAgeMs:
 const TOKEN = "secret_notion_token_123";
 const WEBHOOK = "https://discord.com/api/webhooks/1/hook-token-abc";
 
-function pubsubEvent(payload: unknown, options: { attributes?: Record<string, string>; time?: string; id?: string } = {}): CloudEvent<unknown> {
-  const data = typeof payload === "string" ? payload : JSON.stringify(payload);
-  return {
-    specversion: "1.0",
-    id: options.id ?? "evt-1",
-    source: "//pubsub.googleapis.com/projects/p/topics/t",
-    type: "google.cloud.pubsub.topic.v1.messagePublished",
-    time: options.time ?? "2024-05-06T06:59:00Z",
-    data: { message: { data: Buffer.from(data).toString("base64"), attributes: options.attributes ?? {}, messageId: options.id ?? "evt-1" } },
-  };
-}
+const pubsubEvent = (payload: unknown, options: { attributes?: Record<string, string>; time?: string; id?: string } = {}) =>
+  cloudEvent(payload, { id: options.id ?? "evt-1", time: options.time ?? "2024-05-06T06:59:00Z", attributes: options.attributes });
 
 function result(job: Job, overrides: Partial<RunResult> = {}): RunResult {
   return {

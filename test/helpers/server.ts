@@ -51,3 +51,14 @@ export function sendHtml(res: ServerResponse, status: number, html: string, head
   res.writeHead(status, { "content-type": "text/html; charset=utf-8", ...headers });
   res.end(html);
 }
+
+/** A fetch whose first request reaches the server, then loses its connection before the answer (undici's socket error); later ones go through. */
+export function fetchDroppingFirstAnswer(): typeof fetch {
+  let cut = true;
+  return async (input, init) => {
+    if (!cut) return fetch(input, init);
+    cut = false;
+    await fetch(input, init);
+    throw Object.assign(new TypeError("fetch failed"), { cause: { code: "UND_ERR_SOCKET" } });
+  };
+}

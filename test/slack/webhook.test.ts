@@ -1,3 +1,4 @@
+import { fetchDroppingFirstAnswer } from "../helpers/server.js";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type { SlackMessage } from "../../src/destinations/slack/blocks.js";
 import { createSlackWebhookClient } from "../../src/destinations/slack/webhook.js";
@@ -127,14 +128,8 @@ describe("slack webhook delivery", () => {
   });
 
   it("a connection lost after sending is unanswered too, not retried", async () => {
-    let cut = true;
-    const dropFirst: typeof fetch = async (input, init) => {
-      if (!cut) return fetch(input, init);
-      cut = false;
-      // The request reaches Slack, then the connection drops before the answer.
-      await fetch(input, init);
-      throw Object.assign(new TypeError("fetch failed"), { cause: { code: "UND_ERR_SOCKET" } });
-    };
+    // The request reaches Slack, then the connection drops before the answer.
+    const dropFirst = fetchDroppingFirstAnswer();
     const flaky = createSlackWebhookClient(slack.webhookUrl, { destination: "slack", secrets, maxRetries: 3, backoffMs: 5, fetch: dropFirst });
     expect((await failure(flaky.post(hello))).code).toBe("slack_unanswered");
     expect(slack.messages).toHaveLength(1);
